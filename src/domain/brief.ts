@@ -1,0 +1,354 @@
+// The escalation brief: one zod schema is the validation, the type and the message
+// a support agent reads when a field needs fixing. Input ids are those of the form
+// (CONTRACT.md); a card submits strings, JSON clients may send natural types.
+import { z } from 'zod';
+import {
+  oneOf,
+  type Severity,
+  type Signal,
+  type SlaStatus,
+  severities,
+  signals,
+  slaStatuses,
+  type Target,
+  targets,
+} from './vocabulary';
+
+/** Caps that keep a posted card far below Teams' ~100 KB message limit. */
+export const caps = {
+  summary: 120,
+  shortText: 200,
+  text: 500,
+  longText: 1000,
+  description: 2000,
+  line: 300,
+  reproSteps: 20,
+  tried: 15,
+  asks: 10,
+  customerNames: 50,
+  customerName: 80,
+  customersAffected: 1_000_000,
+} as const;
+
+const trimmed = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  const text = value.replace(/\r\n?/g, '\n').trim();
+  return text === '' ? undefined : text;
+};
+
+function text(label: string, max: number, required: boolean) {
+  const base = z.string({
+    error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`),
+  });
+  const capped = base.max(max, `${label} must be at most ${max} characters`);
+  return z.preprocess(trimmed, required ? capped : capped.optional());
+}
+
+function oneLine(label: string, max: number, required: boolean) {
+  const base = z
+    .string({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`) })
+    .refine((s) => s.length <= max && !s.includes('\n'), `${label} must be one line of at most ${max} characters`);
+  return z.preprocess(trimmed, required ? base : base.optional());
+}
+
+function choice<const T extends readonly [string, ...string[]]>(label: string, values: T, required: boolean) {
+  const base = z.enum(values, {
+    error: (issue) =>
+      issue.input === undefined
+        ? `${label} is required: choose ${oneOf(values)}`
+        : `${label} must be ${oneOf(values)}, not "${String(issue.input)}"`,
+  });
+  const normalised = (v: unknown) => (typeof v === 'string' ? trimmed(v.toLowerCase().replace(/[\s-]+/g, '_')) : v);
+  return z.preprocess(normalised, required ? base : base.optional());
+}
+
+/** One item a line (or an array over JSON); list markers like "1." or "-" are dropped. */
+const splitLines = (value: unknown) => {
+  const items = typeof value === 'string' ? value.split(/\r?\n/) : Array.isArray(value) ? value : value;
+  if (!Array.isArray(items)) return items;
+  return items
+    .map((item) => (typeof item === 'string' ? item.trim().replace(/^(\d+[.)]|[-*•])\s+/, '') : item))
+    .filter((item) => item !== '' && item !== undefined && item !== null);
+};
+
+function lines(label: string, itemLabel: string, maxItems: number, required: boolean) {
+  const base = z
+    .array(
+      z
+        .string({ error: `Each ${itemLabel} must be text` })
+        .max(caps.line, `Each ${itemLabel} must be at most ${caps.line} characters`),
+      { error: `${label} must be text, one ${itemLabel} a line` },
+    )
+    .max(maxItems, `${label} can have at most ${maxItems} lines`);
+  return z.preprocess(
+    (v) => {
+      const list = splitLines(v);
+      return Array.isArray(list) && list.length === 0 ? undefined : list;
+    },
+    required ? base.refine(() => true) : base.optional(),
+  );
+}
+
+const commaList = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+function date(label: string) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? trimmed(v.slice(0, 10)) : v),
+    z
+      .string({ error: `${label} must be a date like 2026-11-28` })
+      .refine((s) => isoDate.test(s) && !Number.isNaN(Date.parse(s)), `${label} must be a date like 2026-11-28`)
+      .optional(),
+  );
+}
+
+const timeOfDay = z.preprocess(
+  (v) => (typeof v === 'string' ? trimmed(v.slice(0, 5)) : v),
+  z
+    .string({ error: 'Deadline time must be a time like 17:00' })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Deadline time must be a time like 17:00')
+    .optional(),
+);
+
+/** "action -> result", or {action, result} over JSON. */
+const triedStep = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const arrow = v.match(/\s*(->|→|=>)\s*/);
+    if (!arrow || arrow.index === undefined) return { action: v, result: undefined };
+    return { action: v.slice(0, arrow.index).trim(), result: v.slice(arrow.index + arrow[0].length).trim() };
+  },
+  z.object(
+    {
+      action: z
+        .string({ error: "Each line of What's been tried needs what was done before the '->'" })
+        .min(1, "Each line of What's been tried needs what was done before the '->'")
+        .max(caps.line, `Each line of What's been tried must be at most ${caps.line} characters`),
+      result: z
+        .string({ error: "Each line of What's been tried needs 'action -> result': add what happened after '->'" })
+        .min(1, "Each line of What's been tried needs 'action -> result': add what happened after '->'")
+        .max(caps.line, `Each line of What's been tried must be at most ${caps.line} characters`),
+    },
+    { error: "What's been tried must be one 'action -> result' a line" },
+  ),
+);
+
+/** The form as submitted: flat, with the input ids of CONTRACT.md. */
+export const briefFormSchema = z
+  .object({
+    signals: z
+      .preprocess(
+        commaList,
+        z
+          .array(
+            z.enum(signals as [Signal, ...Signal[]], {
+              error: (issue) => `"${String(issue.input)}" is not a known signal id`,
+            }),
+            { error: 'Signals must be a comma-separated list of signal ids' },
+          )
+          .max(signals.length, 'Too many signals'),
+      )
+      .optional(),
+    summary: oneLine('Summary', caps.summary, true),
+    severity: choice('Severity', severities, true),
+    target: choice('Target', targets, true),
+    customersAffected: z.preprocess(
+      (v) => (typeof v === 'string' ? (trimmed(v) === undefined ? undefined : Number(v)) : v),
+      z
+        .number({
+          error: (issue) =>
+            issue.input === undefined
+              ? 'Customers affected is required: how many customers hit this?'
+              : 'Customers affected must be a whole number',
+        })
+        .int('Customers affected must be a whole number')
+        .min(1, 'Customers affected must be at least 1')
+        .max(caps.customersAffected, `Customers affected must be at most ${caps.customersAffected}`),
+    ),
+    customerNames: z
+      .preprocess(
+        commaList,
+        z
+          .array(
+            z
+              .string({ error: 'Customer names must be text' })
+              .max(caps.customerName, `Each customer name must be at most ${caps.customerName} characters`),
+            { error: 'Customer names must be a comma-separated list' },
+          )
+          .max(caps.customerNames, `Name at most ${caps.customerNames} customers`),
+      )
+      .optional(),
+    workflowImpact: text('Workflow impact', caps.text, true),
+    revenueAtRisk: text('Revenue at risk', caps.shortText, false),
+    slaStatus: choice('SLA status', slaStatuses, false),
+    description: text('Description', caps.description, true),
+    reproSteps: lines('Reproduction steps', 'reproduction step', caps.reproSteps, false),
+    expected: text('Expected', caps.longText, false),
+    actual: text('Actual', caps.longText, false),
+    environment: text('Environment', caps.text, false),
+    tried: z
+      .preprocess(
+        (v) => {
+          const list = splitLines(v);
+          return Array.isArray(list) && list.length === 0 ? undefined : list;
+        },
+        z
+          .array(triedStep, { error: "What's been tried must be one 'action -> result' a line" })
+          .max(caps.tried, `What's been tried can have at most ${caps.tried} lines`),
+      )
+      .optional(),
+    lastUpdateDate: date('Last update date'),
+    lastUpdateSummary: text('Last update', caps.longText, false),
+    customerExpectation: text('Customer expectation', caps.text, false),
+    escalationRisk: text('Escalation risk', caps.text, false),
+    asks: lines("What's needed", 'ask', caps.asks, true).pipe(
+      z.array(z.string(), { error: "What's needed is required: say what you need from the receiving team" }),
+    ),
+    deadlineDate: date('Deadline date'),
+    deadlineTime: timeOfDay,
+  })
+  .superRefine((form, ctx) => {
+    const named = form.customerNames?.length ?? 0;
+    if (named > form.customersAffected) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customersAffected'],
+        message: `Customers affected (${form.customersAffected}) is fewer than the ${named} customers named`,
+      });
+    }
+    if (form.deadlineTime && !form.deadlineDate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deadlineDate'],
+        message: 'Deadline date is needed when a deadline time is given',
+      });
+    }
+  });
+
+export type BriefForm = z.output<typeof briefFormSchema>;
+
+/** The brief as stored and shown: the sections of the seed's structured format. */
+export interface Brief {
+  summary: string;
+  severity: Severity;
+  target: Target;
+  signals: Signal[];
+  impact: {
+    customersAffected: number;
+    customerNames: string[];
+    workflowImpact: string;
+    revenueAtRisk?: string;
+    slaStatus: SlaStatus;
+  };
+  description: string;
+  reproduction: { steps: string[]; expected?: string; actual?: string; environment?: string };
+  tried: { action: string; result: string }[];
+  customerCommunication: {
+    lastUpdateDate?: string;
+    lastUpdateSummary?: string;
+    customerExpectation?: string;
+    escalationRisk?: string;
+  };
+  needed: { asks: string[]; deadlineDate?: string; deadlineTime?: string };
+}
+
+export function briefFromForm(form: BriefForm): Brief {
+  return {
+    summary: form.summary,
+    severity: form.severity,
+    target: form.target,
+    signals: [...new Set(form.signals ?? [])],
+    impact: {
+      customersAffected: form.customersAffected,
+      customerNames: form.customerNames ?? [],
+      workflowImpact: form.workflowImpact,
+      revenueAtRisk: form.revenueAtRisk,
+      slaStatus: form.slaStatus ?? 'within',
+    },
+    description: form.description,
+    reproduction: {
+      steps: form.reproSteps ?? [],
+      expected: form.expected,
+      actual: form.actual,
+      environment: form.environment,
+    },
+    tried: (form.tried ?? []).map(({ action, result }) => ({ action, result })),
+    customerCommunication: {
+      lastUpdateDate: form.lastUpdateDate,
+      lastUpdateSummary: form.lastUpdateSummary,
+      customerExpectation: form.customerExpectation,
+      escalationRisk: form.escalationRisk,
+    },
+    needed: { asks: form.asks, deadlineDate: form.deadlineDate, deadlineTime: form.deadlineTime },
+  };
+}
+
+/** The form's input values for a brief: what a card shows when it is edited again. */
+export function formFromBrief(brief: Brief): Record<string, string> {
+  const join = (items: string[]) => items.join('\n');
+  return compact({
+    signals: brief.signals.join(','),
+    summary: brief.summary,
+    severity: brief.severity,
+    target: brief.target,
+    customersAffected: String(brief.impact.customersAffected),
+    customerNames: brief.impact.customerNames.join(', '),
+    workflowImpact: brief.impact.workflowImpact,
+    revenueAtRisk: brief.impact.revenueAtRisk,
+    slaStatus: brief.impact.slaStatus,
+    description: brief.description,
+    reproSteps: join(brief.reproduction.steps),
+    expected: brief.reproduction.expected,
+    actual: brief.reproduction.actual,
+    environment: brief.reproduction.environment,
+    tried: join(brief.tried.map((t) => `${t.action} -> ${t.result}`)),
+    lastUpdateDate: brief.customerCommunication.lastUpdateDate,
+    lastUpdateSummary: brief.customerCommunication.lastUpdateSummary,
+    customerExpectation: brief.customerCommunication.customerExpectation,
+    escalationRisk: brief.customerCommunication.escalationRisk,
+    asks: join(brief.needed.asks),
+    deadlineDate: brief.needed.deadlineDate,
+    deadlineTime: brief.needed.deadlineTime,
+  });
+}
+
+function compact(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) as Record<
+    string,
+    string
+  >;
+}
+
+export interface FieldProblem {
+  /** The form input id the problem is about, e.g. "summary". */
+  field: string;
+  message: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+
+/** Every problem of a zod error, one per field (the first is the one to fix first). */
+export function fieldProblems(error: z.ZodError): FieldProblem[] {
+  const byField = new Map<string, string>();
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : 'body';
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
+
+export function parseBrief(input: unknown): Parsed<Brief> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, problems: [{ field: 'body', message: 'Send the escalation form fields as a JSON object' }] };
+  }
+  const result = briefFormSchema.safeParse(input);
+  return result.success
+    ? { ok: true, value: briefFromForm(result.data) }
+    : { ok: false, problems: fieldProblems(result.error) };
+}

@@ -1,0 +1,46 @@
+// An escalation: the brief plus where it stands. Every change bumps `version`
+// (optimistic concurrency) and appends one timeline entry.
+import type { Brief } from './brief';
+import type { Status } from './vocabulary';
+
+export interface Person {
+  /** AAD object id (Teams) when known; API callers may only have a name and email. */
+  id?: string;
+  name: string;
+  email?: string;
+}
+
+export interface Escalation {
+  /** "ESC-12" */
+  id: string;
+  brief: Brief;
+  status: Status;
+  owner?: Person;
+  requester: Person;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TimelineEntry {
+  escalationId: string;
+  /** The escalation's version after this change. */
+  version: number;
+  at: string;
+  actor: Person;
+  /** What kind of change: "created", "status", "assigned", "note"... */
+  kind: string;
+  /** What happened, in a sentence a person reads on the card. */
+  text: string;
+}
+
+export const escalationIdPattern = /^ESC-([1-9]\d{0,15})$/;
+
+export function escalationNumber(id: string): number | undefined {
+  const match = escalationIdPattern.exec(id);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function escalationId(n: number): string {
+  return `ESC-${n}`;
+}

@@ -1,0 +1,76 @@
+// The words of CONTRACT.md: ids as stored and sent, labels as people read them.
+
+export const targets = ['support', 'engineering', 'product', 'security', 'leadership'] as const;
+export type Target = (typeof targets)[number];
+export const targetLabels: Record<Target, string> = {
+  support: 'L2 Support',
+  engineering: 'Engineering',
+  product: 'Product',
+  security: 'Security',
+  leadership: 'Leadership',
+};
+
+export const severities = ['critical', 'high', 'medium'] as const;
+export type Severity = (typeof severities)[number];
+export const severityLabels: Record<Severity, string> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+};
+/** Higher is more urgent; used to take the most severe of several. */
+export const severityRank: Record<Severity, number> = { medium: 1, high: 2, critical: 3 };
+
+export const statuses = [
+  'new',
+  'acknowledged',
+  'investigating',
+  'waiting_on_customer',
+  'fix_in_progress',
+  'resolved',
+  'closed',
+] as const;
+export type Status = (typeof statuses)[number];
+export const statusLabels: Record<Status, string> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  investigating: 'Investigating',
+  waiting_on_customer: 'Waiting on customer',
+  fix_in_progress: 'Fix in progress',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export const slaStatuses = ['within', 'at_risk', 'breached'] as const;
+export type SlaStatus = (typeof slaStatuses)[number];
+export const slaStatusLabels: Record<SlaStatus, string> = {
+  within: 'Within SLA',
+  at_risk: 'At risk',
+  breached: 'Breached',
+};
+
+export const signalGroups = {
+  technical: ['bug_confirmed', 'infrastructure_issue', 'code_change_needed', 'data_corruption'],
+  complexity: ['beyond_support_diagnosis', 'needs_access_support_lacks', 'deeper_investigation'],
+  impact: ['multiple_customers', 'production_down', 'security_concern'],
+  security: ['data_exposure', 'vulnerability', 'compliance'],
+  business: [
+    'high_value_customer_at_risk',
+    'churn_risk',
+    'sla_breach_imminent',
+    'sla_breached',
+    'executive_involvement',
+    'cross_functional_decision',
+  ],
+  time: ['open_beyond_sla', 'customer_waiting_too_long'],
+  pattern: ['same_issue_3_plus_customers'],
+  product: ['feature_gap', 'design_decision', 'prioritization'],
+} as const;
+export type SignalGroup = keyof typeof signalGroups;
+export type Signal = (typeof signalGroups)[SignalGroup][number];
+export const signals = Object.values(signalGroups).flat() as Signal[];
+
+/** Human list of allowed values, for error messages: "critical, high or medium". */
+export function oneOf(values: readonly string[]): string {
+  if (values.length <= 1) return values.join('');
+  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
