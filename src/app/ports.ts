@@ -49,7 +49,11 @@ export interface Store {
    * Writes `next` (whose version must be expectedVersion + 1) and its timeline entry in one
    * transaction, only if the stored version is still `expectedVersion`.
    */
-  saveEscalation(next: Escalation, expectedVersion: number, entry: Omit<TimelineEntry, 'escalationId' | 'version'>): Promise<SaveResult>;
+  saveEscalation(
+    next: Escalation,
+    expectedVersion: number,
+    entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
+  ): Promise<SaveResult>;
   timeline(escalationId: string): Promise<TimelineEntry[]>;
 
   bindChannel(binding: ChannelBinding): Promise<void>;

@@ -36,22 +36,29 @@ const trimmed = (value: unknown) => {
   return text === '' ? undefined : text;
 };
 
-function text(label: string, max: number, required: boolean) {
+/** A field schema whose output is optional unless `required` is true. */
+type Field<R extends boolean, T> = z.ZodType<R extends true ? T : T | undefined>;
+
+function text<R extends boolean>(label: string, max: number, required: R): Field<R, string> {
   const base = z.string({
     error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`),
   });
   const capped = base.max(max, `${label} must be at most ${max} characters`);
-  return z.preprocess(trimmed, required ? capped : capped.optional());
+  return z.preprocess(trimmed, required ? capped : capped.optional()) as Field<R, string>;
 }
 
-function oneLine(label: string, max: number, required: boolean) {
+function oneLine<R extends boolean>(label: string, max: number, required: R): Field<R, string> {
   const base = z
     .string({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`) })
     .refine((s) => s.length <= max && !s.includes('\n'), `${label} must be one line of at most ${max} characters`);
-  return z.preprocess(trimmed, required ? base : base.optional());
+  return z.preprocess(trimmed, required ? base : base.optional()) as Field<R, string>;
 }
 
-function choice<const T extends readonly [string, ...string[]]>(label: string, values: T, required: boolean) {
+function choice<const T extends readonly [string, ...string[]], R extends boolean>(
+  label: string,
+  values: T,
+  required: R,
+): Field<R, T[number]> {
   const base = z.enum(values, {
     error: (issue) =>
       issue.input === undefined
@@ -59,7 +66,7 @@ function choice<const T extends readonly [string, ...string[]]>(label: string, v
         : `${label} must be ${oneOf(values)}, not "${String(issue.input)}"`,
   });
   const normalised = (v: unknown) => (typeof v === 'string' ? trimmed(v.toLowerCase().replace(/[\s-]+/g, '_')) : v);
-  return z.preprocess(normalised, required ? base : base.optional());
+  return z.preprocess(normalised, required ? base : base.optional()) as Field<R, T[number]>;
 }
 
 /** One item a line (or an array over JSON); list markers like "1." or "-" are dropped. */
@@ -71,13 +78,16 @@ const splitLines = (value: unknown) => {
     .filter((item) => item !== '' && item !== undefined && item !== null);
 };
 
-function lines(label: string, itemLabel: string, maxItems: number, required: boolean) {
+function lines<R extends boolean>(label: string, itemLabel: string, maxItems: number, required: R): Field<R, string[]> {
   const base = z
     .array(
       z
         .string({ error: `Each ${itemLabel} must be text` })
         .max(caps.line, `Each ${itemLabel} must be at most ${caps.line} characters`),
-      { error: `${label} must be text, one ${itemLabel} a line` },
+      {
+        error: (issue) =>
+          issue.input === undefined ? `${label} is required` : `${label} must be text, one ${itemLabel} a line`,
+      },
     )
     .max(maxItems, `${label} can have at most ${maxItems} lines`);
   return z.preprocess(
@@ -85,8 +95,8 @@ function lines(label: string, itemLabel: string, maxItems: number, required: boo
       const list = splitLines(v);
       return Array.isArray(list) && list.length === 0 ? undefined : list;
     },
-    required ? base.refine(() => true) : base.optional(),
-  );
+    required ? base : base.optional(),
+  ) as Field<R, string[]>;
 }
 
 const commaList = (value: unknown) =>
@@ -207,9 +217,7 @@ export const briefFormSchema = z
     lastUpdateSummary: text('Last update', caps.longText, false),
     customerExpectation: text('Customer expectation', caps.text, false),
     escalationRisk: text('Escalation risk', caps.text, false),
-    asks: lines("What's needed", 'ask', caps.asks, true).pipe(
-      z.array(z.string(), { error: "What's needed is required: say what you need from the receiving team" }),
-    ),
+    asks: lines("What's needed", 'ask', caps.asks, true),
     deadlineDate: date('Deadline date'),
     deadlineTime: timeOfDay,
   })
@@ -333,12 +341,16 @@ export interface FieldProblem {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
 
+const linedFields = new Set(['reproSteps', 'tried', 'asks']);
+
 /** Every problem of a zod error, one per field (the first is the one to fix first). */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
   const byField = new Map<string, string>();
   for (const issue of error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : 'body';
-    if (!byField.has(field)) byField.set(field, issue.message);
+    const line = issue.path[1];
+    const where = typeof line === 'number' && linedFields.has(field) ? ` (line ${line + 1})` : '';
+    if (!byField.has(field)) byField.set(field, `${issue.message}${where}`);
   }
   return [...byField].map(([field, message]) => ({ field, message }));
 }

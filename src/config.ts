@@ -1,0 +1,138 @@
+// Environment -> typed configuration. The only reader of process.env. A bad value
+// stops start-up with one line naming the variable and what it accepts.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parseDuration } from './domain/duration';
+import { defaultSlaPolicy, type SlaPolicy, slaPolicyFileSchema, slaPolicyFrom } from './domain/slaPolicy';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** No BOT_ID: Bot Framework authentication is off and only loopback is served. */
+  localMode: boolean;
+  bot?: { id: string; password?: string; tenantId?: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' };
+  databaseUrl: string;
+  publicUrl: string;
+  slaPolicy: SlaPolicy;
+  slaCheckIntervalMs: number;
+  apiKey?: string;
+  outlookOriginatorId?: string;
+}
+
+export class ConfigError extends Error {}
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = z.preprocess(blank, z.string().optional());
+const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const envSchema = z.object({
+  PORT: z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: 'a port number from 1 to 65535' })
+      .int('a port number from 1 to 65535')
+      .min(1, 'a port number from 1 to 65535')
+      .max(65535, 'a port number from 1 to 65535')
+      .default(3978),
+  ),
+  HOST: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[\w.:-]+$/, 'a host name or IP address to listen on')
+      .optional(),
+  ),
+  BOT_ID: optionalText,
+  BOT_PASSWORD: optionalText,
+  BOT_TENANT_ID: optionalText,
+  BOT_TYPE: z.preprocess(
+    blank,
+    z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        error: 'MultiTenant, SingleTenant or UserAssignedMSI',
+      })
+      .optional(),
+  ),
+  DATABASE_URL: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://user@host:port/database')
+      .default('sqlite:./data/escalations.db'),
+  ),
+  PUBLIC_URL: z.preprocess(
+    blank,
+    z
+      .url({ protocol: /^https?$/, error: 'an http(s) URL such as https://escalations.example.org' })
+      .default('http://localhost:3978'),
+  ),
+  SLA_POLICY: optionalText,
+  SLA_CHECK_INTERVAL: z.preprocess(
+    blank,
+    z
+      .string()
+      .refine((v) => parseDuration(v) !== undefined, 'an ISO-8601 duration such as PT30S or PT5M')
+      .default('PT30S'),
+  ),
+  API_KEY: z.preprocess(blank, z.string().min(16, 'a key of at least 16 characters').optional()),
+  OUTLOOK_ORIGINATOR_ID: optionalText,
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`${name}=${JSON.stringify(env[name] ?? '')} is not valid: expected ${issue?.message}`);
+  }
+  const e = parsed.data;
+  const localMode = e.BOT_ID === undefined;
+  const host = e.HOST ?? '127.0.0.1';
+  if (localMode && !loopbackHosts.has(host)) {
+    throw new ConfigError(
+      `HOST=${host} is not allowed without BOT_ID: local mode has no authentication and listens on 127.0.0.1, ::1 or localhost only`,
+    );
+  }
+  if (!localMode && e.BOT_TYPE !== 'UserAssignedMSI' && !e.BOT_PASSWORD) {
+    throw new ConfigError('BOT_PASSWORD is required when BOT_ID is set (the Azure Bot client secret)');
+  }
+  if (e.BOT_TYPE === 'SingleTenant' && !e.BOT_TENANT_ID) {
+    throw new ConfigError('BOT_TENANT_ID is required when BOT_TYPE=SingleTenant');
+  }
+  return {
+    port: e.PORT,
+    host,
+    localMode,
+    bot: localMode
+      ? undefined
+      : {
+          id: e.BOT_ID as string,
+          password: e.BOT_PASSWORD,
+          tenantId: e.BOT_TENANT_ID,
+          type: e.BOT_TYPE ?? 'MultiTenant',
+        },
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    slaPolicy: e.SLA_POLICY ? readSlaPolicy(e.SLA_POLICY) : defaultSlaPolicy,
+    slaCheckIntervalMs: parseDuration(e.SLA_CHECK_INTERVAL) as number,
+    apiKey: e.API_KEY,
+    outlookOriginatorId: e.OUTLOOK_ORIGINATOR_ID,
+  };
+}
+
+function readSlaPolicy(path: string): SlaPolicy {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError(`SLA_POLICY=${path} cannot be read: ${why}`);
+  }
+  const parsed = slaPolicyFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'the file';
+    throw new ConfigError(`SLA_POLICY=${path} is not valid: ${where} ${issue?.message}`);
+  }
+  return slaPolicyFrom(parsed.data);
+}

@@ -1,0 +1,27 @@
+// One JSON shape for every error the API gives: {error, message, problems?}.
+import type { Response } from 'restify';
+import type { FieldProblem } from '../domain/brief';
+
+export interface ApiError extends Error {
+  statusCode?: number;
+  toJSON?: () => unknown;
+}
+
+const codes: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  409: 'conflict',
+  500: 'internal_error',
+  503: 'unavailable',
+};
+
+export function sendError(res: Response, status: number, message: string, problems?: FieldProblem[]): void {
+  res.send(status, { error: codes[status] ?? 'error', message, ...(problems ? { problems } : {}) });
+}
+
+/** 400 naming every bad field; the message lists them so a log line alone says what to fix. */
+export function sendProblems(res: Response, problems: FieldProblem[]): void {
+  const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  sendError(res, 400, `Please fix: ${summary}`, problems);
+}

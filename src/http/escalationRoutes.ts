@@ -1,0 +1,122 @@
+// The JSON API: triage, create, list, read, and the plain-text brief.
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { createEscalation, escalationDetail, listEscalations, parseRequester } from '../app/escalations';
+import { fieldProblems, parseBrief } from '../domain/brief';
+import { briefText } from '../domain/briefText';
+import type { Escalation } from '../domain/escalation';
+import { triage, triageRequestSchema } from '../domain/triage';
+import { severities, statuses, targets } from '../domain/vocabulary';
+import { sendError, sendProblems } from './errors';
+import { guarded, type ServerDeps } from './server';
+
+const listQuerySchema = z.object({
+  status: z.enum(statuses, { error: `status must be one of ${statuses.join(', ')}` }).optional(),
+  target: z.enum(targets, { error: `target must be one of ${targets.join(', ')}` }).optional(),
+  severity: z.enum(severities, { error: `severity must be one of ${severities.join(', ')}` }).optional(),
+});
+
+export function registerEscalationRoutes(server: Server, deps: ServerDeps): void {
+  server.post(
+    '/api/triage',
+    guarded(deps, async (req, res) => {
+      const parsed = triageRequestSchema.safeParse(req.body ?? {});
+      if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
+      res.send(200, triage(parsed.data));
+    }),
+  );
+
+  server.post(
+    '/api/escalations',
+    guarded(deps, async (req, res) => {
+      const body: unknown = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return sendError(res, 400, 'Send the escalation as a JSON object of the form fields plus requester');
+      }
+      const { requester, ...form } = body as Record<string, unknown>;
+      const person = parseRequester(requester);
+      const brief = parseBrief(form);
+      if (!person.ok || !brief.ok) {
+        return sendProblems(res, [...(person.ok ? [] : person.problems), ...(brief.ok ? [] : brief.problems)]);
+      }
+      // A client retrying after a lost answer sends the same Idempotency-Key and gets the same ESC-n.
+      const key = req.header('idempotency-key');
+      const { escalation, created } = await createEscalation(
+        deps,
+        brief.value,
+        person.value,
+        key ? `api:${key}` : undefined,
+      );
+      if (created) {
+        deps.metrics.increment('escalation_desk_escalations_created_total', {
+          target: escalation.brief.target,
+          severity: escalation.brief.severity,
+        });
+      }
+      res.header('location', `/api/escalations/${escalation.id}`);
+      res.send(created ? 201 : 200, { ...summaryJson(escalation), links: links(deps, escalation) });
+    }),
+  );
+
+  server.get(
+    '/api/escalations',
+    guarded(deps, async (req, res) => {
+      const parsed = listQuerySchema.safeParse(req.query ?? {});
+      if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
+      const escalations = await listEscalations(deps, parsed.data);
+      res.send(200, escalations.map(summaryJson));
+    }),
+  );
+
+  server.get(
+    '/api/escalations/:id',
+    guarded(deps, async (req, res) => {
+      const detail = await escalationDetail(deps, req.params.id);
+      if (!detail) return notFound(res, req.params.id);
+      const { escalation, sla, timeline } = detail;
+      res.send(200, {
+        ...summaryJson(escalation),
+        brief: escalation.brief,
+        sla,
+        timeline: timeline.map(({ escalationId: _, ...entry }) => entry),
+        links: links(deps, escalation),
+      });
+    }),
+  );
+
+  server.get(
+    '/api/escalations/:id/brief.txt',
+    guarded(deps, async (req: Request, res: Response) => {
+      const escalation = await deps.store.getEscalation(req.params.id);
+      if (!escalation) return notFound(res, req.params.id);
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.sendRaw(200, briefText(escalation.brief));
+    }),
+  );
+}
+
+function notFound(res: Response, id: string): void {
+  sendError(res, 404, `No escalation ${id}: ids look like ESC-12`);
+}
+
+function summaryJson(escalation: Escalation) {
+  const { brief } = escalation;
+  return {
+    id: escalation.id,
+    summary: brief.summary,
+    severity: brief.severity,
+    target: brief.target,
+    status: escalation.status,
+    owner: escalation.owner ?? null,
+    requester: escalation.requester,
+    customersAffected: brief.impact.customersAffected,
+    version: escalation.version,
+    createdAt: escalation.createdAt,
+    updatedAt: escalation.updatedAt,
+  };
+}
+
+function links(deps: ServerDeps, escalation: Escalation) {
+  const base = `${deps.config.publicUrl}/api/escalations/${escalation.id}`;
+  return { self: base, brief: `${base}/brief.txt` };
+}

@@ -1,0 +1,116 @@
+// The restify server: Bot Framework activities, health, metrics and the JSON API.
+import { timingSafeEqual } from 'node:crypto';
+import type { CloudAdapter } from 'botbuilder';
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { EscalationDeps } from '../app/escalations';
+import type { Config } from '../config';
+import type { EscalationBot } from '../teams/bot';
+import { type ApiError, sendError } from './errors';
+import { registerEscalationRoutes } from './escalationRoutes';
+import type { Metrics } from './metrics';
+
+export interface ServerDeps extends EscalationDeps {
+  config: Config;
+  adapter: CloudAdapter;
+  bot: EscalationBot;
+  metrics: Metrics;
+  log: (message: string) => void;
+}
+
+export type Handler = (req: Request, res: Response) => Promise<void>;
+
+export function createServer(deps: ServerDeps): Server {
+  const server = restify.createServer({ name: 'escalation-desk', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
+  server.use(requireApiAuth(deps.config));
+
+  server.on('restifyError', (_req: Request, _res: Response, err: ApiError, callback: () => void) => {
+    // Restify's own errors (bad JSON, unknown route, wrong method) answer in our JSON shape.
+    const status = err.statusCode ?? 500;
+    const message =
+      status === 400 || err.name === 'InvalidContentError'
+        ? `The body is not valid JSON: ${err.message}`
+        : status === 404
+          ? 'No such route: see the HTTP routes in the README'
+          : status === 405
+            ? 'This route does not accept that method'
+            : err.message;
+    err.toJSON = () => ({ error: errorCode(status), message });
+    callback();
+  });
+  server.on('after', (req: Request, res: Response) => {
+    deps.metrics.increment('escalation_desk_http_requests_total', {
+      route: req.getRoute()?.path?.toString() ?? 'unmatched',
+      method: req.method ?? '',
+      status: res.statusCode,
+    });
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+  });
+
+  server.get(
+    '/healthz',
+    guarded(deps, async (_req, res) => {
+      const up = await deps.store.ping();
+      res.send(up ? 200 : 503, { status: up ? 'ok' : 'unavailable', store: up ? 'reachable' : 'unreachable' });
+    }),
+  );
+
+  server.get('/metrics', (_req: Request, res: Response, next: () => void) => {
+    res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+    res.sendRaw(200, deps.metrics.render());
+    next();
+  });
+
+  registerEscalationRoutes(server, deps);
+  return server;
+}
+
+/** A route handler whose failures answer 500 in JSON and are logged, never crash the server. */
+export function guarded(deps: Pick<ServerDeps, 'log'>, handler: Handler) {
+  return async (req: Request, res: Response) => {
+    try {
+      await handler(req, res);
+    } catch (error) {
+      deps.log(`${req.method} ${req.url} failed: ${(error as Error).stack ?? error}`);
+      if (!res.headersSent) sendError(res, 500, 'Something went wrong on our side; please try again');
+    }
+  };
+}
+
+/** Outside local mode, /api/* (but not the Bot Framework's /api/messages) needs the API key. */
+function requireApiAuth(config: Config) {
+  return (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const path = req.getPath();
+    if (config.localMode || !path.startsWith('/api/') || path === '/api/messages') return next();
+    const given = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    if (!config.apiKey) {
+      sendError(res, 401, 'This route needs an API key: set API_KEY on the server and send it as a Bearer token');
+      return next(false);
+    }
+    if (!given || !sameSecret(given, config.apiKey)) {
+      sendError(res, 401, 'Send the API key as "Authorization: Bearer <API_KEY>"');
+      return next(false);
+    }
+    return next();
+  };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function errorCode(status: number): string {
+  return status === 400
+    ? 'invalid_request'
+    : status === 404
+      ? 'not_found'
+      : status === 405
+        ? 'method_not_allowed'
+        : 'error';
+}

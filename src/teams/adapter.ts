@@ -1,0 +1,21 @@
+// The Bot Framework adapter. Without BOT_ID (local mode) authentication is off, as
+// with the Agents Playground and the Emulator.
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { Config } from '../config';
+
+export function createAdapter(config: Config, log: (message: string) => void): CloudAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot?.id ?? '',
+    MicrosoftAppPassword: config.bot?.password ?? '',
+    MicrosoftAppTenantId: config.bot?.tenantId ?? '',
+    MicrosoftAppType: config.bot?.type ?? 'MultiTenant',
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log(`turn failed (${context.activity.type} ${context.activity.name ?? ''}): ${error.stack ?? error.message}`);
+    if (context.activity.type === 'message') {
+      await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
+    }
+  };
+  return adapter;
+}
