@@ -1,0 +1,486 @@
+// One contract, two engines: every promise of the Store port is checked on SQLite
+// (always) and on PostgreSQL (a fresh schema per test; required when CI is set).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Client } from 'pg';
+import type { ChannelBinding, Store } from '../../src/app/ports';
+import { type Brief, parseBrief } from '../../src/domain/brief';
+import type { Escalation, Person } from '../../src/domain/escalation';
+import type { Severity, Status, Target } from '../../src/domain/vocabulary';
+import { openStore, type StoreOptions } from '../../src/store/openStore';
+
+/** An empty database of one engine, with a back door the port does not offer. */
+interface Database {
+  url: string;
+  options?: StoreOptions;
+  /** Removes an escalation row by hand, as an operator might. */
+  deleteEscalation(n: number): Promise<void>;
+  drop(): Promise<void>;
+}
+
+interface Engine {
+  name: string;
+  /** Runs once before the engine's tests; may skip them. */
+  prepare(context: Mocha.Context): Promise<void>;
+  fresh(): Promise<Database>;
+  finish(): Promise<void>;
+}
+
+const run = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+
+function sqliteEngine(): Engine {
+  let folder = '';
+  let count = 0;
+  return {
+    name: 'SQLite',
+    async prepare() {
+      folder = mkdtempSync(join(tmpdir(), 'escalation-desk-store-'));
+    },
+    async fresh() {
+      count += 1;
+      // A folder that does not exist yet: openStore creates it.
+      const file = join(folder, `db${count}`, 'escalations.db');
+      return {
+        url: `sqlite:${file}`,
+        async deleteEscalation(n) {
+          const database = new SqliteDatabase(file);
+          database.pragma('foreign_keys = ON');
+          database.prepare('delete from escalations where id = ?').run(n);
+          database.close();
+        },
+        async drop() {},
+      };
+    },
+    async finish() {
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresEngine(): Engine {
+  const url = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let admin: Client | undefined;
+  let count = 0;
+  const inSchema = async (schema: string, work: (client: Client) => Promise<unknown>) => {
+    const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: 'PostgreSQL',
+    async prepare(context) {
+      const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+      try {
+        await client.connect();
+        admin = client;
+      } catch (error) {
+        await client.end().catch(() => {});
+        const reason = `PostgreSQL is not reachable at ${url} (${(error as Error).message})`;
+        // In CI a missing database must not pass as a green run.
+        if (process.env.CI) throw new Error(`${reason}; CI needs it for the store contract`);
+        console.warn(`    Skipping the PostgreSQL store contract: ${reason}. Set TEST_POSTGRES_URL to run it.`);
+        context.skip();
+      }
+    },
+    async fresh() {
+      count += 1;
+      const schema = `esc_test_${run}_${count}`;
+      return {
+        url,
+        options: { schema },
+        deleteEscalation: (n) =>
+          inSchema(schema, (client) => client.query('delete from escalations where id = $1', [n])),
+        async drop() {
+          await admin?.query(`drop schema if exists ${schema} cascade`);
+        },
+      };
+    },
+    async finish() {
+      if (!admin) return;
+      // Whatever a failed test left behind.
+      const left = await admin.query<{ name: string }>(
+        `select nspname as name from pg_namespace where nspname like 'esc\\_test\\_${run}\\_%'`,
+      );
+      for (const { name } of left.rows) await admin.query(`drop schema ${name} cascade`);
+      await admin.end();
+    },
+  };
+}
+
+function briefOf(fields: { summary?: string; severity?: Severity; target?: Target } = {}): Brief {
+  const parsed = parseBrief({
+    summary: 'Checkout fails for EU customers',
+    severity: 'high',
+    target: 'engineering',
+    customersAffected: 3,
+    customerNames: 'Contoso, Fabrikam',
+    workflowImpact: 'Customers cannot pay invoices',
+    description: 'Since the 14:00 deploy every EU checkout answers 500.',
+    asks: 'Find the cause\nTell us when a fix ships',
+    ...fields,
+  });
+  assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems));
+  return parsed.value;
+}
+
+const dana: Person = { id: 'aad-dana', name: 'Dana Support', email: 'dana@example.com' };
+const eli: Person = { id: 'aad-eli', name: 'Eli Engineer' };
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 28, 9, minute)).toISOString();
+
+/** The escalation after one change: the next version, as a use case builds it. */
+function changed(escalation: Escalation, change: Partial<Escalation>): Escalation {
+  return { ...escalation, ...change, version: escalation.version + 1, updatedAt: at(30) };
+}
+
+function storeContract(engine: Engine) {
+  describe(`Store on ${engine.name}`, () => {
+    let database: Database;
+    let store: Store;
+
+    before(async function () {
+      await engine.prepare(this);
+    });
+    after(() => engine.finish());
+    beforeEach(async () => {
+      database = await engine.fresh();
+      store = await openStore(database.url, database.options);
+    });
+    afterEach(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    const create = (fields: Parameters<typeof briefOf>[0] = {}, requestKey?: string) =>
+      store.createEscalation({ brief: briefOf(fields), requester: dana, at: at(0), requestKey });
+
+    it('numbers escalations ESC-1, ESC-2, ESC-3 in order and never reuses a number', async () => {
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push((await create()).escalation.id);
+      assert.deepEqual(ids, ['ESC-1', 'ESC-2', 'ESC-3']);
+
+      await database.deleteEscalation(3);
+      assert.equal(await store.getEscalation('ESC-3'), undefined);
+      assert.equal((await create()).escalation.id, 'ESC-4');
+    });
+
+    it('stores a new escalation at version 1, status new, with a "created" timeline entry', async () => {
+      const brief = briefOf();
+      const { escalation, created } = await store.createEscalation({ brief, requester: dana, at: at(0) });
+
+      assert.equal(created, true);
+      assert.deepEqual(escalation, {
+        id: 'ESC-1',
+        brief: JSON.parse(JSON.stringify(brief)),
+        status: 'new',
+        requester: dana,
+        version: 1,
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
+      assert.deepEqual(await store.getEscalation('ESC-1'), escalation);
+      const [entry, ...more] = await store.timeline('ESC-1');
+      assert.deepEqual(more, []);
+      assert.deepEqual(
+        { ...entry, text: undefined },
+        {
+          escalationId: 'ESC-1',
+          version: 1,
+          at: at(0),
+          actor: dana,
+          kind: 'created',
+          text: undefined,
+        },
+      );
+      assert.match(entry?.text ?? '', /Dana Support/);
+    });
+
+    it('a save from the current version bumps it and writes one timeline entry', async () => {
+      const { escalation } = await create();
+      const next = changed(escalation, {
+        status: 'acknowledged',
+        owner: eli,
+        brief: { ...escalation.brief, target: 'security', severity: 'critical' },
+      });
+
+      const result = await store.saveEscalation(next, 1, {
+        at: at(30),
+        actor: eli,
+        kind: 'status',
+        text: 'Acknowledged by Eli',
+      });
+
+      assert.deepEqual(result, { saved: true, escalation: next });
+      assert.deepEqual(await store.getEscalation('ESC-1'), { ...next, version: 2 });
+      assert.deepEqual((await store.timeline('ESC-1')).slice(1), [
+        { escalationId: 'ESC-1', version: 2, at: at(30), actor: eli, kind: 'status', text: 'Acknowledged by Eli' },
+      ]);
+      // The filter columns follow the brief.
+      assert.deepEqual(
+        (await store.listEscalations({ target: 'security', severity: 'critical' })).map((e) => e.id),
+        ['ESC-1'],
+      );
+      assert.deepEqual(await store.listEscalations({ target: 'engineering' }), []);
+    });
+
+    it('a save from a stale version changes nothing and returns the escalation as it is now', async () => {
+      const { escalation } = await create();
+      const first = changed(escalation, { status: 'acknowledged', owner: eli });
+      assert.equal(
+        (await store.saveEscalation(first, 1, { at: at(30), actor: eli, kind: 'status', text: 'Acknowledged' })).saved,
+        true,
+      );
+
+      const stale = changed(escalation, { status: 'resolved' });
+      const result = await store.saveEscalation(stale, 1, {
+        at: at(31),
+        actor: dana,
+        kind: 'status',
+        text: 'Resolved',
+      });
+
+      assert.deepEqual(result, { saved: false, current: first });
+      assert.deepEqual(await store.getEscalation('ESC-1'), first);
+      assert.equal((await store.timeline('ESC-1')).length, 2);
+    });
+
+    it('of 20 saves from the same version at once, exactly one wins', async () => {
+      const { escalation } = await create();
+      const people = Array.from({ length: 20 }, (_, i): Person => ({ id: `aad-${i}`, name: `Agent ${i}` }));
+
+      const results = await Promise.all(
+        people.map((owner) =>
+          store.saveEscalation(changed(escalation, { owner, status: 'investigating' }), 1, {
+            at: at(30),
+            actor: owner,
+            kind: 'assigned',
+            text: `Assigned to ${owner.name}`,
+          }),
+        ),
+      );
+
+      const winners = results.filter((r) => r.saved);
+      assert.equal(winners.length, 1);
+      const stored = await store.getEscalation('ESC-1');
+      assert.equal(stored?.version, 2);
+      assert.deepEqual(winners[0]?.saved && winners[0].escalation, stored);
+      for (const loser of results.filter((r) => !r.saved)) assert.deepEqual(loser, { saved: false, current: stored });
+      const timeline = await store.timeline('ESC-1');
+      assert.deepEqual(
+        timeline.map((e) => [e.version, e.actor]),
+        [
+          [1, dana],
+          [2, stored?.owner],
+        ],
+      );
+    });
+
+    it('refuses a next escalation whose version is not expectedVersion + 1', async () => {
+      const { escalation } = await create();
+      await assert.rejects(
+        store.saveEscalation({ ...escalation, version: 3 }, 1, { at: at(30), actor: eli, kind: 'note', text: 'Note' }),
+        /expectedVersion/,
+      );
+      assert.equal((await store.getEscalation('ESC-1'))?.version, 1);
+    });
+
+    it('a save of an escalation that does not exist is not saved and has no current', async () => {
+      const { escalation } = await create();
+      const ghost = changed({ ...escalation, id: 'ESC-99' }, { status: 'closed' });
+      assert.deepEqual(
+        await store.saveEscalation(ghost, 1, { at: at(30), actor: eli, kind: 'status', text: 'Closed' }),
+        {
+          saved: false,
+          current: undefined,
+        },
+      );
+      assert.deepEqual(await store.timeline('ESC-99'), []);
+    });
+
+    it('a request key already stored returns the first escalation and writes nothing', async () => {
+      const first = await create({ summary: 'First delivery' }, 'teams-activity-1');
+      const retry = await create({ summary: 'Retried delivery' }, 'teams-activity-1');
+      const other = await create({ summary: 'Another escalation' }, 'teams-activity-2');
+
+      assert.equal(first.created, true);
+      assert.deepEqual(retry, { escalation: first.escalation, created: false });
+      assert.equal(other.created, true);
+      assert.equal((await store.listEscalations()).length, 2);
+      assert.equal((await store.timeline(first.escalation.id)).length, 1);
+    });
+
+    it('creates with the same request key at once store one escalation', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, () => create({}, 'retried-webhook')));
+
+      assert.equal(results.filter((r) => r.created).length, 1);
+      assert.equal(new Set(results.map((r) => r.escalation.id)).size, 1);
+      const [only, ...more] = await store.listEscalations();
+      assert.deepEqual(more, []);
+      assert.deepEqual(only, results[0]?.escalation);
+      assert.equal((await store.timeline(only?.id ?? '')).length, 1);
+    });
+
+    it('finds nothing for an unknown or malformed id', async () => {
+      await create();
+      for (const id of ['ESC-2', 'ESC-0', 'esc-1', 'ESC-1x', 'ESC-01', '', '1', 'ESC-9999999999999999']) {
+        assert.equal(await store.getEscalation(id), undefined, id);
+        assert.deepEqual(await store.timeline(id), [], id);
+        assert.deepEqual(await store.postedCards(id), [], id);
+      }
+    });
+
+    it('lists newest first, filtered by status, target and severity', async () => {
+      await create({ target: 'engineering', severity: 'high' });
+      await create({ target: 'security', severity: 'critical' });
+      const third = (await create({ target: 'engineering', severity: 'critical' })).escalation;
+      await create({ target: 'product', severity: 'medium' });
+      const acknowledged = changed(third, { status: 'acknowledged' as Status });
+      await store.saveEscalation(acknowledged, 1, { at: at(30), actor: eli, kind: 'status', text: 'Acknowledged' });
+
+      const ids = async (filter?: Parameters<Store['listEscalations']>[0]) =>
+        (await store.listEscalations(filter)).map((e) => e.id);
+      assert.deepEqual(await ids(), ['ESC-4', 'ESC-3', 'ESC-2', 'ESC-1']);
+      assert.deepEqual(await ids({}), ['ESC-4', 'ESC-3', 'ESC-2', 'ESC-1']);
+      assert.deepEqual(await ids({ target: 'engineering' }), ['ESC-3', 'ESC-1']);
+      assert.deepEqual(await ids({ severity: 'critical' }), ['ESC-3', 'ESC-2']);
+      assert.deepEqual(await ids({ status: 'new' }), ['ESC-4', 'ESC-2', 'ESC-1']);
+      assert.deepEqual(await ids({ status: 'new', target: 'engineering' }), ['ESC-1']);
+      assert.deepEqual(await ids({ status: 'acknowledged', target: 'engineering', severity: 'critical' }), ['ESC-3']);
+      assert.deepEqual(await ids({ target: 'leadership' }), []);
+      assert.deepEqual((await store.listEscalations({ status: 'acknowledged' }))[0], acknowledged);
+    });
+
+    it('binds one channel per tier: bind, replace, list, unbind', async () => {
+      const binding = (target: Target, channel: string, minute: number): ChannelBinding => ({
+        target,
+        conversationReference: {
+          conversation: { id: channel, isGroup: true },
+          serviceUrl: 'https://smba.example/emea/',
+        },
+        boundBy: dana,
+        boundAt: at(minute),
+      });
+      assert.equal(await store.channelFor('engineering'), undefined);
+
+      await store.bindChannel(binding('engineering', '19:eng-old@thread.tacv2', 1));
+      await store.bindChannel(binding('security', '19:sec@thread.tacv2', 2));
+      await store.bindChannel(binding('engineering', '19:eng-new@thread.tacv2', 3));
+
+      assert.deepEqual(await store.channelFor('engineering'), binding('engineering', '19:eng-new@thread.tacv2', 3));
+      assert.deepEqual(await store.listChannels(), [
+        binding('engineering', '19:eng-new@thread.tacv2', 3),
+        binding('security', '19:sec@thread.tacv2', 2),
+      ]);
+      assert.equal(await store.unbindChannel('engineering'), true);
+      assert.equal(await store.unbindChannel('engineering'), false);
+      assert.equal(await store.unbindChannel('product'), false);
+      assert.equal(await store.channelFor('engineering'), undefined);
+      assert.deepEqual(
+        (await store.listChannels()).map((b) => b.target),
+        ['security'],
+      );
+    });
+
+    it('records a posted card once however often it is recorded', async () => {
+      await create();
+      await create();
+      const card = (escalationId: string, activityId: string, minute: number) => ({
+        escalationId,
+        conversationId: '19:eng@thread.tacv2',
+        activityId,
+        serviceUrl: 'https://smba.example/emea/',
+        postedAt: at(minute),
+      });
+
+      await store.recordPostedCard(card('ESC-1', 'activity-1', 1));
+      await Promise.all([1, 2, 3].map(() => store.recordPostedCard(card('ESC-1', 'activity-1', 1))));
+      await store.recordPostedCard(card('ESC-1', 'activity-2', 2));
+      await store.recordPostedCard(card('ESC-2', 'activity-3', 3));
+
+      assert.deepEqual(await store.postedCards('ESC-1'), [
+        card('ESC-1', 'activity-1', 1),
+        card('ESC-1', 'activity-2', 2),
+      ]);
+      assert.deepEqual(await store.postedCards('ESC-2'), [card('ESC-2', 'activity-3', 3)]);
+      assert.deepEqual(await store.postedCards('ESC-3'), []);
+    });
+
+    it('opening the same database again runs no migration twice and keeps the data', async () => {
+      const { escalation } = await create();
+      await store.close();
+      // Replicas starting at once, all against the already-migrated database.
+      const reopened = await Promise.all([1, 2, 3].map(() => openStore(database.url, database.options)));
+      store = reopened[0] as Store;
+      for (const other of reopened.slice(1)) await other.close();
+
+      assert.deepEqual(await store.getEscalation('ESC-1'), escalation);
+      assert.equal((await create()).escalation.id, 'ESC-2');
+    });
+
+    it('several replicas migrating an empty database at once end with one schema', async () => {
+      const empty = await engine.fresh();
+      try {
+        const replicas = await Promise.all([1, 2, 3, 4].map(() => openStore(empty.url, empty.options)));
+        const ids = [];
+        for (const replica of replicas) {
+          ids.push((await replica.createEscalation({ brief: briefOf(), requester: dana, at: at(0) })).escalation.id);
+        }
+        assert.deepEqual(ids, ['ESC-1', 'ESC-2', 'ESC-3', 'ESC-4']);
+        await Promise.all(replicas.map((replica) => replica.close()));
+      } finally {
+        await empty.drop();
+      }
+    });
+
+    it('ping answers true while the database is open and false once it is closed', async () => {
+      assert.equal(await store.ping(), true);
+      await store.close();
+      assert.equal(await store.ping(), false);
+    });
+  });
+}
+
+storeContract(sqliteEngine());
+storeContract(postgresEngine());
+
+describe('openStore', () => {
+  it('creates the folder of a SQLite file and turns on WAL and foreign keys', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'escalation-desk-open-'));
+    try {
+      const file = join(folder, 'data', 'nested', 'escalations.db');
+      const store = await openStore(`sqlite:${file}`);
+      await store.close();
+      assert.ok(existsSync(file));
+      const database = new SqliteDatabase(file);
+      assert.equal(database.pragma('journal_mode', { simple: true }), 'wal');
+      database.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('opens an in-memory SQLite store', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      assert.equal(
+        (await store.createEscalation({ brief: briefOf(), requester: dana, at: at(0) })).escalation.id,
+        'ESC-1',
+      );
+      assert.equal(await store.ping(), true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a DATABASE_URL of another kind, naming the setting', async () => {
+    await assert.rejects(openStore('mysql://localhost/escalations'), /DATABASE_URL/);
+    await assert.rejects(openStore('sqlite:'), /DATABASE_URL/);
+    await assert.rejects(openStore('sqlite::memory:', { schema: 'x' }), /PostgreSQL/);
+  });
+});
