@@ -74,3 +74,43 @@ export function oneOf(values: readonly string[]): string {
   if (values.length <= 1) return values.join('');
   return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 }
+
+/** How a signal reads on the form, in the seed's words. */
+export const signalLabels: Record<Signal, string> = {
+  bug_confirmed: 'Bug confirmed, needs a code fix',
+  infrastructure_issue: 'Infrastructure investigation needed',
+  code_change_needed: 'Code change needed',
+  data_corruption: 'Data corruption',
+  beyond_support_diagnosis: "Beyond support's ability to diagnose",
+  needs_access_support_lacks: 'Needs access support lacks',
+  deeper_investigation: 'Needs deeper investigation (L2)',
+  multiple_customers: 'Several customers affected',
+  production_down: 'Production down',
+  security_concern: 'Security concern',
+  data_exposure: 'Data exposure',
+  vulnerability: 'Vulnerability',
+  compliance: 'Compliance',
+  high_value_customer_at_risk: 'High-value customer at risk',
+  churn_risk: 'Churn risk',
+  sla_breach_imminent: 'SLA breach imminent',
+  sla_breached: 'SLA breached',
+  executive_involvement: 'Executive involvement',
+  cross_functional_decision: 'Cross-functional decision needed',
+  open_beyond_sla: 'Open beyond SLA',
+  customer_waiting_too_long: 'Customer waiting unreasonably long',
+  same_issue_3_plus_customers: 'Same issue from 3+ customers',
+  feature_gap: 'Feature gap',
+  design_decision: 'Design decision needed',
+  prioritization: 'Prioritization needed',
+};
+
+export const signalGroupLabels: Record<SignalGroup, string> = {
+  technical: 'Technical',
+  complexity: 'Complexity',
+  impact: 'Impact',
+  security: 'Security',
+  business: 'Business',
+  time: 'Time',
+  pattern: 'Pattern',
+  product: 'Product',
+};
