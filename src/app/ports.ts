@@ -16,6 +16,11 @@ export interface EscalationFilter {
   status?: Status;
   target?: Target;
   severity?: Severity;
+  /** Raised or owned by this person (id). */
+  involving?: string;
+  /** Not resolved or closed. */
+  open?: boolean;
+  limit?: number;
 }
 
 export type SaveResult = { saved: true; escalation: Escalation } | { saved: false; current: Escalation | undefined };
@@ -55,6 +60,8 @@ export interface Store {
     entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
   ): Promise<SaveResult>;
   timeline(escalationId: string): Promise<TimelineEntry[]>;
+  /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */
+  unpostedEscalations(target: Target): Promise<Escalation[]>;
 
   bindChannel(binding: ChannelBinding): Promise<void>;
   channelFor(target: Target): Promise<ChannelBinding | undefined>;

@@ -39,7 +39,9 @@ export class KyselyStore implements Store {
             ...filterColumns(brief),
             brief: JSON.stringify(brief),
             requester: JSON.stringify(requester),
+            requester_id: requester.id ?? null,
             owner: null,
+            owner_id: null,
             version: 1,
             created_at: input.at,
             updated_at: input.at,
@@ -89,7 +91,33 @@ export class KyselyStore implements Store {
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.target) query = query.where('target', '=', filter.target);
     if (filter.severity) query = query.where('severity', '=', filter.severity);
-    const rows = await query.orderBy('id', 'desc').execute();
+    const person = filter.involving;
+    if (person) query = query.where((eb) => eb.or([eb('requester_id', '=', person), eb('owner_id', '=', person)]));
+    if (filter.open) query = query.where('status', 'not in', closedStatuses);
+    let ordered = query.orderBy('id', 'desc');
+    if (filter.limit !== undefined) ordered = ordered.limit(filter.limit);
+    const rows = await ordered.execute();
+    return rows.map(escalationFromRow);
+  }
+
+  async unpostedEscalations(target: Target): Promise<Escalation[]> {
+    const rows = await this.db
+      .selectFrom('escalations')
+      .selectAll()
+      .where('target', '=', target)
+      .where('status', 'not in', closedStatuses)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('posted_cards')
+              .select('posted_cards.escalation_id')
+              .whereRef('posted_cards.escalation_id', '=', 'escalations.id'),
+          ),
+        ),
+      )
+      .orderBy('id', 'asc')
+      .execute();
     return rows.map(escalationFromRow);
   }
 
@@ -117,6 +145,7 @@ export class KyselyStore implements Store {
           ...filterColumns(escalation.brief),
           brief: JSON.stringify(escalation.brief),
           owner: escalation.owner ? JSON.stringify(escalation.owner) : null,
+          owner_id: escalation.owner?.id ?? null,
           version: escalation.version,
           updated_at: escalation.updatedAt,
         })
@@ -244,6 +273,9 @@ export class KyselyStore implements Store {
     return row && escalationFromRow(row);
   }
 }
+
+/** Out of every queue: nothing more is expected of anyone. */
+const closedStatuses: Status[] = ['resolved', 'closed'];
 
 /** ESC-n -> n, or undefined for an id no row can have (malformed, or beyond exact JS numbers). */
 function storedNumber(id: string): number | undefined {

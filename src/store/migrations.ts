@@ -82,5 +82,20 @@ function firstSchema(engine: Engine): Migration {
 export function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_escalations_timeline_channels_cards': firstSchema(engine),
+    '0002_people_columns': peopleColumns,
   };
 }
+
+/** "My escalations": who raised and who owns an escalation, as columns to look up by. */
+const peopleColumns: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('escalations').addColumn('requester_id', 'text').execute();
+    await db.schema.alterTable('escalations').addColumn('owner_id', 'text').execute();
+    await db.schema.createIndex('escalations_by_requester').on('escalations').column('requester_id').execute();
+    await db.schema.createIndex('escalations_by_owner').on('escalations').column('owner_id').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('escalations').dropColumn('owner_id').execute();
+    await db.schema.alterTable('escalations').dropColumn('requester_id').execute();
+  },
+};

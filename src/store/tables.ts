@@ -16,6 +16,9 @@ export interface EscalationsTable {
   brief: string;
   requester: string;
   owner: string | null;
+  /** Person ids (AAD object id) of requester and owner, for "mine". */
+  requester_id: string | null;
+  owner_id: string | null;
   version: number;
   created_at: string;
   updated_at: string;

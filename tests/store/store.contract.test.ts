@@ -356,6 +356,54 @@ function storeContract(engine: Engine) {
       assert.deepEqual((await store.listEscalations({ status: 'acknowledged' }))[0], acknowledged);
     });
 
+    it('finds the escalations a person raised or owns, open ones only, up to a limit', async () => {
+      const mine = (await create()).escalation;
+      const other = (
+        await store.createEscalation({ brief: briefOf(), requester: { id: 'aad-lee', name: 'Lee' }, at: at(1) })
+      ).escalation;
+      const owned = changed(other, { owner: eli });
+      await store.saveEscalation(owned, 1, { at: at(2), actor: eli, kind: 'assigned', text: 'Eli took it' });
+      await create();
+      const resolved = changed((await store.getEscalation('ESC-3')) as Escalation, { status: 'resolved' as Status });
+      await store.saveEscalation(resolved, 1, { at: at(3), actor: dana, kind: 'resolved', text: 'Fixed' });
+
+      const ids = async (filter: Parameters<Store['listEscalations']>[0]) =>
+        (await store.listEscalations(filter)).map((e) => e.id);
+      assert.deepEqual(await ids({ involving: dana.id }), ['ESC-3', mine.id]);
+      assert.deepEqual(await ids({ involving: dana.id, open: true }), [mine.id]);
+      assert.deepEqual(await ids({ involving: eli.id }), [other.id]);
+      assert.deepEqual(await ids({ limit: 2 }), ['ESC-3', 'ESC-2']);
+    });
+
+    it('lists the open escalations of a tier that wait for a channel, oldest first', async () => {
+      await create({ target: 'engineering' });
+      await create({ target: 'engineering' });
+      await create({ target: 'product' });
+      await create({ target: 'engineering' });
+      await store.recordPostedCard({
+        escalationId: 'ESC-2',
+        conversationId: '19:eng@thread.tacv2;messageid=1',
+        activityId: '1',
+        serviceUrl: 'https://smba.example/emea/',
+        postedAt: at(1),
+      });
+      const fourth = (await store.getEscalation('ESC-4')) as Escalation;
+      await store.saveEscalation(changed(fourth, { status: 'closed' as Status }), 1, {
+        at: at(2),
+        actor: dana,
+        kind: 'status_changed',
+        text: 'Closed',
+      });
+      assert.deepEqual(
+        (await store.unpostedEscalations('engineering')).map((e) => e.id),
+        ['ESC-1'],
+      );
+      assert.deepEqual(
+        (await store.unpostedEscalations('product')).map((e) => e.id),
+        ['ESC-3'],
+      );
+    });
+
     it('binds one channel per tier: bind, replace, list, unbind', async () => {
       const binding = (target: Target, channel: string, minute: number): ChannelBinding => ({
         target,
