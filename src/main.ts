@@ -7,6 +7,7 @@ import { createServer } from './http/server';
 import { openStore } from './store/openStore';
 import { createAdapter } from './teams/adapter';
 import { EscalationBot } from './teams/bot';
+import { TeamsPublisher } from './teams/publisher';
 
 export interface RunningApp {
   url: string;
@@ -25,17 +26,11 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const log = options.log ?? ((message: string) => console.log(`${new Date().toISOString()} ${message}`));
   const store = await openStore(config.databaseUrl, { schema: options.schema });
   const adapter = createAdapter(config, log);
-  const bot = new EscalationBot();
-  const server = createServer({
-    config,
-    store,
-    adapter,
-    bot,
-    metrics: new Metrics(),
-    log,
-    clock: options.clock ?? systemClock,
-    slaPolicy: config.slaPolicy,
-  });
+  const base = { store, clock: options.clock ?? systemClock, slaPolicy: config.slaPolicy, log };
+  const publisher = new TeamsPublisher({ ...base, adapter, appId: config.bot?.id ?? '', publicUrl: config.publicUrl });
+  const desk = { ...base, publisher, publicUrl: config.publicUrl };
+  const bot = new EscalationBot(desk);
+  const server = createServer({ ...desk, config, adapter, bot, metrics: new Metrics() });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

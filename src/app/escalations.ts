@@ -1,4 +1,4 @@
-// Use cases on escalations: create one from a brief, read one with its SLA state.
+// Use cases that read escalations: one with its SLA state and timeline, or a list.
 import { z } from 'zod';
 import { type Brief, fieldProblems, type Parsed } from '../domain/brief';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
@@ -10,18 +10,6 @@ export interface EscalationDeps {
   store: Store;
   clock: Clock;
   slaPolicy: SlaPolicy;
-}
-
-export type Created = { escalation: Escalation; created: boolean };
-
-/** Stores a validated brief (parseBrief) as a new escalation; a repeated requestKey returns the first. */
-export function createEscalation(
-  deps: EscalationDeps,
-  brief: Brief,
-  requester: Person,
-  requestKey?: string,
-): Promise<Created> {
-  return deps.store.createEscalation({ brief, requester, at: deps.clock.now().toISOString(), requestKey });
 }
 
 export interface EscalationDetail {

@@ -1,7 +1,8 @@
 // The JSON API: triage, create, list, read, and the plain-text brief.
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { createEscalation, escalationDetail, listEscalations, parseRequester } from '../app/escalations';
+import { escalate } from '../app/escalate';
+import { escalationDetail, listEscalations, parseRequester } from '../app/escalations';
 import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefText } from '../domain/briefText';
 import type { Escalation } from '../domain/escalation';
@@ -41,7 +42,7 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
       }
       // A client retrying after a lost answer sends the same Idempotency-Key and gets the same ESC-n.
       const key = req.header('idempotency-key');
-      const { escalation, created } = await createEscalation(
+      const { escalation, created, posted } = await escalate(
         deps,
         brief.value,
         person.value,
@@ -54,7 +55,11 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
         });
       }
       res.header('location', `/api/escalations/${escalation.id}`);
-      res.send(created ? 201 : 200, { ...summaryJson(escalation), links: links(deps, escalation) });
+      res.send(created ? 201 : 200, {
+        ...summaryJson(escalation),
+        posted: posted ? { conversationId: posted.conversationId, activityId: posted.activityId } : null,
+        links: links(deps, escalation),
+      });
     }),
   );
 

@@ -2,19 +2,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CloudAdapter } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { EscalationDeps } from '../app/escalations';
+import type { PostingDeps } from '../app/escalate';
 import type { Config } from '../config';
 import type { EscalationBot } from '../teams/bot';
 import { type ApiError, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
 import type { Metrics } from './metrics';
 
-export interface ServerDeps extends EscalationDeps {
+export interface ServerDeps extends PostingDeps {
   config: Config;
   adapter: CloudAdapter;
   bot: EscalationBot;
   metrics: Metrics;
-  log: (message: string) => void;
 }
 
 export type Handler = (req: Request, res: Response) => Promise<void>;

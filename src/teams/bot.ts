@@ -1,28 +1,38 @@
-// The Teams bot: turns activities into use-case calls. Each command and card verb has
-// one small handler, found by its name.
-import { TeamsActivityHandler, type TurnContext } from 'botbuilder';
+// The Teams bot: routes each activity to its handler, in plain sight.
+// Messages -> commands.ts; invokes by name -> the table below.
+import { ActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { cardAction } from './cardActions';
+import { runCommand } from './commands';
+import type { TeamsDeps } from './deps';
+import { failureAnswer, type InvokeAnswer, invokeResponse } from './invokeResponses';
+import { fetchTask, submitAction } from './messagingExtension';
 
-export const helpText = [
-  '**Escalation Desk** takes a support escalation from "should this go up?" to "resolved".',
-  '',
-  '- **new**: open the escalation form',
-  '- **mine**: the escalations you raised or own',
-  '- **show ESC-n**: one escalation',
-  '- **help**: this list',
-  '',
-  'In a channel, @mention me with **route <tier>** to post that tier’s escalations there (tiers: support, engineering, product, security, leadership), **routes** to list the bindings, **unroute <tier>** to stop.',
-].join('\n');
+const invokes: Record<string, (context: TurnContext, deps: TeamsDeps) => Promise<InvokeAnswer>> = {
+  'composeExtension/fetchTask': fetchTask,
+  'composeExtension/submitAction': submitAction,
+  'adaptiveCard/action': cardAction,
+};
 
-export class EscalationBot extends TeamsActivityHandler {
-  constructor() {
+export class EscalationBot extends ActivityHandler {
+  constructor(private readonly deps: TeamsDeps) {
     super();
     this.onMessage(async (context, next) => {
-      await this.replyWithHelp(context);
+      // A card's Action.Submit outside a dialog arrives as a message with a value: not ours.
+      if (context.activity.text || !context.activity.value) await runCommand(context, this.deps);
       await next();
     });
   }
 
-  private async replyWithHelp(context: TurnContext): Promise<void> {
-    await context.sendActivity({ type: 'message', text: helpText, textFormat: 'markdown' });
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const name = context.activity.name ?? '';
+    const handler = invokes[name];
+    if (!handler) return super.onInvokeActivity(context);
+    try {
+      return invokeResponse(await handler(context, this.deps));
+    } catch (error) {
+      // Teams retries an invoke that failed: answer 200 with what happened instead.
+      this.deps.log(`${name} failed: ${(error as Error).stack ?? error}`);
+      return invokeResponse(failureAnswer(name));
+    }
   }
 }

@@ -1,0 +1,53 @@
+// The answer to the person who escalated: what was created and where it went.
+import template from '../../../cards/escalation-confirmation.json';
+import type { Escalation } from '../../domain/escalation';
+import { severityLabels, targetLabels } from '../../domain/vocabulary';
+import { type AdaptiveCard, expand } from './render';
+
+export interface ConfirmationCardModel {
+  headline: string;
+  summary: string;
+  facts: { title: string; value: string }[];
+  whereText: string;
+  bindHelp: string;
+  postUrl: string;
+  briefUrl: string;
+}
+
+export interface ConfirmationInput {
+  escalation: Escalation;
+  /** A link that opens the channel post, when it has been posted. */
+  postUrl?: string;
+  channelName?: string;
+  /** The escalation already existed (a repeated submit). */
+  existing?: boolean;
+  publicUrl: string;
+}
+
+export function confirmationCard(input: ConfirmationInput): AdaptiveCard {
+  return expand(template, confirmationCardModel(input));
+}
+
+export function bindHelpText(target: Escalation['brief']['target']): string {
+  return `No channel takes ${targetLabels[target]} escalations yet. In the ${targetLabels[target]} team's channel, @mention Escalation Desk with "route ${target}": this escalation is saved and will be posted there as soon as the channel is bound.`;
+}
+
+export function confirmationCardModel(input: ConfirmationInput): ConfirmationCardModel {
+  const { escalation, postUrl, channelName, existing, publicUrl } = input;
+  const target = targetLabels[escalation.brief.target];
+  const posted = postUrl !== undefined;
+  return {
+    headline: existing ? `Already escalated as ${escalation.id}` : `Escalated as ${escalation.id}`,
+    summary: escalation.brief.summary,
+    facts: [
+      { title: 'Severity', value: severityLabels[escalation.brief.severity] },
+      { title: 'Escalated to', value: target },
+    ],
+    whereText: posted
+      ? `Posted in ${channelName ? `the ${channelName} channel` : `the ${target} channel`}. Follow it there: status, owner and customer updates are kept current on the card.`
+      : `Saved, not posted yet.`,
+    bindHelp: posted ? '' : bindHelpText(escalation.brief.target),
+    postUrl: postUrl ?? '',
+    briefUrl: `${publicUrl}/api/escalations/${escalation.id}/brief.txt`,
+  };
+}

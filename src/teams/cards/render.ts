@@ -1,0 +1,30 @@
+// Expands an Adaptive Card template (cards/*.json) with its typed model.
+import * as ACData from 'adaptivecards-templating';
+
+export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
+
+export const adaptiveCardContentType = 'application/vnd.microsoft.card.adaptive';
+
+export function expand<Model extends object>(template: object, model: Model): AdaptiveCard {
+  const card = new ACData.Template(template).expand({ $root: model });
+  return withoutNulls(card) as AdaptiveCard;
+}
+
+/** An attachment for sendActivity / updateActivity. */
+export function attachment(card: AdaptiveCard) {
+  return { contentType: adaptiveCardContentType, content: card };
+}
+
+// A value the model leaves empty (an unset number input) expands to null: leave the
+// property out instead, as a hand-written card would.
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    );
+  }
+  return value;
+}

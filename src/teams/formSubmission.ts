@@ -1,0 +1,51 @@
+// What happens when the escalation form is sent, from a dialog or a chat card:
+// "Recommend" re-renders it with the triage; "Escalate" validates, escalates, confirms.
+import { createHash } from 'node:crypto';
+import { escalate } from '../app/escalate';
+import { parseBrief } from '../domain/brief';
+import type { Person } from '../domain/escalation';
+import { triage, triageRequestSchema } from '../domain/triage';
+import { confirmationCard } from './cards/confirmationCard';
+import { formCard } from './cards/formCard';
+import type { AdaptiveCard } from './cards/render';
+import { bindingChannel } from './commands';
+import type { TeamsDeps } from './deps';
+import { channelName, channelPostUrl } from './people';
+
+type Mode = 'dialog' | 'chat';
+export type FormValues = Record<string, unknown>;
+
+/** The form again, with the recommended target and severity filled in and the reasons shown. */
+export function recommend(values: FormValues, mode: Mode): AdaptiveCard {
+  const request = triageRequestSchema.safeParse({
+    signals: values.signals,
+    customersAffected: values.customersAffected,
+  });
+  if (!request.success) {
+    return formCard({
+      mode,
+      values,
+      problems: [{ field: 'signals', message: request.error.issues[0]?.message ?? '' }],
+    });
+  }
+  const result = triage(request.data);
+  const filled = result.escalate ? { ...values, target: result.target, severity: result.severity } : values;
+  return formCard({ mode, values: filled, recommendation: result });
+}
+
+/** The confirmation when the brief is escalated; else the form with each problem by its field. */
+export async function submit(values: FormValues, person: Person, mode: Mode, deps: TeamsDeps): Promise<AdaptiveCard> {
+  const parsed = parseBrief(values);
+  if (!parsed.ok) return formCard({ mode, values, problems: parsed.problems });
+  // The same brief from the same person is one escalation, however often Teams delivers it.
+  const requestKey = `teams:${person.id}:${createHash('sha256').update(JSON.stringify(parsed.value)).digest('hex')}`;
+  const { escalation, created, posted, binding } = await escalate(deps, parsed.value, person, requestKey);
+  const channel = binding && bindingChannel(binding);
+  return confirmationCard({
+    escalation,
+    existing: !created,
+    postUrl: posted && channel ? channelPostUrl(channel, posted.activityId) : undefined,
+    channelName: channel && channelName(channel),
+    publicUrl: deps.publicUrl,
+  });
+}

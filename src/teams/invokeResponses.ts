@@ -1,0 +1,54 @@
+// The answers Teams accepts to an invoke, as one union: an invalid shape does not compile.
+import type { InvokeResponse } from 'botbuilder';
+import { type AdaptiveCard, adaptiveCardContentType, attachment } from './cards/render';
+
+/** adaptiveCard/action: always HTTP 200, the status in the body (Teams retries anything else). */
+export interface CardActionAnswer {
+  statusCode: 200;
+  type: typeof adaptiveCardContentType;
+  value: AdaptiveCard;
+}
+
+/** composeExtension/fetchTask and submitAction: show this card in the dialog. */
+export interface TaskContinueAnswer {
+  task: {
+    type: 'continue';
+    value: {
+      title: string;
+      height: 'large' | 'medium';
+      width: 'large' | 'medium';
+      card: ReturnType<typeof attachment>;
+    };
+  };
+}
+
+/** composeExtension/submitAction: close the dialog with a short message. */
+export interface TaskMessageAnswer {
+  task: { type: 'message'; value: string };
+}
+
+export type InvokeAnswer = CardActionAnswer | TaskContinueAnswer | TaskMessageAnswer;
+
+export function cardAnswer(card: AdaptiveCard): CardActionAnswer {
+  return { statusCode: 200, type: adaptiveCardContentType, value: card };
+}
+
+export function dialogAnswer(card: AdaptiveCard, title = 'Escalate'): TaskContinueAnswer {
+  return { task: { type: 'continue', value: { title, height: 'large', width: 'large', card: attachment(card) } } };
+}
+
+export function invokeResponse(answer: InvokeAnswer): InvokeResponse<InvokeAnswer> {
+  return { status: 200, body: answer };
+}
+
+const sorry = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
+
+/** What the person sees when handling their action failed unexpectedly. */
+export function failureAnswer(invokeName: string): InvokeAnswer {
+  if (invokeName !== 'adaptiveCard/action') return { task: { type: 'message', value: sorry } };
+  return cardAnswer({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [{ type: 'TextBlock', text: sorry, wrap: true, color: 'attention' }],
+  });
+}

@@ -1,0 +1,63 @@
+// The "Escalate" messaging extension (command createEscalation): the form in a dialog,
+// prefilled when opened from a message's "..." menu.
+import type { TurnContext } from 'botbuilder';
+import { caps } from '../domain/brief';
+import { formCard } from './cards/formCard';
+import type { TeamsDeps } from './deps';
+import { recommend, submit } from './formSubmission';
+import { dialogAnswer, type InvokeAnswer } from './invokeResponses';
+import { personOf } from './people';
+
+export const commandId = 'createEscalation';
+
+interface MessagePayload {
+  body?: { content?: string; contentType?: string };
+  from?: { user?: { displayName?: string } };
+  linkToMessage?: string;
+}
+
+export async function fetchTask(context: TurnContext): Promise<InvokeAnswer> {
+  const value = (context.activity.value ?? {}) as { commandContext?: string; messagePayload?: MessagePayload };
+  const message = value.commandContext === 'message' ? value.messagePayload : undefined;
+  if (!message) return dialogAnswer(formCard({ mode: 'dialog' }));
+  const { values, notice } = prefillFrom(message);
+  return dialogAnswer(formCard({ mode: 'dialog', values, notice }));
+}
+
+export async function submitAction(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
+  const value = (context.activity.value ?? {}) as { data?: Record<string, unknown> };
+  const { verb, ...values } = value.data ?? {};
+  if (verb === 'triage.evaluate') return dialogAnswer(recommend(values, 'dialog'));
+  return dialogAnswer(await submit(values, personOf(context.activity), 'dialog', deps));
+}
+
+/** The message's text becomes the description, with its author and link noted. */
+export function prefillFrom(message: MessagePayload): { values: Record<string, string>; notice: string } {
+  const text = plainText(message.body?.content ?? '', message.body?.contentType);
+  const author = message.from?.user?.displayName ?? 'someone';
+  const source = `From a Teams message by ${author}${message.linkToMessage ? `: ${message.linkToMessage}` : ''}`;
+  const room = caps.description - source.length - 2;
+  const description = `${text.length > room ? `${text.slice(0, room - 1)}…` : text}\n\n${source}`.trim();
+  const firstLine = text.split('\n')[0]?.trim() ?? '';
+  const summary = firstLine.length > caps.summary ? `${firstLine.slice(0, caps.summary - 1)}…` : firstLine;
+  return {
+    values: { summary, description },
+    notice: `Prefilled from ${author}'s message: check the summary and description, then complete the brief.`,
+  };
+}
+
+function plainText(content: string, contentType?: string): string {
+  if (contentType !== 'html' && !/<[a-z][^>]*>/i.test(content)) return content.trim();
+  return content
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,0 +1,21 @@
+// The adaptivecards SDK's own validation of a card at schema 1.5, as Teams' renderer parses it.
+// eslint-free CommonJS require: the package's main entry does not load in Node (DESIGN.md).
+// biome-ignore lint/suspicious/noExplicitAny: the SDK ships no types for this bundle
+const AC: any = require('adaptivecards/dist/adaptivecards.js');
+
+/** Every problem the SDK finds: parse events (unknown types...) and property validation. */
+export function cardProblems(card: unknown): string[] {
+  const parsed = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext(AC.Versions.v1_5);
+  // The SDK mutates what it parses: give it a copy.
+  parsed.parse(structuredClone(card), context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
+  for (const event of parsed.validateProperties().validationEvents) problems.push(event.message);
+  return problems;
+}
+
+/** Text of the whole card, for "no ${ survives" and size checks. */
+export function cardJson(card: unknown): string {
+  return JSON.stringify(card);
+}

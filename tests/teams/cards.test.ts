@@ -1,0 +1,154 @@
+// Every card the bot sends: valid Adaptive Cards 1.5, fully expanded, far below Teams' size limit.
+import assert from 'node:assert/strict';
+import { caps, parseBrief } from '../../src/domain/brief';
+import type { Escalation } from '../../src/domain/escalation';
+import { slaState } from '../../src/domain/sla';
+import { defaultSlaPolicy } from '../../src/domain/slaPolicy';
+import { triage } from '../../src/domain/triage';
+import { briefCard } from '../../src/teams/cards/briefCard';
+import { confirmationCard } from '../../src/teams/cards/confirmationCard';
+import { formCard } from '../../src/teams/cards/formCard';
+import { fullForm, minimalForm } from '../support/briefs';
+import { cardJson, cardProblems } from '../support/cardValidation';
+
+const line = (n: number, fill = 'x') => fill.repeat(n);
+const lines = (count: number, length: number) =>
+  Array.from({ length: count }, (_, i) => `${i}${line(length - 1 - String(i).length)}.`);
+
+/** Every field at its cap: the largest brief anyone can send. */
+const largestForm = {
+  signals: 'bug_confirmed,multiple_customers,churn_risk,data_corruption,production_down,executive_involvement',
+  summary: line(caps.summary),
+  severity: 'critical',
+  target: 'engineering',
+  customersAffected: String(caps.customersAffected),
+  customerNames: Array.from({ length: caps.customerNames }, (_, i) => `${i}${line(caps.customerName - 3)}`).join(', '),
+  workflowImpact: line(caps.text),
+  revenueAtRisk: line(caps.shortText),
+  slaStatus: 'breached',
+  description: line(caps.description),
+  reproSteps: lines(caps.reproSteps, caps.line).join('\n'),
+  expected: line(caps.longText),
+  actual: line(caps.longText),
+  environment: line(caps.text),
+  tried: Array.from({ length: caps.tried }, () => `${line(caps.line)} -> ${line(caps.line)}`).join('\n'),
+  lastUpdateDate: '2026-11-27',
+  lastUpdateSummary: line(caps.longText),
+  customerExpectation: line(caps.text),
+  escalationRisk: line(caps.text),
+  asks: lines(caps.asks, caps.line).join('\n'),
+  deadlineDate: '2026-11-30',
+  deadlineTime: '17:00',
+};
+
+function escalationOf(form: object): Escalation {
+  const parsed = parseBrief(form);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return {
+    id: 'ESC-123456',
+    brief: parsed.value,
+    status: 'fix_in_progress',
+    owner: { id: 'aad-eli', name: line(200) },
+    requester: { id: 'aad-dana', name: line(200) },
+    version: 99,
+    createdAt: '2026-11-28T09:00:00.000Z',
+    updatedAt: '2026-11-28T10:00:00.000Z',
+  };
+}
+
+const now = new Date('2026-11-28T10:05:00Z');
+const publicUrl = 'https://escalations.contoso.example';
+
+const cards: [string, () => unknown][] = [
+  ['the empty form in a dialog', () => formCard({ mode: 'dialog' })],
+  ['the empty form in a chat', () => formCard({ mode: 'chat' })],
+  [
+    'the form with a recommendation and problems',
+    () =>
+      formCard({
+        mode: 'dialog',
+        values: { ...fullForm, customersAffected: 'many' },
+        recommendation: triage({ signals: ['data_exposure', 'bug_confirmed'] }),
+        problems: [{ field: 'customersAffected', message: 'Customers affected must be a whole number' }],
+        notice: 'Prefilled from a message',
+      }),
+  ],
+  ['the form with every field at its cap', () => formCard({ mode: 'chat', values: largestForm })],
+  [
+    'a full posted brief',
+    () =>
+      briefCard({
+        escalation: escalationOf(fullForm),
+        sla: slaState(escalationOf(fullForm), [], now, defaultSlaPolicy),
+        publicUrl,
+      }),
+  ],
+  [
+    'a minimal posted brief',
+    () =>
+      briefCard({
+        escalation: escalationOf(minimalForm),
+        sla: slaState(escalationOf(minimalForm), [], now, defaultSlaPolicy),
+        publicUrl,
+      }),
+  ],
+  [
+    'the posted brief with every field at its cap',
+    () =>
+      briefCard({
+        escalation: escalationOf(largestForm),
+        sla: slaState(escalationOf(largestForm), [], now, defaultSlaPolicy),
+        publicUrl,
+        message: line(300),
+        mentionText: Array.from({ length: 20 }, () => `<at>${line(60)}</at>`).join(', '),
+      }),
+  ],
+  [
+    'the confirmation of a posted escalation',
+    () =>
+      confirmationCard({
+        escalation: escalationOf(fullForm),
+        postUrl: 'https://teams.microsoft.com/l/message/x/1',
+        publicUrl,
+      }),
+  ],
+  [
+    'the confirmation of a waiting escalation',
+    () => confirmationCard({ escalation: escalationOf(minimalForm), publicUrl }),
+  ],
+];
+
+describe('cards', () => {
+  for (const [name, render] of cards) {
+    it(`${name}: valid at 1.5, fully expanded, under 80 KB`, () => {
+      const card = render() as { version: string };
+      assert.equal(card.version, '1.5');
+      assert.deepEqual(cardProblems(card), []);
+      const text = cardJson(card);
+      assert.ok(!text.includes('${'), 'no ${ survives expansion');
+      assert.ok(Buffer.byteLength(text) < 80 * 1024, `${Buffer.byteLength(text)} bytes`);
+    });
+  }
+
+  it('colours the posted brief by severity', () => {
+    const styleOf = (severity: string) =>
+      (
+        briefCard({
+          escalation: escalationOf({ ...minimalForm, severity }),
+          sla: slaState(escalationOf(minimalForm), [], now, defaultSlaPolicy),
+          publicUrl,
+        }) as any
+      ).body[0].style;
+    assert.deepEqual(['critical', 'high', 'medium'].map(styleOf), ['attention', 'warning', 'emphasis']);
+  });
+
+  it('says what the brief still lacks for its target before it is sent', () => {
+    const readiness = (values: Record<string, unknown>) =>
+      JSON.stringify(formCard({ mode: 'chat', values })).match(/"(Ready: [^"]+|Still missing for [^"]+)"/)?.[1];
+    assert.equal(
+      readiness({ ...minimalForm, target: 'engineering', signals: 'bug_confirmed' }),
+      "Still missing for Engineering: a description of 3-5 sentences, reproduction steps, expected and actual results, the environment, what's been tried, the last customer update, what the customer expects by when, a deadline for what's needed.",
+    );
+    assert.equal(readiness(fullForm), 'Ready: the brief has what Engineering needs to act at once.');
+  });
+});
