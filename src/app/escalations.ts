@@ -1,6 +1,6 @@
 // Use cases that read escalations: one with its SLA state and timeline, or a list.
 import { z } from 'zod';
-import { type Brief, fieldProblems, type Parsed } from '../domain/brief';
+import { fieldProblems, type Parsed } from '../domain/brief';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import { type SlaState, slaState } from '../domain/sla';
 import type { SlaPolicy } from '../domain/slaPolicy';

@@ -1,6 +1,5 @@
 // The adaptivecards SDK's own validation of a card at schema 1.5, as Teams' renderer parses it.
-// eslint-free CommonJS require: the package's main entry does not load in Node (DESIGN.md).
-// biome-ignore lint/suspicious/noExplicitAny: the SDK ships no types for this bundle
+// (require the bundle: the package's main entry does not load in Node, see DESIGN.md)
 const AC: any = require('adaptivecards/dist/adaptivecards.js');
 
 /** Every problem the SDK finds: parse events (unknown types...) and property validation. */
