@@ -1,5 +1,6 @@
 // Wiring: configuration, store, bot, server. `npm start` runs this file.
 import type { AddressInfo } from 'node:net';
+import { DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { Metrics } from './http/metrics';
@@ -20,21 +21,39 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** PostgreSQL only: keep the tables in this schema (tests use one each). */
   schema?: string;
+  /** Delivery worker tuning (tests use short intervals). */
+  delivery?: Partial<
+    Pick<DeliveryWorkerDeps, 'pollMs' | 'perConversationIntervalMs' | 'backoffBaseMs' | 'backoffCapMs'>
+  >;
 }
 
 export async function start(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? ((message: string) => console.log(`${new Date().toISOString()} ${message}`));
   const store = await openStore(config.databaseUrl, { schema: options.schema });
   const adapter = createAdapter(config, log);
-  const base = { store, clock: options.clock ?? systemClock, slaPolicy: config.slaPolicy, log };
-  const publisher = new TeamsPublisher({ ...base, adapter, appId: config.bot?.id ?? '', publicUrl: config.publicUrl });
-  const desk = { ...base, publisher, publicUrl: config.publicUrl };
+  const base = {
+    store,
+    clock: options.clock ?? systemClock,
+    slaPolicy: config.slaPolicy,
+    log,
+    publicUrl: config.publicUrl,
+    originatorId: config.outlookOriginatorId,
+  };
+  const sender = new TeamsPublisher({ ...base, adapter, appId: config.bot?.id ?? '' });
+  const deliveries = new DeliveryWorker({ store, clock: base.clock, sender, log, ...options.delivery });
+  const desk = {
+    ...base,
+    deliverNow: (timeoutMs: number) => deliveries.deliverNow(timeoutMs),
+    deliverSoon: () => deliveries.kick(),
+  };
   const bot = new EscalationBot(desk);
   const server = createServer({ ...desk, config, adapter, bot, metrics: new Metrics() });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  // Picks up what an earlier run left in the outbox.
+  deliveries.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -43,6 +62,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     store,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deliveries.stop();
       await store.close();
     },
   };

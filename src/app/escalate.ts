@@ -1,19 +1,17 @@
-// Escalating: store the brief, then post it in its tier's channel. A tier with no
-// channel keeps its escalations waiting until one is bound (postWaiting).
+// Escalating: store the brief and queue its post to the tier's channel in one
+// transaction; the delivery worker posts it (usually before the person is answered).
+// A tier with no channel keeps its escalations waiting until one is bound (postWaiting).
 import type { Brief } from '../domain/brief';
 import type { Escalation, Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';
 import type { ChannelBinding, PostedCard } from './ports';
 
-/** Posts cards where Teams people see them. Implemented in src/teams. */
-export interface CardPublisher {
-  /** A new thread in the bound channel holding the escalation's card. */
-  post(escalation: Escalation, binding: ChannelBinding): Promise<PostedCard>;
-}
-
 export interface PostingDeps extends EscalationDeps {
-  publisher: CardPublisher;
+  /** Wake the delivery worker; resolve once due deliveries are sent or the time is up. */
+  deliverNow: (timeoutMs: number) => Promise<void>;
+  /** Wake the delivery worker without waiting for it. */
+  deliverSoon: () => void;
   log: (message: string) => void;
 }
 
@@ -21,10 +19,13 @@ export interface Escalated {
   escalation: Escalation;
   /** False when the same request was already escalated (a retry or a double click). */
   created: boolean;
-  /** Where the card is, when the tier has a channel. */
+  /** Where the card is, once posted. */
   posted?: PostedCard;
   binding?: ChannelBinding;
 }
+
+/** How long a person waits for their escalation's post before being answered anyway (Teams allows 5 s). */
+export const postWaitMs = 3000;
 
 export async function escalate(
   deps: PostingDeps,
@@ -37,38 +38,33 @@ export async function escalate(
     requester,
     at: deps.clock.now().toISOString(),
     requestKey,
+    post: true,
   });
   const binding = await deps.store.channelFor(escalation.brief.target);
-  // Only the delivery that created the escalation posts it, so a retry never posts twice.
-  const posted = created
-    ? binding && (await postCard(deps, escalation, binding))
-    : (await deps.store.postedCards(escalation.id))[0];
+  if (binding && created) await deps.deliverNow(postWaitMs);
+  const posted = binding && (await postedIn(deps, escalation, binding));
   return { escalation, created, posted, binding };
 }
 
-/** Posts every open escalation of a tier that waited for a channel; returns those posted. */
+/** Queues the post of every open escalation of a tier that waited for a channel. */
 export async function postWaiting(deps: PostingDeps, target: Target): Promise<Escalation[]> {
-  const binding = await deps.store.channelFor(target);
-  if (!binding) return [];
-  const posted: Escalation[] = [];
-  for (const escalation of await deps.store.unpostedEscalations(target)) {
-    if (await postCard(deps, escalation, binding)) posted.push(escalation);
-  }
-  return posted;
+  const waiting = await deps.store.unpostedEscalations(target);
+  if (waiting.length === 0) return [];
+  await deps.store.enqueueDeliveries(
+    waiting.map((e) => ({ kind: 'post', escalationId: e.id })),
+    deps.clock.now().toISOString(),
+  );
+  deps.deliverSoon();
+  return waiting;
 }
 
-async function postCard(
-  deps: PostingDeps,
+/** The copy of the escalation's card in the bound channel, if it has been posted there. */
+export async function postedIn(
+  deps: EscalationDeps,
   escalation: Escalation,
   binding: ChannelBinding,
 ): Promise<PostedCard | undefined> {
-  try {
-    const posted = await deps.publisher.post(escalation, binding);
-    await deps.store.recordPostedCard(posted);
-    return posted;
-  } catch (error) {
-    // Saved all the same: it waits like an escalation of an unbound tier and is posted by postWaiting.
-    deps.log(`posting ${escalation.id} to the ${escalation.brief.target} channel failed: ${(error as Error).message}`);
-    return undefined;
-  }
+  const channelId = (binding.conversationReference as { conversation?: { id?: string } }).conversation?.id;
+  const copies = await deps.store.postedCards(escalation.id);
+  return copies.find((copy) => channelId !== undefined && copy.conversationId.split(';')[0] === channelId);
 }

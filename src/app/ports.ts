@@ -10,7 +10,39 @@ export interface NewEscalation {
   at: string;
   /** Same key twice (a retried delivery) returns the first escalation, unchanged. */
   requestKey?: string;
+  /** Queue a post of its card to its tier's channel, in the same transaction. */
+  post?: boolean;
 }
+
+/** A card post or update waiting in the durable outbox, sent by the delivery worker. */
+export type Delivery =
+  /** A new thread with the escalation's card in its tier's bound channel (as the tier is when sent). */
+  | { kind: 'post'; escalationId: string }
+  /** Render the escalation's card as it is when sent and put it over one posted copy. */
+  | { kind: 'update'; escalationId: string; conversationId: string; activityId: string; serviceUrl: string }
+  /** A text reply in a card's thread (reminders); `key` makes it once-only. */
+  | { kind: 'reply'; escalationId: string; conversationId: string; serviceUrl: string; text: string; key?: string };
+
+export type QueuedDelivery = Delivery & {
+  id: number;
+  /** Sends tried so far. */
+  attempts: number;
+  createdAt: string;
+};
+
+/** Where a delivery stands: waiting (or being sent), sent, or given up on. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** An outbox row as an operator inspects it. */
+export type DeliveryRecord = QueuedDelivery & {
+  state: DeliveryState;
+  /** Not sent before this time (a retry's backoff or Retry-After). */
+  nextAttemptAt: string;
+  deliveredAt?: string;
+  failedAt?: string;
+  /** Why the last send failed. */
+  lastError?: string;
+};
 
 export interface EscalationFilter {
   status?: Status;
@@ -52,14 +84,19 @@ export interface Store {
   listEscalations(filter?: EscalationFilter): Promise<Escalation[]>;
   /**
    * Writes `next` (whose version must be expectedVersion + 1) and its timeline entry in one
-   * transaction, only if the stored version is still `expectedVersion`.
+   * transaction, only if the stored version is still `expectedVersion`, and queues `deliveries`
+   * in the same transaction (nothing is queued when the save fails). An entry whose `actionKey`
+   * is already stored (a retried invoke) writes nothing: `{saved: false, current}`.
    */
   saveEscalation(
     next: Escalation,
     expectedVersion: number,
     entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
+    deliveries?: Delivery[],
   ): Promise<SaveResult>;
   timeline(escalationId: string): Promise<TimelineEntry[]>;
+  /** The timeline entry written by the save that carried this action key, if any. */
+  appliedAction(actionKey: string): Promise<TimelineEntry | undefined>;
   /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */
   unpostedEscalations(target: Target): Promise<Escalation[]>;
 
@@ -72,6 +109,33 @@ export interface Store {
   /** Idempotent: recording the same copy twice keeps one. */
   recordPostedCard(card: PostedCard): Promise<void>;
   postedCards(escalationId: string): Promise<PostedCard[]>;
+
+  // The delivery outbox. Deliveries are sent at least once, by whichever worker (replica)
+  // claims them; an update renders the escalation as it is when sent.
+  /**
+   * Queues deliveries not tied to a save. An update of a copy that already has an update
+   * waiting (not yet claimed) is not queued again; a reply whose key was ever queued is not
+   * queued again (queued, delivered or given up on).
+   */
+  enqueueDeliveries(deliveries: Delivery[], at: string): Promise<void>;
+  /**
+   * Claims up to `limit` due deliveries (not sent, not given up on, next attempt due, no live
+   * lease), oldest first, leased to `workerId` until `leaseUntil`. No two claims get the same
+   * row while its lease lasts; a lease that runs out (a worker died) makes the row claimable again.
+   */
+  claimDeliveries(workerId: string, now: string, leaseUntil: string, limit: number): Promise<QueuedDelivery[]>;
+  /** Sent: done for good. */
+  completeDelivery(id: number, at: string): Promise<void>;
+  /** A send failed and will be tried again: counts the attempt and releases the lease. */
+  retryDelivery(id: number, nextAttemptAt: string, error: string): Promise<void>;
+  /** A send failed for good (or too often): counts the attempt; the row stays for inspection. */
+  failDelivery(id: number, at: string, error: string): Promise<void>;
+  /** Gives claimed deliveries back unsent (a worker stopping, a throttled conversation), counting no attempt. */
+  releaseDeliveries(ids: number[], nextAttemptAt?: string): Promise<void>;
+  /** Deliveries not yet sent nor given up on, claimed or not. */
+  pendingDeliveries(): Promise<number>;
+  /** The outbox rows, oldest first, for inspection. */
+  deliveries(filter?: { escalationId?: string; state?: DeliveryState }): Promise<DeliveryRecord[]>;
 
   close(): Promise<void>;
 }

@@ -8,6 +8,8 @@ export interface Person {
   id?: string;
   name: string;
   email?: string;
+  /** The Teams user id ("29:..."): what a card's refresh.userIds names. */
+  teamsId?: string;
 }
 
 export interface Escalation {
@@ -32,6 +34,8 @@ export interface TimelineEntry {
   kind: string;
   /** What happened, in a sentence a person reads on the card. */
   text: string;
+  /** Identifies the click (Teams invoke) that made this change: a retried invoke is applied once. */
+  actionKey?: string;
 }
 
 export const escalationIdPattern = /^ESC-([1-9]\d{0,15})$/;

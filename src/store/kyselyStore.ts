@@ -1,11 +1,22 @@
 // The one query code base behind the Store port: the same Kysely queries run on
 // SQLite and PostgreSQL, so both engines keep the same promises.
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { ChannelBinding, EscalationFilter, NewEscalation, PostedCard, SaveResult, Store } from '../app/ports';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  ChannelBinding,
+  Delivery,
+  DeliveryRecord,
+  DeliveryState,
+  EscalationFilter,
+  NewEscalation,
+  PostedCard,
+  QueuedDelivery,
+  SaveResult,
+  Store,
+} from '../app/ports';
 import type { Brief } from '../domain/brief';
 import { type Escalation, escalationId, escalationNumber, type Person, type TimelineEntry } from '../domain/escalation';
 import type { Status, Target } from '../domain/vocabulary';
-import type { EscalationDeskTables, EscalationsTable } from './tables';
+import type { EscalationDeskTables, EscalationsTable, OutboxTable, TimelineEntriesTable } from './tables';
 
 type Db = Kysely<EscalationDeskTables>;
 
@@ -59,6 +70,8 @@ export class KyselyStore implements Store {
             text: `Escalated by ${requester.name}`,
           })
           .execute();
+        // Queued with the escalation, so a crash between saving and posting loses no post.
+        if (input.post) await enqueue(trx, [{ kind: 'post', escalationId: escalationId(Number(id)) }], input.at);
         const created: Escalation = {
           id: escalationId(Number(id)),
           brief,
@@ -125,6 +138,7 @@ export class KyselyStore implements Store {
     next: Escalation,
     expectedVersion: number,
     entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
+    deliveries: Delivery[] = [],
   ): Promise<SaveResult> {
     if (next.version !== expectedVersion + 1) {
       throw new Error(
@@ -134,8 +148,13 @@ export class KyselyStore implements Store {
     const n = storedNumber(next.id);
     if (n === undefined) throw new Error(`saveEscalation: "${next.id}" is not an escalation id like ESC-12`);
 
+    for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'saveEscalation');
+
     const escalation = stored(next);
-    const saved = await this.db.transaction().execute(async (trx) => {
+    const actionKey = entry.actionKey;
+    const save = this.db.transaction().execute(async (trx) => {
+      // A retried invoke of a click already applied changes nothing, whatever version it carries.
+      if (actionKey !== undefined && (await entryByActionKey(trx, actionKey))) return false;
       // The version check is the lock: of two people acting on the same card, one wins,
       // the other is shown the escalation as it is now.
       const update = await trx
@@ -162,9 +181,17 @@ export class KyselyStore implements Store {
           actor: JSON.stringify(entry.actor),
           kind: entry.kind,
           text: entry.text,
+          action_key: actionKey ?? null,
         })
         .execute();
+      // Only a save that happened queues the card updates it calls for.
+      await enqueue(trx, deliveries, entry.at);
       return true;
+    });
+    const saved = await save.catch(async (error: unknown) => {
+      // The same click saved at once by two replicas: the other one's entry won the unique action key.
+      if (actionKey !== undefined && (await this.appliedAction(actionKey))) return false;
+      throw error;
     });
     return saved ? { saved: true, escalation } : { saved: false, current: await this.getEscalation(next.id) };
   }
@@ -179,14 +206,12 @@ export class KyselyStore implements Store {
       .orderBy('version')
       .orderBy('id')
       .execute();
-    return rows.map((row) => ({
-      escalationId: escalationId(Number(row.escalation_id)),
-      version: row.version,
-      at: row.at,
-      actor: JSON.parse(row.actor) as Person,
-      kind: row.kind,
-      text: row.text,
-    }));
+    return rows.map(entryFromRow);
+  }
+
+  async appliedAction(actionKey: string): Promise<TimelineEntry | undefined> {
+    const row = await entryByActionKey(this.db, actionKey);
+    return row && entryFromRow(row);
   }
 
   async bindChannel(binding: ChannelBinding): Promise<void> {
@@ -259,6 +284,152 @@ export class KyselyStore implements Store {
     }));
   }
 
+  async enqueueDeliveries(deliveries: Delivery[], at: string): Promise<void> {
+    for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'enqueueDeliveries');
+    await enqueue(this.db, deliveries, at);
+  }
+
+  async claimDeliveries(workerId: string, now: string, leaseUntil: string, limit: number): Promise<QueuedDelivery[]> {
+    const claimed: QueuedDelivery[] = [];
+    // Each row is claimed by its own conditional update: of two workers after the same row, the
+    // database lets one update it (SQLite writes one at a time; PostgreSQL re-checks the
+    // condition once the other's update commits), and the loser sees no row come back. A loser
+    // looks again, so it is not left idle while other rows are due.
+    for (let round = 0; round < 3 && claimed.length < limit; round++) {
+      const candidates = await this.db
+        .selectFrom('outbox')
+        .select('id')
+        .where((eb) => claimable(eb, now))
+        .orderBy('id')
+        .limit(limit - claimed.length)
+        .execute();
+      let lost = 0;
+      for (const { id } of candidates) {
+        const row = await this.db
+          .updateTable('outbox')
+          // Claimed, it no longer stands for its copy: a change from now on queues a new row.
+          .set({ claimed_by: workerId, claimed_until: leaseUntil, pending_key: null })
+          .where('id', '=', id)
+          .where((eb) => claimable(eb, now))
+          .returningAll()
+          .executeTakeFirst();
+        if (row) claimed.push(deliveryFromRow(row));
+        else lost += 1;
+      }
+      if (lost === 0) break;
+    }
+    return claimed;
+  }
+
+  async completeDelivery(id: number, at: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ delivered_at: at, claimed_until: null, pending_key: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async retryDelivery(id: number, nextAttemptAt: string, error: string): Promise<void> {
+    const row = await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        next_attempt_at: nextAttemptAt,
+        claimed_by: null,
+        claimed_until: null,
+        last_error: error,
+      }))
+      .where('id', '=', id)
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await this.standForCopyAgain(row);
+  }
+
+  async failDelivery(id: number, at: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        failed_at: at,
+        claimed_until: null,
+        pending_key: null,
+        last_error: error,
+      }))
+      .where('id', '=', id)
+      .where('delivered_at', 'is', null)
+      .execute();
+  }
+
+  async releaseDeliveries(ids: number[], nextAttemptAt?: string): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = await this.db
+      .updateTable('outbox')
+      .set({
+        claimed_by: null,
+        claimed_until: null,
+        ...(nextAttemptAt !== undefined && { next_attempt_at: nextAttemptAt }),
+      })
+      .where('id', 'in', ids)
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .returningAll()
+      .execute();
+    for (const row of rows) await this.standForCopyAgain(row);
+  }
+
+  async pendingDeliveries(): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  async deliveries(filter: { escalationId?: string; state?: DeliveryState } = {}): Promise<DeliveryRecord[]> {
+    let query = this.db.selectFrom('outbox').selectAll();
+    if (filter.escalationId !== undefined) {
+      const n = storedNumber(filter.escalationId);
+      if (n === undefined) return [];
+      query = query.where('escalation_id', '=', n);
+    }
+    if (filter.state === 'pending') query = query.where('delivered_at', 'is', null).where('failed_at', 'is', null);
+    if (filter.state === 'delivered') query = query.where('delivered_at', 'is not', null);
+    if (filter.state === 'failed') query = query.where('failed_at', 'is not', null);
+    const rows = await query.where('kind', 'in', deliveryKinds).orderBy('id').execute();
+    return rows.map(recordFromRow);
+  }
+
+  /**
+   * A post or update given back unsent (to retry later) stands for its copy again, so the
+   * changes made meanwhile coalesce into it. If a newer row already stands for the copy, both
+   * stay: each renders the escalation as it is when sent, so the extra one only repeats it.
+   */
+  private async standForCopyAgain(row: Selectable<OutboxTable>): Promise<void> {
+    const key = pendingKeyOfRow(row);
+    if (key === null) return;
+    try {
+      await this.db
+        .updateTable('outbox')
+        .set({ pending_key: key })
+        .where('id', '=', row.id)
+        .where('claimed_until', 'is', null)
+        .where('delivered_at', 'is', null)
+        .where('failed_at', 'is', null)
+        .where((eb) =>
+          eb.not(
+            eb.exists(eb.selectFrom('outbox as waiting').select('waiting.id').where('waiting.pending_key', '=', key)),
+          ),
+        )
+        .execute();
+    } catch {
+      // A row queued for the copy at this very moment took the key: it carries the change.
+    }
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
@@ -274,6 +445,150 @@ export class KyselyStore implements Store {
   }
 }
 
+/** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
+const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply'];
+
+/** Multi-row inserts stay well under SQLite's limit on bound values. */
+const enqueueChunk = 500;
+
+async function enqueue(db: Db, deliveries: Delivery[], at: string): Promise<void> {
+  for (let start = 0; start < deliveries.length; start += enqueueChunk) {
+    const rows = deliveries.slice(start, start + enqueueChunk).map((delivery) => outboxRow(delivery, at));
+    // The unique keys do the coalescing: an update of a copy that already has one waiting, or
+    // a reply whose key was ever queued, is skipped (also within one batch).
+    await db
+      .insertInto('outbox')
+      .values(rows)
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
+}
+
+function outboxRow(delivery: Delivery, at: string) {
+  const row = {
+    kind: delivery.kind,
+    escalation_id: storedNumberOf(delivery.escalationId, 'enqueue'),
+    conversation_id: null as string | null,
+    activity_id: null as string | null,
+    service_url: null as string | null,
+    text: null as string | null,
+    reply_key: null as string | null,
+    pending_key: null as string | null,
+    attempts: 0,
+    next_attempt_at: at,
+    created_at: at,
+  };
+  switch (delivery.kind) {
+    case 'post':
+      return { ...row, pending_key: pendingKey(delivery) };
+    case 'update':
+      return {
+        ...row,
+        conversation_id: delivery.conversationId,
+        activity_id: delivery.activityId,
+        service_url: delivery.serviceUrl,
+        pending_key: pendingKey(delivery),
+      };
+    case 'reply':
+      return {
+        ...row,
+        conversation_id: delivery.conversationId,
+        service_url: delivery.serviceUrl,
+        text: delivery.text,
+        reply_key: delivery.key ?? null,
+      };
+  }
+}
+
+/** What a waiting post or update stands for: one post of an escalation, one copy of a card. */
+function pendingKey(delivery: Delivery): string | null {
+  switch (delivery.kind) {
+    case 'post':
+      return JSON.stringify(['post', delivery.escalationId]);
+    case 'update':
+      return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
+    case 'reply':
+      return null;
+  }
+}
+
+function pendingKeyOfRow(row: Selectable<OutboxTable>): string | null {
+  if (!(deliveryKinds as string[]).includes(row.kind)) return null;
+  return pendingKey(deliveryFromRow(row));
+}
+
+/** Not sent, not given up on, due, and no worker's lease still running. */
+function claimable(eb: ExpressionBuilder<EscalationDeskTables, 'outbox'>, now: string) {
+  return eb.and([
+    eb('delivered_at', 'is', null),
+    eb('failed_at', 'is', null),
+    eb('next_attempt_at', '<=', now),
+    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]),
+    eb('kind', 'in', deliveryKinds),
+  ]);
+}
+
+function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
+  const queued = {
+    id: Number(row.id),
+    escalationId: escalationId(Number(row.escalation_id)),
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+  switch (row.kind) {
+    case 'post':
+      return { kind: 'post', ...queued };
+    case 'update':
+      return {
+        kind: 'update',
+        ...queued,
+        conversationId: row.conversation_id ?? '',
+        activityId: row.activity_id ?? '',
+        serviceUrl: row.service_url ?? '',
+      };
+    case 'reply':
+      return {
+        kind: 'reply',
+        ...queued,
+        conversationId: row.conversation_id ?? '',
+        serviceUrl: row.service_url ?? '',
+        text: row.text ?? '',
+        ...(row.reply_key !== null && { key: row.reply_key }),
+      };
+    default:
+      throw new Error(`outbox row ${row.id} has a kind this version does not know: "${row.kind}"`);
+  }
+}
+
+function recordFromRow(row: Selectable<OutboxTable>): DeliveryRecord {
+  const state: DeliveryState = row.delivered_at !== null ? 'delivered' : row.failed_at !== null ? 'failed' : 'pending';
+  return {
+    ...deliveryFromRow(row),
+    state,
+    nextAttemptAt: row.next_attempt_at,
+    ...(row.delivered_at !== null && { deliveredAt: row.delivered_at }),
+    ...(row.failed_at !== null && { failedAt: row.failed_at }),
+    ...(row.last_error !== null && { lastError: row.last_error }),
+  };
+}
+
+function entryByActionKey(db: Db, actionKey: string) {
+  return db.selectFrom('timeline_entries').selectAll().where('action_key', '=', actionKey).executeTakeFirst();
+}
+
+function entryFromRow(row: Selectable<TimelineEntriesTable>): TimelineEntry {
+  const entry: TimelineEntry = {
+    escalationId: escalationId(Number(row.escalation_id)),
+    version: row.version,
+    at: row.at,
+    actor: JSON.parse(row.actor) as Person,
+    kind: row.kind,
+    text: row.text,
+  };
+  if (row.action_key !== null) entry.actionKey = row.action_key;
+  return entry;
+}
+
 /** Out of every queue: nothing more is expected of anyone. */
 const closedStatuses: Status[] = ['resolved', 'closed'];
 
@@ -281,6 +596,12 @@ const closedStatuses: Status[] = ['resolved', 'closed'];
 function storedNumber(id: string): number | undefined {
   const n = escalationNumber(id);
   return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+}
+
+function storedNumberOf(id: string, operation: string): number {
+  const n = storedNumber(id);
+  if (n === undefined) throw new Error(`${operation}: "${id}" is not an escalation id like ESC-12`);
+  return n;
 }
 
 /** What the row will read back as: JSON drops undefined fields, so callers compare like with like. */

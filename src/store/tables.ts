@@ -32,6 +32,8 @@ export interface TimelineEntriesTable {
   actor: string;
   kind: string;
   text: string;
+  /** The click that made this change (unique): a retried Teams invoke finds it. */
+  action_key: string | null;
 }
 
 export interface ChannelBindingsTable {
@@ -49,9 +51,40 @@ export interface PostedCardsTable {
   posted_at: string;
 }
 
+/** One card post, update or reply waiting to be sent, sent, or given up on. */
+export interface OutboxTable {
+  id: GeneratedAlways<StoredNumber>;
+  kind: string;
+  escalation_id: StoredNumber;
+  /** update and reply: where. */
+  conversation_id: string | null;
+  /** update: which copy of the card. */
+  activity_id: string | null;
+  service_url: string | null;
+  /** reply: what it says. */
+  text: string | null;
+  /** reply: once-only key (unique; kept after sending, so it is never queued twice). */
+  reply_key: string | null;
+  /**
+   * post and update: set (unique) while the row waits unclaimed, so a burst of changes to
+   * one copy queues one row; cleared when a worker claims it.
+   */
+  pending_key: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  /** The lease: no other worker claims the row before this time. */
+  claimed_until: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+}
+
 export interface EscalationDeskTables {
   escalations: EscalationsTable;
   timeline_entries: TimelineEntriesTable;
   channel_bindings: ChannelBindingsTable;
   posted_cards: PostedCardsTable;
+  outbox: OutboxTable;
 }

@@ -1,18 +1,102 @@
 // Universal Actions (Action.Execute, invoke adaptiveCard/action): one handler a verb.
 // A newcomer finds where a verb is handled by its name in `verbs`.
-import type { TurnContext } from 'botbuilder';
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { act } from '../app/act';
+import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
+import type { CardAction, Role } from '../domain/lifecycle';
+import { slaState } from '../domain/sla';
+import { statuses, targets } from '../domain/vocabulary';
+import { briefCard } from './cards/briefCard';
 import { formCard } from './cards/formCard';
+import type { AdaptiveCard } from './cards/render';
+import { bindingChannel } from './commands';
 import type { TeamsDeps } from './deps';
 import { type FormValues, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
-import { personOf } from './people';
+import { channelOfActivity, personOf } from './people';
 
 type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => Promise<CardActionAnswer>;
+/** Turns a verb's data into the action it asks for, or a sentence saying what to fix. */
+type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardAction | string>;
+
+const text = (label: string, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+    z.string({ error: `${label} is required` }).max(max, `${label} must be at most ${max} characters`),
+  );
+const optionalText = (label: string, max: number) => text(label, max).optional();
+
+const readers: Record<string, ActionReader> = {
+  'escalation.setStatus': async (data) =>
+    read(
+      z.object({
+        status: z.enum(statuses, { error: `Choose a status: ${statuses.join(', ')}` }),
+        resolution: optionalText('Resolution', 1000),
+        reason: optionalText('Reason', 500),
+      }),
+      data,
+      (d) => ({ kind: 'setStatus', ...d }),
+    ),
+  'escalation.assign': async (data, context) => {
+    const assignee = typeof data.assignee === 'string' ? data.assignee.trim() : '';
+    if (!assignee) return { kind: 'assign', assignee: personOf(context.activity) };
+    const person = await memberById(context, assignee);
+    return person
+      ? { kind: 'assign', assignee: person }
+      : 'That person is not a member here: choose someone in this team or chat.';
+  },
+  'escalation.logCustomerUpdate': async (data) =>
+    read(
+      z.object({
+        lastUpdateSummary: text('What we told the customer', 1000),
+        customerExpectation: optionalText('Customer expectation', 500),
+        escalationRisk: optionalText('Escalation risk', 500),
+      }),
+      data,
+      (d) => ({
+        kind: 'logCustomerUpdate',
+        summary: d.lastUpdateSummary,
+        customerExpectation: d.customerExpectation,
+        escalationRisk: d.escalationRisk,
+      }),
+    ),
+  'escalation.addNote': async (data) =>
+    read(z.object({ note: text('Note', 1000) }), data, (d) => ({ kind: 'addNote', note: d.note })),
+  'escalation.retarget': async (data) =>
+    read(
+      z.object({
+        target: z.enum(targets, { error: `Choose the tier to move it to: ${targets.join(', ')}` }),
+        reason: text('Why', 500),
+      }),
+      data,
+      (d) => ({ kind: 'retarget', ...d }),
+    ),
+  'escalation.link': async (data) =>
+    read(
+      z.object({
+        otherId: z.preprocess(
+          (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
+          z
+            .string({ error: 'Say which escalation it is the same as, e.g. ESC-12' })
+            .regex(escalationIdPattern, 'Say which escalation it is the same as, e.g. ESC-12'),
+        ),
+      }),
+      data,
+      (d) => ({ kind: 'link', otherId: d.otherId }),
+    ),
+};
 
 export const verbs: Record<string, VerbHandler> = {
   'triage.evaluate': async (data) => cardAnswer(recommend(data, 'chat')),
   'escalation.submit': async (data, context, deps) =>
     cardAnswer(await submit(data, personOf(context.activity), 'chat', deps)),
+  'escalation.refresh': async (data, context, deps) => {
+    const escalation = await escalationOf(data, deps);
+    if (typeof escalation === 'string') return cardAnswer(notice(escalation));
+    return cardAnswer(await cardFor(context, deps, escalation));
+  },
+  ...Object.fromEntries(Object.entries(readers).map(([verb, reader]) => [verb, actingWith(reader)])),
 };
 
 export async function cardAction(context: TurnContext, deps: TeamsDeps): Promise<CardActionAnswer> {
@@ -22,10 +106,98 @@ export async function cardAction(context: TurnContext, deps: TeamsDeps): Promise
   const handler = verbs[verb];
   if (handler) return handler(data, context, deps);
   return cardAnswer(
-    formCard({
-      mode: 'chat',
-      values: data,
-      notice: `This card's action "${verb}" is not known here; start again with "new".`,
-    }),
+    notice(`This card's action "${verb}" is not known: say "show ESC-n" to the bot for a current card.`),
   );
+}
+
+/** A lifecycle verb: read its data, act, answer the clicker with the card as it is now. */
+function actingWith(reader: ActionReader): VerbHandler {
+  return async (data, context, deps) => {
+    const escalation = await escalationOf(data, deps);
+    if (typeof escalation === 'string') return cardAnswer(notice(escalation));
+    const action = await reader(data, context);
+    if (typeof action === 'string') return cardAnswer(await cardFor(context, deps, escalation, action));
+    const actor = personOf(context.activity);
+    const outcome = await act(deps, {
+      escalationId: escalation.id,
+      cardVersion: Number(data.version),
+      action,
+      actor,
+      roles: await rolesOf(context, deps, escalation),
+      actionKey: context.activity.id ? `teams:${context.activity.id}` : undefined,
+    });
+    const current = outcome.escalation ?? escalation;
+    return cardAnswer(
+      await cardFor(context, deps, current, outcome.outcome === 'refused' ? outcome.reason : undefined),
+    );
+  };
+}
+
+async function escalationOf(data: FormValues, deps: TeamsDeps): Promise<Escalation | string> {
+  const id = typeof data.escalationId === 'string' ? data.escalationId : '';
+  const escalation = id ? await deps.store.getEscalation(id) : undefined;
+  return (
+    escalation ??
+    `This card names no escalation we know (${id || 'none'}): say "show ESC-n" to the bot for a current card.`
+  );
+}
+
+/** The card as the person who clicked sees it: their buttons, and why their action was refused. */
+async function cardFor(
+  context: TurnContext,
+  deps: TeamsDeps,
+  escalation: Escalation,
+  message?: string,
+): Promise<AdaptiveCard> {
+  const timeline = await deps.store.timeline(escalation.id);
+  return briefCard({
+    escalation,
+    sla: slaState(escalation, timeline, deps.clock.now(), deps.slaPolicy),
+    timeline,
+    roles: await rolesOf(context, deps, escalation),
+    viewer: personOf(context.activity),
+    message,
+    publicUrl: deps.publicUrl,
+    originatorId: deps.originatorId,
+  });
+}
+
+/** Owner and requester by who clicked; the tier's channel by where the card was clicked. */
+async function rolesOf(context: TurnContext, deps: TeamsDeps, escalation: Escalation): Promise<Set<Role>> {
+  const person = personOf(context.activity);
+  const roles = new Set<Role>();
+  if (person.id && escalation.owner?.id === person.id) roles.add('owner');
+  if (person.id && escalation.requester.id === person.id) roles.add('requester');
+  const here = channelOfActivity(context.activity)?.channelId;
+  const binding = here ? await deps.store.channelFor(escalation.brief.target) : undefined;
+  if (binding && bindingChannel(binding).channelId === here) roles.add('tierChannel');
+  return roles;
+}
+
+async function memberById(context: TurnContext, aadObjectId: string): Promise<Person | undefined> {
+  try {
+    const member = await TeamsInfo.getMember(context, aadObjectId);
+    return {
+      id: member.aadObjectId ?? aadObjectId,
+      name: member.name ?? member.givenName ?? aadObjectId,
+      teamsId: member.id,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function read<S extends z.ZodType>(
+  schema: S,
+  data: FormValues,
+  toAction: (value: z.output<S>) => CardAction,
+): CardAction | string {
+  const parsed = schema.safeParse(data);
+  return parsed.success
+    ? toAction(parsed.data)
+    : (parsed.error.issues[0]?.message ?? 'Check the values and try again.');
+}
+
+function notice(message: string): AdaptiveCard {
+  return formCard({ mode: 'chat', notice: message });
 }

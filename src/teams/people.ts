@@ -4,7 +4,11 @@ import type { Person } from '../domain/escalation';
 
 /** The AAD object id where Teams gives it (stable across chats), else the channel account id. */
 export function personOf(activity: Activity): Person {
-  return { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? 'Someone' };
+  return {
+    id: activity.from.aadObjectId ?? activity.from.id,
+    name: activity.from.name ?? 'Someone',
+    teamsId: activity.from.id,
+  };
 }
 
 export interface TeamsChannel {

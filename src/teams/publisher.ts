@@ -1,6 +1,7 @@
-// Posts and keeps current the cards Teams people see, as the bot (never as the user, so
-// the bot can update them). Channel posts go through createConversationAsync, which
-// works with and without an app id (see DESIGN.md).
+// Sends what the delivery worker takes from the outbox: new channel posts, updates of
+// posted copies, replies in a card's thread. Always as the bot (never as the user), so
+// the bot can update them. Channel posts use createConversationAsync, which works with
+// and without an app id (DESIGN.md). Cards are rendered as the escalation is now.
 import {
   type Activity,
   type CloudAdapter,
@@ -9,10 +10,11 @@ import {
   TeamsInfo,
   type TurnContext,
 } from 'botbuilder';
-import type { CardPublisher } from '../app/escalate';
+import { postedIn } from '../app/escalate';
 import type { EscalationDeps } from '../app/escalations';
-import type { ChannelBinding, PostedCard } from '../app/ports';
+import type { ChannelBinding, QueuedDelivery } from '../app/ports';
 import type { Escalation } from '../domain/escalation';
+import type { Role } from '../domain/lifecycle';
 import { slaState } from '../domain/sla';
 import { briefCard } from './cards/briefCard';
 import { attachment } from './cards/render';
@@ -25,15 +27,34 @@ export interface PublisherDeps extends EscalationDeps {
   /** '' in local mode. */
   appId: string;
   publicUrl: string;
+  originatorId?: string;
+  log: (message: string) => void;
 }
 
-export class TeamsPublisher implements CardPublisher {
+export class TeamsPublisher {
   constructor(private readonly deps: PublisherDeps) {}
 
-  async post(escalation: Escalation, binding: ChannelBinding): Promise<PostedCard> {
+  /** DeliverySender: one outbox row. Errors (with statusCode) tell the worker whether to retry. */
+  async send(delivery: QueuedDelivery): Promise<void> {
+    const escalation = await this.deps.store.getEscalation(delivery.escalationId);
+    if (!escalation) return;
+    switch (delivery.kind) {
+      case 'post':
+        return this.post(escalation);
+      case 'update':
+        return this.update(escalation, delivery);
+      case 'reply':
+        return this.reply(delivery);
+    }
+  }
+
+  /** A new thread in the tier's channel, unless it is already there (a retried post) or no channel is bound. */
+  private async post(escalation: Escalation): Promise<void> {
+    const binding = await this.deps.store.channelFor(escalation.brief.target);
+    if (!binding || (await postedIn(this.deps, escalation, binding))) return;
     const channel = channelOf(binding);
     const mentions = escalation.brief.target === 'security' ? await this.channelPeople(channel) : [];
-    const activity = await this.cardActivity(escalation, mentions);
+    const activity = await this.cardActivity(escalation, new Set<Role>(['tierChannel']), mentions);
     let conversationId: string | undefined;
     await this.deps.adapter.createConversationAsync(
       this.deps.appId,
@@ -60,24 +81,77 @@ export class TeamsPublisher implements CardPublisher {
     if (!conversationId || !activityId) {
       throw new Error(`Teams did not say where ${escalation.id} was posted (conversation "${conversationId}")`);
     }
-    return {
+    const copy = { conversationId, activityId, serviceUrl: channel.serviceUrl };
+    await this.deps.store.recordPostedCard({
       escalationId: escalation.id,
-      conversationId,
-      activityId,
-      serviceUrl: channel.serviceUrl,
+      ...copy,
       postedAt: this.deps.clock.now().toISOString(),
-    };
+    });
+    // Someone acted while this post was on its way: the save did not know this copy yet.
+    const now = await this.deps.store.getEscalation(escalation.id);
+    if (now && now.version !== escalation.version) {
+      await this.deps.store.enqueueDeliveries(
+        [{ kind: 'update', escalationId: escalation.id, ...copy }],
+        this.deps.clock.now().toISOString(),
+      );
+    }
   }
 
-  private async cardActivity(escalation: Escalation, mentions: Mention[]): Promise<Partial<Activity>> {
+  private async update(
+    escalation: Escalation,
+    copy: { conversationId: string; activityId: string; serviceUrl: string },
+  ): Promise<void> {
+    // The card in the tier's channel offers the channel's actions; other copies (an earlier
+    // tier's channel, a personal chat) offer only what everyone may do, and refresh per person.
+    const binding = await this.deps.store.channelFor(escalation.brief.target);
+    const inTierChannel = binding !== undefined && copy.conversationId.split(';')[0] === channelOf(binding).channelId;
+    const activity = await this.cardActivity(escalation, new Set<Role>(inTierChannel ? ['tierChannel'] : []), []);
+    await this.deps.adapter.continueConversationAsync(
+      this.deps.appId,
+      {
+        channelId: 'msteams',
+        serviceUrl: copy.serviceUrl,
+        conversation: { id: copy.conversationId } as ConversationReference['conversation'],
+      },
+      async (context) => {
+        await context.updateActivity({ ...activity, id: copy.activityId });
+      },
+    );
+  }
+
+  private async reply(delivery: { conversationId: string; serviceUrl: string; text: string }): Promise<void> {
+    await this.deps.adapter.continueConversationAsync(
+      this.deps.appId,
+      {
+        channelId: 'msteams',
+        serviceUrl: delivery.serviceUrl,
+        conversation: { id: delivery.conversationId } as ConversationReference['conversation'],
+      },
+      async (context) => {
+        await context.sendActivity({ type: 'message', text: delivery.text, textFormat: 'markdown' });
+      },
+    );
+  }
+
+  private async cardActivity(
+    escalation: Escalation,
+    roles: ReadonlySet<Role>,
+    mentions: Mention[],
+  ): Promise<Partial<Activity>> {
     const timeline = await this.deps.store.timeline(escalation.id);
     const sla = slaState(escalation, timeline, this.deps.clock.now(), this.deps.slaPolicy);
     const mentionText = mentions.length > 0 ? `Security escalation for ${mentions.map((m) => m.text).join(', ')}` : '';
-    const card = briefCard({ escalation, sla, publicUrl: this.deps.publicUrl, mentionText });
+    const card = briefCard({
+      escalation,
+      sla,
+      timeline,
+      roles,
+      publicUrl: this.deps.publicUrl,
+      mentionText,
+      originatorId: this.deps.originatorId,
+    });
     if (mentions.length > 0) {
-      card.msteams = {
-        entities: mentions.map((m) => ({ type: 'mention', text: m.text, mentioned: m.mentioned })),
-      };
+      card.msteams = { entities: mentions.map((m) => ({ type: 'mention', text: m.text, mentioned: m.mentioned })) };
     }
     return {
       type: 'message',
@@ -105,8 +179,9 @@ export class TeamsPublisher implements CardPublisher {
           }
         },
       );
-    } catch {
+    } catch (error) {
       // Mentions help but must never hold back a Security post.
+      this.deps.log(`could not read the security channel's members: ${(error as Error).message}`);
     }
     return people;
   }

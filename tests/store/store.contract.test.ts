@@ -1,143 +1,16 @@
 // One contract, two engines: every promise of the Store port is checked on SQLite
 // (always) and on PostgreSQL (a fresh schema per test; required when CI is set).
+// The delivery outbox has its own suite (outbox.contract.test.ts) on the same engines.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Client } from 'pg';
 import type { ChannelBinding, Store } from '../../src/app/ports';
-import { type Brief, parseBrief } from '../../src/domain/brief';
 import type { Escalation, Person } from '../../src/domain/escalation';
-import type { Severity, Status, Target } from '../../src/domain/vocabulary';
-import { openStore, type StoreOptions } from '../../src/store/openStore';
-
-/** An empty database of one engine, with a back door the port does not offer. */
-interface Database {
-  url: string;
-  options?: StoreOptions;
-  /** Removes an escalation row by hand, as an operator might. */
-  deleteEscalation(n: number): Promise<void>;
-  drop(): Promise<void>;
-}
-
-interface Engine {
-  name: string;
-  /** Runs once before the engine's tests; may skip them. */
-  prepare(context: Mocha.Context): Promise<void>;
-  fresh(): Promise<Database>;
-  finish(): Promise<void>;
-}
-
-const run = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-
-function sqliteEngine(): Engine {
-  let folder = '';
-  let count = 0;
-  return {
-    name: 'SQLite',
-    async prepare() {
-      folder = mkdtempSync(join(tmpdir(), 'escalation-desk-store-'));
-    },
-    async fresh() {
-      count += 1;
-      // A folder that does not exist yet: openStore creates it.
-      const file = join(folder, `db${count}`, 'escalations.db');
-      return {
-        url: `sqlite:${file}`,
-        async deleteEscalation(n) {
-          const database = new SqliteDatabase(file);
-          database.pragma('foreign_keys = ON');
-          database.prepare('delete from escalations where id = ?').run(n);
-          database.close();
-        },
-        async drop() {},
-      };
-    },
-    async finish() {
-      if (folder) rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresEngine(): Engine {
-  const url = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  let admin: Client | undefined;
-  let count = 0;
-  const inSchema = async (schema: string, work: (client: Client) => Promise<unknown>) => {
-    const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
-    await client.connect();
-    try {
-      await work(client);
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    name: 'PostgreSQL',
-    async prepare(context) {
-      const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-      try {
-        await client.connect();
-        admin = client;
-      } catch (error) {
-        await client.end().catch(() => {});
-        const reason = `PostgreSQL is not reachable at ${url} (${(error as Error).message})`;
-        // In CI a missing database must not pass as a green run.
-        if (process.env.CI) throw new Error(`${reason}; CI needs it for the store contract`);
-        console.warn(`    Skipping the PostgreSQL store contract: ${reason}. Set TEST_POSTGRES_URL to run it.`);
-        context.skip();
-      }
-    },
-    async fresh() {
-      count += 1;
-      const schema = `esc_test_${run}_${count}`;
-      return {
-        url,
-        options: { schema },
-        deleteEscalation: (n) =>
-          inSchema(schema, (client) => client.query('delete from escalations where id = $1', [n])),
-        async drop() {
-          await admin?.query(`drop schema if exists ${schema} cascade`);
-        },
-      };
-    },
-    async finish() {
-      if (!admin) return;
-      // Whatever a failed test left behind.
-      const left = await admin.query<{ name: string }>(
-        `select nspname as name from pg_namespace where nspname like 'esc\\_test\\_${run}\\_%'`,
-      );
-      for (const { name } of left.rows) await admin.query(`drop schema ${name} cascade`);
-      await admin.end();
-    },
-  };
-}
-
-function briefOf(fields: { summary?: string; severity?: Severity; target?: Target } = {}): Brief {
-  const parsed = parseBrief({
-    summary: 'Checkout fails for EU customers',
-    severity: 'high',
-    target: 'engineering',
-    customersAffected: 3,
-    customerNames: 'Contoso, Fabrikam',
-    workflowImpact: 'Customers cannot pay invoices',
-    description: 'Since the 14:00 deploy every EU checkout answers 500.',
-    asks: 'Find the cause\nTell us when a fix ships',
-    ...fields,
-  });
-  assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems));
-  return parsed.value;
-}
-
-const dana: Person = { id: 'aad-dana', name: 'Dana Support', email: 'dana@example.com' };
-const eli: Person = { id: 'aad-eli', name: 'Eli Engineer' };
-const at = (minute: number) => new Date(Date.UTC(2026, 10, 28, 9, minute)).toISOString();
-
-/** The escalation after one change: the next version, as a use case builds it. */
-function changed(escalation: Escalation, change: Partial<Escalation>): Escalation {
-  return { ...escalation, ...change, version: escalation.version + 1, updatedAt: at(30) };
-}
+import type { Status, Target } from '../../src/domain/vocabulary';
+import { openStore } from '../../src/store/openStore';
+import { at, briefOf, changed, type Database, dana, type Engine, eli, postgresEngine, sqliteEngine } from './engines';
 
 function storeContract(engine: Engine) {
   describe(`Store on ${engine.name}`, () => {
@@ -301,6 +174,62 @@ function storeContract(engine: Engine) {
         },
       );
       assert.deepEqual(await store.timeline('ESC-99'), []);
+    });
+
+    it('a save carrying an action key stores it; the same click again writes nothing', async () => {
+      const { escalation } = await create();
+      const first = changed(escalation, { status: 'acknowledged', owner: eli });
+      const click = { at: at(30), actor: eli, kind: 'status', text: 'Acknowledged by Eli', actionKey: 'invoke-1' };
+      assert.equal((await store.saveEscalation(first, 1, click)).saved, true);
+
+      const entry = { escalationId: 'ESC-1', version: 2, ...click };
+      assert.deepEqual(await store.appliedAction('invoke-1'), entry);
+      assert.deepEqual((await store.timeline('ESC-1'))[1], entry);
+      assert.equal(await store.appliedAction('invoke-2'), undefined);
+
+      // Teams retries the invoke: from the card's version it is stale anyway; from the current
+      // version (a use case that re-read the escalation) it would be applied twice without the key.
+      const again = changed(first, { status: 'investigating' });
+      assert.deepEqual(await store.saveEscalation(again, 2, { ...click, at: at(31) }), {
+        saved: false,
+        current: first,
+      });
+      assert.deepEqual(await store.getEscalation('ESC-1'), first);
+      assert.equal((await store.timeline('ESC-1')).length, 2);
+
+      // Another click is another change.
+      const other = await store.saveEscalation(again, 2, { ...click, at: at(32), actionKey: 'invoke-2' });
+      assert.equal(other.saved, true);
+      // An entry without a key reads back without one.
+      assert.equal('actionKey' in ((await store.timeline('ESC-1'))[0] ?? {}), false);
+    });
+
+    it('one click saved by several replicas at once, from different versions, is applied once', async () => {
+      const { escalation } = await create();
+      const second = changed(escalation, { status: 'acknowledged' });
+      await store.saveEscalation(second, 1, { at: at(30), actor: eli, kind: 'status', text: 'Acknowledged' });
+      const others = engine.replicas ? [1, 2].map(() => openStore(database.url, database.options)) : [store, store];
+      const replicas = [store, ...(await Promise.all(others))];
+      try {
+        const results = await Promise.all(
+          replicas.map((replica, i) => {
+            // One replica read version 1, the others version 2: only the version-2 saves can win.
+            const from = i === 0 ? escalation : second;
+            return replica.saveEscalation(changed(from, { owner: eli }), from.version, {
+              at: at(31),
+              actor: eli,
+              kind: 'assigned',
+              text: 'Eli took it',
+              actionKey: 'invoke-9',
+            });
+          }),
+        );
+        assert.equal(results.filter((r) => r.saved).length, 1);
+        assert.equal((await store.getEscalation('ESC-1'))?.version, 3);
+        assert.equal((await store.timeline('ESC-1')).filter((e) => e.actionKey === 'invoke-9').length, 1);
+      } finally {
+        for (const replica of new Set(replicas.slice(1))) if (replica !== store) await replica.close();
+      }
     });
 
     it('a request key already stored returns the first escalation and writes nothing', async () => {

@@ -110,16 +110,17 @@ describe('Escalating from Teams', () => {
         .sort(),
       [...inputIds].sort(),
     );
-    assert.ok(
-      inputsOf(card)
-        .filter((i) =>
-          ['summary', 'severity', 'target', 'customersAffected', 'workflowImpact', 'description', 'asks'].includes(
-            i.id,
-          ),
-        )
-        .every((i) => i.isRequired && i.errorMessage),
-      'required inputs are marked, with their error messages',
-    );
+    const required = ['summary', 'severity', 'target', 'customersAffected', 'workflowImpact', 'description', 'asks'];
+    for (const input of inputsOf(card)) {
+      assert.equal(
+        input.label.endsWith('(required)'),
+        required.includes(input.id),
+        `${input.id} is marked as required or not`,
+      );
+      // Client-side isRequired would block "Recommend" until the whole brief is filled in;
+      // the bot names each missing field instead.
+      assert.equal(input.isRequired, undefined, input.id);
+    }
     assert.match(textOf(card), /Recommend team and severity/);
     assertValidCard(card);
   });

@@ -1,9 +1,17 @@
 // The posted brief: what the receiving team reads and works from, kept current in place.
 import template from '../../../cards/escalation-brief.json';
 import { deadline, isBug } from '../../domain/briefText';
-import type { Escalation } from '../../domain/escalation';
+import type { Escalation, Person, TimelineEntry } from '../../domain/escalation';
+import { availableMoves, openStatuses, type Role } from '../../domain/lifecycle';
 import type { SlaState } from '../../domain/sla';
-import { type Severity, severityLabels, slaStatusLabels, statusLabels, targetLabels } from '../../domain/vocabulary';
+import {
+  type Severity,
+  severityLabels,
+  slaStatusLabels,
+  statusLabels,
+  targetLabels,
+  targets,
+} from '../../domain/vocabulary';
 import { type AdaptiveCard, expand } from './render';
 
 interface Fact {
@@ -11,8 +19,47 @@ interface Fact {
   value: string;
 }
 
+interface Choice {
+  title: string;
+  value: string;
+}
+
+/** People offered in "Assign to someone": a longer list is no use on a card. */
+export const maxAssignable = 50;
+
+/** Teams refreshes a card for at most 60 people (Outlook for everyone). */
+export const maxRefreshUsers = 60;
+
+/** Which buttons the card shows: the moves the viewer may make now (domain/lifecycle.ts). */
+export interface CardButtons {
+  acknowledge: boolean;
+  assignToMe: boolean;
+  waitingOnCustomer: boolean;
+  /** The owner resolves from the card's first row; the channel from More. */
+  resolveNow: boolean;
+  resolveLater: boolean;
+  close: boolean;
+  customerUpdate: boolean;
+  note: boolean;
+  more: boolean;
+  progress: boolean;
+  retarget: boolean;
+  reopen: boolean;
+  assignSomeone: boolean;
+  link: boolean;
+}
+
 export interface BriefCardModel {
-  header: { line: string; style: string; color: string };
+  id: string;
+  version: number;
+  can: CardButtons;
+  statusChoices: Choice[];
+  targetChoices: Choice[];
+  /** People the escalation can be assigned to: the tier team's members. */
+  people: Choice[];
+  latest: string[];
+  refreshUserIds: string[];
+  header: { line: string; style: string };
   summary: string;
   /** Why the last action was refused, shown to the person who tried it. */
   message: string;
@@ -34,27 +81,76 @@ export interface BriefCardInput {
   escalation: Escalation;
   sla: SlaState;
   publicUrl: string;
+  /** How the viewer relates to it; the posted card is seen by the tier's channel. */
+  roles?: ReadonlySet<Role>;
+  /** The viewer, when the card is rendered for one person (a refresh). */
+  viewer?: Person;
+  /** Newest last; the card shows the latest entries and refreshes for recent actors. */
+  timeline?: TimelineEntry[];
+  /** Actionable Email provider id, for the same card in Outlook. */
+  originatorId?: string;
+  /** Whom it can be assigned to (the tier team's members, known from its channel binding). */
+  assignable?: Person[];
   message?: string;
   /** "<at>Name</at>" text of people mentioned; the entities go on the activity. */
   mentionText?: string;
 }
 
-const headerStyles: Record<Severity, { style: string; color: string }> = {
-  critical: { style: 'attention', color: 'attention' },
-  high: { style: 'warning', color: 'warning' },
-  medium: { style: 'emphasis', color: 'default' },
+const headerStyles: Record<Severity, { style: string }> = {
+  critical: { style: 'attention' },
+  high: { style: 'warning' },
+  medium: { style: 'emphasis' },
 };
 
 export function briefCard(input: BriefCardInput): AdaptiveCard {
-  return expand(template, briefCardModel(input));
+  const card = expand(template, briefCardModel(input));
+  if (input.originatorId) card.originator = input.originatorId;
+  return card;
 }
 
-export function briefCardModel({ escalation, sla, publicUrl, message, mentionText }: BriefCardInput): BriefCardModel {
+export function briefCardModel(input: BriefCardInput): BriefCardModel {
+  const { escalation, sla, publicUrl, message, mentionText, roles = new Set(), viewer, timeline = [] } = input;
   const { brief } = escalation;
   const { impact, reproduction: repro, customerCommunication: comms } = brief;
   const none = 'none given';
   const hasRepro = repro.steps.length > 0 || Boolean(repro.expected || repro.actual || repro.environment);
+  const moves = availableMoves(escalation, roles);
+  const people = (input.assignable ?? [])
+    .filter((p) => p.id && p.id !== escalation.owner?.id)
+    .slice(0, maxAssignable)
+    .map((p) => ({ title: p.name, value: p.id as string }));
+  const isOwner = viewer?.id !== undefined && escalation.owner?.id === viewer.id;
+  const can: CardButtons = {
+    acknowledge: moves.has('progress') && escalation.status === 'new',
+    assignToMe: moves.has('assign') && !isOwner,
+    waitingOnCustomer: isOwner && moves.has('progress') && escalation.status !== 'waiting_on_customer',
+    resolveNow: isOwner && moves.has('resolve'),
+    resolveLater: !isOwner && moves.has('resolve'),
+    close: moves.has('close'),
+    customerUpdate: moves.has('customerUpdate'),
+    note: moves.has('note'),
+    progress: moves.has('progress'),
+    retarget: moves.has('retarget'),
+    reopen: moves.has('reopen'),
+    assignSomeone: moves.has('assign') && people.length > 0,
+    link: moves.has('link'),
+    more: false,
+  };
+  can.more = can.progress || can.resolveLater || can.retarget || can.reopen || can.assignSomeone || can.link;
   return {
+    id: escalation.id,
+    version: escalation.version,
+    can,
+    statusChoices: openStatuses
+      .filter((s) => s !== 'new' && s !== escalation.status)
+      .map((s) => ({ title: statusLabels[s], value: s })),
+    people,
+    targetChoices: targets.filter((t) => t !== brief.target).map((t) => ({ title: targetLabels[t], value: t })),
+    latest: timeline
+      .slice(-3)
+      .reverse()
+      .map((e) => `${when(e.at)}: ${e.text}`),
+    refreshUserIds: refreshUsers(escalation, timeline),
     header: {
       line: `${escalation.id} · ${severityLabels[brief.severity]} · ${targetLabels[brief.target]}`,
       ...headerStyles[brief.severity],
@@ -79,7 +175,7 @@ export function briefCardModel({ escalation, sla, publicUrl, message, mentionTex
       },
       { title: 'Workflow impact', value: impact.workflowImpact },
       { title: 'Revenue at risk', value: impact.revenueAtRisk ?? none },
-      { title: 'SLA status (reported)', value: slaStatusLabels[impact.slaStatus] },
+      { title: 'Customer SLA', value: slaStatusLabels[impact.slaStatus] },
     ],
     description: brief.description,
     reproduction: {
@@ -113,4 +209,11 @@ export function briefCardModel({ escalation, sla, publicUrl, message, mentionTex
 /** "2026-11-28 14:05 UTC": one unambiguous form for every reader. */
 export function when(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Who gets their own view of the card: owner, requester, then the most recent actors. */
+export function refreshUsers(escalation: Escalation, timeline: TimelineEntry[]): string[] {
+  const people = [escalation.owner, escalation.requester, ...timeline.map((e) => e.actor).reverse()];
+  const ids = people.map((p) => p?.teamsId).filter((id): id is string => Boolean(id));
+  return [...new Set(ids)].slice(0, maxRefreshUsers);
 }

@@ -1,0 +1,292 @@
+// Working an escalation from its posted card, over HTTP with the fake Bot Connector:
+// what is stored, what the timeline says, the PUT of every copy, the card returned.
+import assert from 'node:assert/strict';
+import type { RunningApp } from '../../src/main';
+import { json, post, startTestApp } from '../support/app';
+import { fullForm } from '../support/briefs';
+import { cardProblems } from '../support/cardValidation';
+import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
+import {
+  cardAction,
+  channelMessage,
+  channels,
+  type Persona,
+  personalMessage,
+  personas,
+  send,
+} from '../support/teamsActivities';
+
+function elements(node: any): any[] {
+  if (Array.isArray(node)) return node.flatMap(elements);
+  if (!node || typeof node !== 'object') return [];
+  return [node, ...Object.values(node).flatMap(elements)];
+}
+const textOf = (card: any) =>
+  elements(card)
+    .flatMap((e) => [e.text, e.value].filter((v) => typeof v === 'string'))
+    .join('\n');
+const buttonsOf = (card: any) => (card.actions ?? []).map((a: any) => a.title);
+
+describe('Following an escalation through on its card', () => {
+  let app: RunningApp;
+  let teams: FakeConnector;
+  let channelPost: PostedActivity;
+  let personalCopy: { conversationId: string; activityId: string };
+
+  before(async () => {
+    teams = await FakeConnector.start();
+  });
+  after(() => teams.close());
+  beforeEach(async () => {
+    teams.reset();
+    app = await startTestApp();
+    await send(
+      app.url,
+      channelMessage({
+        serviceUrl: teams.url,
+        channel: channels.engineering,
+        text: 'route engineering',
+        user: personas.lead,
+      }),
+    );
+    await send(
+      app.url,
+      channelMessage({ serviceUrl: teams.url, channel: channels.product, text: 'route product', user: personas.lead }),
+    );
+    const created = await post(`${app.url}/api/escalations`, { ...fullForm, requester: { name: 'Dana Agent' } });
+    assert.equal(created.status, 201);
+    channelPost = teams.posts().find((p) => p.kind === 'create') as PostedActivity;
+    // A second copy: someone asked the bot to show it in their personal chat.
+    await send(app.url, personalMessage({ serviceUrl: teams.url, user: personas.engineer, text: 'show ESC-1' }));
+    const shown = teams.posts().at(-1) as PostedActivity;
+    personalCopy = { conversationId: shown.conversationId, activityId: shown.activityId };
+  });
+  afterEach(() => app.close());
+
+  const click = (
+    verb: string,
+    data: Record<string, unknown>,
+    user: Persona = personas.engineer,
+    card = channelPost,
+    id?: string,
+  ) =>
+    send(
+      app.url,
+      cardAction({
+        serviceUrl: teams.url,
+        user,
+        card,
+        verb,
+        data: { escalationId: 'ESC-1', ...data },
+        ...(id ? { id } : {}),
+      }),
+    );
+  const detail = async () => json(await fetch(`${app.url}/api/escalations/ESC-1`));
+  /** Both copies end showing this version of the card. */
+  const copiesShow = (version: number) =>
+    teams.waitFor(() =>
+      [channelPost, personalCopy].every((copy) =>
+        textOf(teams.card(copy.conversationId, copy.activityId)).includes(`Version ${version} ·`),
+      ),
+    );
+
+  const cases: [string, string, Record<string, unknown>, Persona, (d: any) => void, string][] = [
+    [
+      'acknowledge',
+      'escalation.setStatus',
+      { status: 'acknowledged' },
+      personas.engineer,
+      (d) => assert.equal(d.status, 'acknowledged'),
+      'Eli Engineer acknowledged it',
+    ],
+    [
+      'assign to me',
+      'escalation.assign',
+      {},
+      personas.engineer,
+      (d) => assert.equal(d.owner.name, 'Eli Engineer'),
+      'Eli Engineer took ownership',
+    ],
+    [
+      'assign to someone',
+      'escalation.assign',
+      { assignee: personas.lead.aadObjectId },
+      personas.engineer,
+      (d) => assert.equal(d.owner.name, 'Lena Lead'),
+      'Eli Engineer assigned it to Lena Lead',
+    ],
+    [
+      'set a status',
+      'escalation.setStatus',
+      { status: 'fix_in_progress' },
+      personas.engineer,
+      (d) => assert.equal(d.status, 'fix_in_progress'),
+      'Eli Engineer set the status to Fix in progress',
+    ],
+    [
+      'resolve with a resolution',
+      'escalation.setStatus',
+      { status: 'resolved', resolution: 'Rolled back the renderer' },
+      personas.engineer,
+      (d) => assert.equal(d.status, 'resolved'),
+      'Eli Engineer resolved it: Rolled back the renderer',
+    ],
+    [
+      'log a customer update',
+      'escalation.logCustomerUpdate',
+      { lastUpdateSummary: 'Sent the workaround', customerExpectation: 'Fix by Monday' },
+      personas.engineer,
+      (d) => assert.equal(d.brief.customerCommunication.customerExpectation, 'Fix by Monday'),
+      'Eli Engineer updated the customer: Sent the workaround',
+    ],
+    [
+      'add a note',
+      'escalation.addNote',
+      { note: 'Same at Globex' },
+      personas.engineer,
+      (d) => assert.equal(d.status, 'new'),
+      'Eli Engineer: Same at Globex',
+    ],
+    [
+      'retarget',
+      'escalation.retarget',
+      { target: 'product', reason: 'It is a missing export option' },
+      personas.engineer,
+      (d) => assert.equal(d.target, 'product'),
+      'Eli Engineer moved it from Engineering to Product: It is a missing export option',
+    ],
+  ];
+  for (const [name, verb, data, user, stored, timelineText] of cases) {
+    it(`${name}: stored, in the timeline, every copy updated, the new card returned`, async () => {
+      const answer = await click(verb, { version: 1, ...data }, user);
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.statusCode, 200);
+      assert.equal(answer.body.type, 'application/vnd.microsoft.card.adaptive');
+      assert.deepEqual(cardProblems(answer.body.value), []);
+      assert.match(textOf(answer.body.value), /Version 2 ·/);
+      assert.doesNotMatch(textOf(answer.body.value), /Changed while you were looking|Only /);
+      const escalation = await detail();
+      assert.equal(escalation.version, 2);
+      stored(escalation);
+      assert.equal(escalation.timeline.at(-1).text, timelineText);
+      assert.equal(escalation.timeline.at(-1).actor.name, user.name);
+      await copiesShow(2);
+      assert.ok(teams.updates(channelPost.conversationId, channelPost.activityId).length >= 1);
+      assert.ok(teams.updates(personalCopy.conversationId, personalCopy.activityId).length >= 1);
+    });
+  }
+
+  it('posts a retargeted escalation in the new tier channel, and the old card says where it went', async () => {
+    await click('escalation.retarget', { version: 1, target: 'product', reason: 'Feature gap' });
+    await teams.waitFor(() =>
+      teams.posts().some((p) => p.kind === 'create' && p.conversationId.startsWith(channels.product.id)),
+    );
+    await copiesShow(2);
+    assert.match(
+      textOf(teams.card(channelPost.conversationId, channelPost.activityId)),
+      /moved it from Engineering to Product/,
+    );
+  });
+
+  it('changes nothing for a stale version and says what changed meanwhile, and by whom', async () => {
+    await click('escalation.assign', { version: 1 }, personas.lead);
+    const stale = await click('escalation.setStatus', { version: 1, status: 'investigating' }, personas.engineer);
+    assert.equal(stale.status, 200);
+    assert.match(
+      textOf(stale.body.value),
+      /Changed while you were looking: Lena Lead took ownership\. Nothing was changed by you/,
+    );
+    const escalation = await detail();
+    assert.equal(escalation.version, 2);
+    assert.equal(escalation.status, 'acknowledged');
+  });
+
+  it('tells a person not allowed to resolve why, and changes nothing', async () => {
+    const answer = await click(
+      'escalation.setStatus',
+      { version: 1, status: 'resolved', resolution: 'Fixed' },
+      personas.engineer,
+      {
+        ...personalCopy,
+      } as PostedActivity,
+    );
+    assert.match(textOf(answer.body.value), /Only its owner or the tier's channel may resolve it\./);
+    assert.equal((await detail()).status, 'new');
+  });
+
+  it('refuses bad input with the reason on the card: a resolve without a resolution', async () => {
+    const answer = await click('escalation.setStatus', { version: 1, status: 'resolved' });
+    assert.match(textOf(answer.body.value), /a resolution is required/);
+    assert.equal((await detail()).version, 1);
+  });
+
+  it('applies a retried delivery of the same click once', async () => {
+    const first = await click(
+      'escalation.addNote',
+      { version: 1, note: 'Once' },
+      personas.engineer,
+      channelPost,
+      'invoke-note-1',
+    );
+    const again = await click(
+      'escalation.addNote',
+      { version: 1, note: 'Once' },
+      personas.engineer,
+      channelPost,
+      'invoke-note-1',
+    );
+    assert.doesNotMatch(textOf(again.body.value), /Changed while you were looking/);
+    assert.match(textOf(first.body.value), /Version 2 ·/);
+    const escalation = await detail();
+    assert.equal(escalation.version, 2);
+    assert.equal(escalation.timeline.filter((e: any) => e.kind === 'note').length, 1);
+  });
+
+  it('shows each person their own buttons: the owner Resolve and Waiting on customer, others Assign to me', async () => {
+    await click('escalation.assign', { version: 1 }, personas.engineer);
+    const mine = await click('escalation.refresh', { version: 2 }, personas.engineer);
+    assert.ok(buttonsOf(mine.body.value).includes('Resolve'));
+    assert.ok(buttonsOf(mine.body.value).includes('Waiting on customer'));
+    assert.ok(!buttonsOf(mine.body.value).includes('Assign to me'));
+    const theirs = await click('escalation.refresh', { version: 2 }, personas.lead);
+    assert.ok(buttonsOf(theirs.body.value).includes('Assign to me'));
+    assert.ok(!buttonsOf(theirs.body.value).includes('Waiting on customer'));
+    const card = teams.card(channelPost.conversationId, channelPost.activityId);
+    assert.equal(card.refresh.action.verb, 'escalation.refresh');
+    assert.ok(card.refresh.userIds.includes(personas.engineer.id));
+    assert.ok(card.refresh.userIds.length <= 60);
+  });
+
+  it('of 50 conflicting clicks at once, each accepted one is in the timeline, each refused got the current card, versions have no gap', async () => {
+    const people = Object.values(personas);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        click('escalation.addNote', { version: 1 + (i % 5), note: `note ${i}` }, people[i % people.length] as Persona),
+      ),
+    );
+    const escalation = await detail();
+    const notes = escalation.timeline.filter((e: any) => e.kind === 'note');
+    const accepted = answers.filter((a) => !/Changed while you were looking/.test(textOf(a.body.value)));
+    assert.equal(notes.length, accepted.length);
+    assert.ok(accepted.length >= 1 && accepted.length <= 5);
+    for (const answer of answers) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.statusCode, 200);
+    }
+    assert.deepEqual(
+      escalation.timeline.map((e: any) => e.version),
+      Array.from({ length: escalation.version }, (_, i) => i + 1),
+    );
+    await copiesShow(escalation.version);
+  });
+
+  it('ends with the card current when the connector answers 429 before 200', async () => {
+    teams.failNext(2, 429, { retryAfterSeconds: 1, match: (r: any) => r.method === 'PUT' });
+    await click('escalation.setStatus', { version: 1, status: 'investigating' });
+    await teams.waitFor(
+      () => textOf(teams.card(channelPost.conversationId, channelPost.activityId)).includes('Investigating'),
+      15000,
+    );
+    assert.ok(teams.requests.filter((r: any) => r.method === 'PUT' && r.injected).length >= 1);
+  });
+});
