@@ -106,31 +106,37 @@ export class TeamsPublisher {
     const binding = await this.deps.store.channelFor(escalation.brief.target);
     const inTierChannel = binding !== undefined && copy.conversationId.split(';')[0] === channelOf(binding).channelId;
     const activity = await this.cardActivity(escalation, new Set<Role>(inTierChannel ? ['tierChannel'] : []), []);
-    await this.deps.adapter.continueConversationAsync(
-      this.deps.appId,
-      {
-        channelId: 'msteams',
-        serviceUrl: copy.serviceUrl,
-        conversation: { id: copy.conversationId } as ConversationReference['conversation'],
-      },
-      async (context) => {
-        await context.updateActivity({ ...activity, id: copy.activityId });
-      },
-    );
+    await this.inConversation(copy, (context) => context.updateActivity({ ...activity, id: copy.activityId }));
   }
 
   private async reply(delivery: { conversationId: string; serviceUrl: string; text: string }): Promise<void> {
-    await this.deps.adapter.continueConversationAsync(
-      this.deps.appId,
-      {
-        channelId: 'msteams',
-        serviceUrl: delivery.serviceUrl,
-        conversation: { id: delivery.conversationId } as ConversationReference['conversation'],
-      },
-      async (context) => {
-        await context.sendActivity({ type: 'message', text: delivery.text, textFormat: 'markdown' });
-      },
+    await this.inConversation(delivery, (context) =>
+      context.sendActivity({ type: 'message', text: delivery.text, textFormat: 'markdown' }),
     );
+  }
+
+  /**
+   * Runs `work` in a conversation and fails when it fails. The adapter hands a failing turn
+   * to onTurnError, which only logs: the outbox must see the error to retry.
+   */
+  private async inConversation(
+    where: { conversationId: string; serviceUrl: string },
+    work: (context: TurnContext) => Promise<unknown>,
+  ): Promise<void> {
+    let failure: unknown;
+    const reference = {
+      channelId: 'msteams',
+      serviceUrl: where.serviceUrl,
+      conversation: { id: where.conversationId } as ConversationReference['conversation'],
+    };
+    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
+      try {
+        await work(context);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure) throw failure;
   }
 
   private async cardActivity(
@@ -164,10 +170,9 @@ export class TeamsPublisher {
   private async channelPeople(channel: Channel): Promise<Mention[]> {
     const people: Mention[] = [];
     try {
-      await this.deps.adapter.continueConversationAsync(
-        this.deps.appId,
-        channel.reference,
-        async (context: TurnContext) => {
+      await this.inConversation(
+        { conversationId: channel.channelId, serviceUrl: channel.serviceUrl },
+        async (context) => {
           const page = await TeamsInfo.getPagedMembers(context, maxMentions);
           for (const member of page.members.slice(0, maxMentions)) {
             const name = member.name ?? member.givenName ?? 'member';
@@ -191,7 +196,6 @@ interface Channel {
   channelId: string;
   serviceUrl: string;
   tenantId?: string;
-  reference: Partial<ConversationReference>;
 }
 
 function channelOf(binding: ChannelBinding): Channel {
@@ -200,7 +204,7 @@ function channelOf(binding: ChannelBinding): Channel {
   if (!channelId || !reference.serviceUrl) {
     throw new Error(`The ${binding.target} channel binding has no channel id or service URL: bind it again`);
   }
-  return { channelId, serviceUrl: reference.serviceUrl, tenantId: reference.conversation?.tenantId, reference };
+  return { channelId, serviceUrl: reference.serviceUrl, tenantId: reference.conversation?.tenantId };
 }
 
 function escapeXml(text: string): string {

@@ -359,6 +359,11 @@ export class FakeConnector {
     if (count > 0) this.faults.push({ remaining: count, status, options });
   }
 
+  /** Teams is back: forget the faults not yet answered, keep everything recorded. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   /** Faults still waiting for a request. */
   pendingFaults(): number {
     return this.faults.reduce((sum, f) => sum + f.remaining, 0);
