@@ -7,10 +7,10 @@ import { type Escalation, escalationIdPattern, type Person } from '../domain/esc
 import type { CardAction, Role } from '../domain/lifecycle';
 import { slaState } from '../domain/sla';
 import { statuses, targets } from '../domain/vocabulary';
+import { bindingChannel, bindingPeople } from './bindings';
 import { briefCard } from './cards/briefCard';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
-import { bindingChannel } from './commands';
 import type { TeamsDeps } from './deps';
 import { type FormValues, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
@@ -155,6 +155,7 @@ async function cardFor(
     sla: slaState(escalation, timeline, deps.clock.now(), deps.slaPolicy),
     timeline,
     roles: await rolesOf(context, deps, escalation),
+    assignable: bindingPeople(await deps.store.channelFor(escalation.brief.target)),
     viewer: personOf(context.activity),
     message,
     publicUrl: deps.publicUrl,

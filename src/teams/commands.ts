@@ -1,10 +1,10 @@
 // Text commands: in a channel (the bot @mentioned) route / routes / unroute; in a
 // personal or group chat new / mine / show ESC-n / help. One handler a command.
-import { type Activity, TeamsInfo, TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
 import { postWaiting } from '../app/escalate';
-import type { ChannelBinding } from '../app/ports';
 import { slaState } from '../domain/sla';
 import { severityLabels, statusLabels, type Target, targetLabels, targets } from '../domain/vocabulary';
+import { bindingChannel, referenceFor, teamPeople, withNames } from './bindings';
 import { briefCard } from './cards/briefCard';
 import { formCard } from './cards/formCard';
 import { attachment } from './cards/render';
@@ -38,7 +38,7 @@ const channelCommands: Record<string, Command> = {
     const previous = await deps.store.channelFor(target);
     await deps.store.bindChannel({
       target,
-      conversationReference: referenceFor(context.activity, channel),
+      conversationReference: referenceFor(context.activity, channel, await teamPeople(context)),
       boundBy: personOf(context.activity),
       boundAt: deps.clock.now().toISOString(),
     });
@@ -144,47 +144,11 @@ export async function runCommand(context: TurnContext, deps: TeamsDeps): Promise
   await say(context, `${word ? `I don’t know “${word}”. ` : ''}${inChannel ? channelHelp : chatHelp}`);
 }
 
-/** Teams sends only ids with a message: ask for the team's and channel's names, for people to read. */
-async function withNames(context: TurnContext, channel: TeamsChannel): Promise<TeamsChannel> {
-  if (!channel.teamId) return channel;
-  try {
-    const [details, teamChannels] = await Promise.all([
-      TeamsInfo.getTeamDetails(context, channel.teamId),
-      TeamsInfo.getTeamChannels(context, channel.teamId),
-    ]);
-    const named = teamChannels.find((c) => c.id === channel.channelId);
-    return {
-      ...channel,
-      teamName: channel.teamName ?? details.name,
-      aadGroupId: channel.aadGroupId ?? details.aadGroupId,
-      // Teams gives the General channel no name.
-      channelName: channel.channelName ?? named?.name ?? (channel.channelId === channel.teamId ? 'General' : undefined),
-    };
-  } catch {
-    return channel;
-  }
-}
-
 function targetNamed(argument: string): Target | undefined {
   const word = argument.trim().toLowerCase();
   return targets.find(
     (t) => t === word || targetLabels[t].toLowerCase() === word || (t === 'support' && word === 'l2'),
   );
-}
-
-function referenceFor(activity: Activity, channel: TeamsChannel): Record<string, unknown> {
-  return {
-    channelId: activity.channelId,
-    serviceUrl: activity.serviceUrl,
-    bot: activity.recipient,
-    conversation: { id: channel.channelId, isGroup: true, conversationType: 'channel', tenantId: channel.tenantId },
-    channel,
-  };
-}
-
-export function bindingChannel(binding: ChannelBinding): TeamsChannel {
-  const reference = binding.conversationReference as { channel?: TeamsChannel; conversation?: { id: string } };
-  return reference.channel ?? { channelId: reference.conversation?.id ?? 'unknown channel' };
 }
 
 async function say(context: TurnContext, text: string): Promise<void> {

@@ -5,10 +5,10 @@ import { escalate } from '../app/escalate';
 import { parseBrief } from '../domain/brief';
 import type { Person } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
+import { bindingChannel } from './bindings';
 import { confirmationCard } from './cards/confirmationCard';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
-import { bindingChannel } from './commands';
 import type { TeamsDeps } from './deps';
 import { channelName, channelPostUrl } from './people';
 

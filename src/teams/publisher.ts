@@ -16,6 +16,7 @@ import type { ChannelBinding, QueuedDelivery } from '../app/ports';
 import type { Escalation } from '../domain/escalation';
 import type { Role } from '../domain/lifecycle';
 import { slaState } from '../domain/sla';
+import { bindingPeople } from './bindings';
 import { briefCard } from './cards/briefCard';
 import { attachment } from './cards/render';
 
@@ -152,6 +153,7 @@ export class TeamsPublisher {
       sla,
       timeline,
       roles,
+      assignable: bindingPeople(await this.deps.store.channelFor(escalation.brief.target)),
       publicUrl: this.deps.publicUrl,
       mentionText,
       originatorId: this.deps.originatorId,

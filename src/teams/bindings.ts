@@ -1,0 +1,65 @@
+// A tier's channel binding: the conversation reference the bot posts with, plus what
+// people read (team and channel names) and whom escalations can be assigned to.
+import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
+import type { ChannelBinding } from '../app/ports';
+import type { Person } from '../domain/escalation';
+import type { TeamsChannel } from './people';
+
+/** People offered for assignment: the first of the team's members (a card lists at most 50). */
+export const maxTeamPeople = 100;
+
+export function referenceFor(activity: Activity, channel: TeamsChannel, people: Person[]): Record<string, unknown> {
+  return {
+    channelId: activity.channelId,
+    serviceUrl: activity.serviceUrl,
+    bot: activity.recipient,
+    conversation: { id: channel.channelId, isGroup: true, conversationType: 'channel', tenantId: channel.tenantId },
+    channel,
+    people,
+  };
+}
+
+export function bindingChannel(binding: ChannelBinding): TeamsChannel {
+  const reference = binding.conversationReference as { channel?: TeamsChannel; conversation?: { id: string } };
+  return reference.channel ?? { channelId: reference.conversation?.id ?? 'unknown channel' };
+}
+
+/** Whom escalations of this tier can be assigned to. */
+export function bindingPeople(binding: ChannelBinding | undefined): Person[] {
+  return (binding?.conversationReference as { people?: Person[] } | undefined)?.people ?? [];
+}
+
+/** The team's members as people, when Teams lets the bot read them. */
+export async function teamPeople(context: TurnContext): Promise<Person[]> {
+  try {
+    const page = await TeamsInfo.getPagedMembers(context, maxTeamPeople);
+    return page.members.slice(0, maxTeamPeople).map((m) => ({
+      id: m.aadObjectId ?? m.id,
+      name: m.name ?? m.givenName ?? m.id,
+      teamsId: m.id,
+    }));
+  } catch {
+    return [];
+  }
+}
+
+/** Teams sends only ids with a message: ask for the team's and channel's names, for people to read. */
+export async function withNames(context: TurnContext, channel: TeamsChannel): Promise<TeamsChannel> {
+  if (!channel.teamId) return channel;
+  try {
+    const [details, teamChannels] = await Promise.all([
+      TeamsInfo.getTeamDetails(context, channel.teamId),
+      TeamsInfo.getTeamChannels(context, channel.teamId),
+    ]);
+    const named = teamChannels.find((c) => c.id === channel.channelId);
+    return {
+      ...channel,
+      teamName: channel.teamName ?? details.name,
+      aadGroupId: channel.aadGroupId ?? details.aadGroupId,
+      // Teams gives the General channel no name.
+      channelName: channel.channelName ?? named?.name ?? (channel.channelId === channel.teamId ? 'General' : undefined),
+    };
+  } catch {
+    return channel;
+  }
+}
