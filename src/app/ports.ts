@@ -2,7 +2,7 @@
 // src/teams; the use cases see only these interfaces.
 import type { Brief } from '../domain/brief';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
-import type { Severity, Status, Target } from '../domain/vocabulary';
+import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
 
 export interface NewEscalation {
   brief: Brief;
@@ -16,8 +16,11 @@ export interface NewEscalation {
 
 /** A card post or update waiting in the durable outbox, sent by the delivery worker. */
 export type Delivery =
-  /** A new thread with the escalation's card in its tier's bound channel (as the tier is when sent). */
-  | { kind: 'post'; escalationId: string }
+  /**
+   * A new thread with the escalation's card in a tier's bound channel: its own tier (as it is
+   * when sent), or another one it is raised to (Leadership, on a breached SLA).
+   */
+  | { kind: 'post'; escalationId: string; target?: Target }
   /** Render the escalation's card as it is when sent and put it over one posted copy. */
   | { kind: 'update'; escalationId: string; conversationId: string; activityId: string; serviceUrl: string }
   /** A text reply in a card's thread (reminders); `key` makes it once-only. */
@@ -95,6 +98,17 @@ export interface Store {
     deliveries?: Delivery[],
   ): Promise<SaveResult>;
   timeline(escalationId: string): Promise<TimelineEntry[]>;
+  /** The timelines of many escalations at once (the SLA watcher's sweep), oldest entry first. */
+  timelines(escalationIds: string[]): Promise<Map<string, TimelineEntry[]>>;
+  /**
+   * Remembers the SLA status an escalation's cards show; true only for the one caller that
+   * changed it (so one replica updates the cards).
+   */
+  recordSlaStatus(escalationId: string, status: SlaStatus): Promise<boolean>;
+  /** Links two escalations as the same issue (both ways; linking again changes nothing). */
+  linkEscalations(a: string, b: string, at: string): Promise<void>;
+  /** Every escalation linked to this one, directly or through others, itself included, by id. */
+  linkedGroup(escalationId: string): Promise<string[]>;
   /** The timeline entry written by the save that carried this action key, if any. */
   appliedAction(actionKey: string): Promise<TimelineEntry | undefined>;
   /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */

@@ -34,6 +34,8 @@ export interface TimelineEntry {
   kind: string;
   /** What happened, in a sentence a person reads on the card. */
   text: string;
+  /** The escalation's status after this change (SLA clocks pause while waiting on the customer). */
+  status?: Status;
   /** Identifies the click (Teams invoke) that made this change: a retried invoke is applied once. */
   actionKey?: string;
 }

@@ -1,9 +1,13 @@
 // SLA clocks: a pure function of the escalation, its timeline and now.
 // - acknowledge: from creation until someone acknowledges, takes ownership or moves it on;
 // - customerUpdate: from the last customer update (or creation) until the next one is due;
-// - resolve: from creation until it is resolved.
+// - resolve: from creation until it is resolved;
+// - deadline: the deadline the escalation gave for what it needs (reminders only: it is the
+//   requester's ask, not the SLA policy, so it does not make the SLA status).
 // A clock at 75% of its allowance or more is "at risk"; past it, "breached". Resolved and
 // closed escalations stop every clock at the moment they were resolved.
+// While an escalation waits on the customer, the customer-update and resolve clocks pause:
+// the time the customer takes to answer is not ours to account for.
 import { describeDuration } from './duration';
 import type { Escalation, TimelineEntry } from './escalation';
 import type { SlaClock, SlaPolicy } from './slaPolicy';
@@ -22,6 +26,10 @@ export const timelineKinds = {
   note: 'note',
   retargeted: 'retargeted',
   linked: 'linked',
+  /** Raised to Leadership by the SLA watcher. */
+  raised: 'raised',
+  /** Flagged as a pattern (3+ customers) and raised to the tier that can fix it. */
+  pattern: 'pattern',
 } as const;
 
 const acknowledging = new Set<string>([
@@ -31,12 +39,16 @@ const acknowledging = new Set<string>([
   timelineKinds.resolved,
 ]);
 
+export type Clock = SlaClock | 'deadline';
+
 export interface ClockState {
-  clock: SlaClock;
+  clock: Clock;
   /** As judged when it was met, or now while it runs. A clock met late stays breached. */
   status: SlaStatus;
   /** Set once the clock has stopped. */
   met: boolean;
+  /** Waiting on the customer: the clock does not run. */
+  paused: boolean;
   dueAt: string;
   /** Positive: time left; negative: overdue by. */
   remainingMs: number;
@@ -49,10 +61,11 @@ export interface SlaState {
   next?: string;
 }
 
-const clockWords: Record<SlaClock, string> = {
+export const clockWords: Record<Clock, string> = {
   acknowledge: 'ack',
   customerUpdate: 'customer update',
   resolve: 'resolution',
+  deadline: "deadline of what's needed",
 };
 
 export function slaState(escalation: Escalation, timeline: TimelineEntry[], now: Date, policy: SlaPolicy): SlaState {
@@ -63,37 +76,87 @@ export function slaState(escalation: Escalation, timeline: TimelineEntry[], now:
     ? (lastAt(timeline, [timelineKinds.resolved]) ?? Date.parse(escalation.updatedAt))
     : undefined;
   const at = resolvedAt ?? now.getTime();
+  const pauses = waitingOnCustomer(timeline, at);
+  const pausedNow = !stopped && escalation.status === 'waiting_on_customer';
 
   const ackedAt = timeline.find((e) => acknowledging.has(e.kind));
   const lastUpdate = lastAt(timeline, [timelineKinds.customerUpdate]) ?? created;
 
   const clocks: ClockState[] = [
-    clockState('acknowledge', created, allowance.acknowledge, ackedAt ? Date.parse(ackedAt.at) : undefined, at),
-    clockState('customerUpdate', lastUpdate, allowance.customerUpdate, stopped ? at : undefined, at),
-    clockState('resolve', created, allowance.resolve, resolvedAt, at),
+    clock('acknowledge', created, allowance.acknowledge, ackedAt ? Date.parse(ackedAt.at) : undefined, at, []),
+    clock('customerUpdate', lastUpdate, allowance.customerUpdate, stopped ? at : undefined, at, pauses, pausedNow),
+    clock('resolve', created, allowance.resolve, resolvedAt, at, pauses, pausedNow),
   ];
-  const running = clocks.filter((c) => !c.met);
-  const status: SlaStatus = clocks.some((c) => c.status === 'breached')
+  const deadline = deadlineOf(escalation);
+  if (deadline !== undefined && deadline > created) {
+    clocks.push(clock('deadline', created, deadline - created, stopped ? at : undefined, at, []));
+  }
+  const policyClocks = clocks.filter((c) => c.clock !== 'deadline');
+  const running = policyClocks.filter((c) => !c.met && !c.paused);
+  const status: SlaStatus = policyClocks.some((c) => c.status === 'breached')
     ? 'breached'
     : running.some((c) => c.status === 'at_risk')
       ? 'at_risk'
       : 'within';
   const soonest = [...running].sort((a, b) => a.remainingMs - b.remainingMs)[0];
-  return { status, clocks, next: soonest ? describeClock(soonest) : undefined };
+  return {
+    status,
+    clocks,
+    next: soonest ? describeClock(soonest) : pausedNow ? 'clocks paused: waiting on the customer' : undefined,
+  };
 }
 
-function clockState(
-  clock: SlaClock,
+function clock(
+  name: Clock,
   startedAt: number,
   allowanceMs: number,
   metAt: number | undefined,
   at: number,
+  pauses: [number, number][],
+  pausedNow = false,
 ): ClockState {
-  const due = startedAt + allowanceMs;
   const until = metAt ?? at;
-  const status: SlaStatus =
-    until > due ? 'breached' : until - startedAt >= allowanceMs * atRiskShare ? 'at_risk' : 'within';
-  return { clock, status, met: metAt !== undefined, dueAt: new Date(due).toISOString(), remainingMs: due - until };
+  // Time spent waiting on the customer after the clock started moves its due moment on.
+  const paused = pauses.reduce(
+    (sum, [from, to]) => sum + Math.max(0, Math.min(to, until) - Math.max(from, startedAt)),
+    0,
+  );
+  const due = startedAt + allowanceMs + paused;
+  const used = until - startedAt - paused;
+  const status: SlaStatus = until > due ? 'breached' : used >= allowanceMs * atRiskShare ? 'at_risk' : 'within';
+  return {
+    clock: name,
+    status,
+    met: metAt !== undefined,
+    paused: pausedNow && metAt === undefined,
+    dueAt: new Date(due).toISOString(),
+    remainingMs: due - until,
+  };
+}
+
+/** The spans the escalation spent waiting on the customer, up to `until`. */
+function waitingOnCustomer(timeline: TimelineEntry[], until: number): [number, number][] {
+  const spans: [number, number][] = [];
+  let since: number | undefined;
+  for (const entry of timeline) {
+    if (entry.status === undefined) continue;
+    const when = Date.parse(entry.at);
+    if (entry.status === 'waiting_on_customer' && since === undefined) since = when;
+    else if (entry.status !== 'waiting_on_customer' && since !== undefined) {
+      spans.push([since, when]);
+      since = undefined;
+    }
+  }
+  if (since !== undefined) spans.push([since, until]);
+  return spans;
+}
+
+/** The deadline the brief gives, read as UTC (the form's date and time carry no zone). */
+export function deadlineOf(escalation: Escalation): number | undefined {
+  const { deadlineDate, deadlineTime } = escalation.brief.needed;
+  if (!deadlineDate) return undefined;
+  const moment = Date.parse(`${deadlineDate}T${deadlineTime ?? '23:59'}:00Z`);
+  return Number.isNaN(moment) ? undefined : moment;
 }
 
 export function describeClock(state: ClockState): string {

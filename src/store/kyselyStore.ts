@@ -15,7 +15,7 @@ import type {
 } from '../app/ports';
 import type { Brief } from '../domain/brief';
 import { type Escalation, escalationId, escalationNumber, type Person, type TimelineEntry } from '../domain/escalation';
-import type { Status, Target } from '../domain/vocabulary';
+import type { SlaStatus, Status, Target } from '../domain/vocabulary';
 import type { EscalationDeskTables, EscalationsTable, OutboxTable, TimelineEntriesTable } from './tables';
 
 type Db = Kysely<EscalationDeskTables>;
@@ -68,6 +68,7 @@ export class KyselyStore implements Store {
             actor: JSON.stringify(requester),
             kind: 'created',
             text: `Escalated by ${requester.name}`,
+            status: 'new',
           })
           .execute();
         // Queued with the escalation, so a crash between saving and posting loses no post.
@@ -181,6 +182,7 @@ export class KyselyStore implements Store {
           actor: JSON.stringify(entry.actor),
           kind: entry.kind,
           text: entry.text,
+          status: escalation.status,
           action_key: actionKey ?? null,
         })
         .execute();
@@ -207,6 +209,67 @@ export class KyselyStore implements Store {
       .orderBy('id')
       .execute();
     return rows.map(entryFromRow);
+  }
+
+  async timelines(ids: string[]): Promise<Map<string, TimelineEntry[]>> {
+    const numbers = ids.map(storedNumber).filter((n): n is number => n !== undefined);
+    const byEscalation = new Map<string, TimelineEntry[]>(ids.map((id) => [id, []]));
+    for (let start = 0; start < numbers.length; start += enqueueChunk) {
+      const rows = await this.db
+        .selectFrom('timeline_entries')
+        .selectAll()
+        .where('escalation_id', 'in', numbers.slice(start, start + enqueueChunk))
+        .orderBy('escalation_id')
+        .orderBy('version')
+        .orderBy('id')
+        .execute();
+      for (const row of rows) {
+        const entry = entryFromRow(row);
+        byEscalation.get(entry.escalationId)?.push(entry);
+      }
+    }
+    return byEscalation;
+  }
+
+  async recordSlaStatus(id: string, status: SlaStatus): Promise<boolean> {
+    const n = storedNumberOf(id, 'recordSlaStatus');
+    const update = await this.db
+      .updateTable('escalations')
+      .set({ sla_status: status })
+      .where('id', '=', n)
+      .where((eb) => eb.or([eb('sla_status', 'is', null), eb('sla_status', '!=', status)]))
+      .executeTakeFirst();
+    return update.numUpdatedRows > 0n;
+  }
+
+  async linkEscalations(a: string, b: string, at: string): Promise<void> {
+    const [x, y] = [storedNumberOf(a, 'linkEscalations'), storedNumberOf(b, 'linkEscalations')];
+    await this.db
+      .insertInto('escalation_links')
+      .values([
+        { escalation_id: x, linked_id: y, linked_at: at },
+        { escalation_id: y, linked_id: x, linked_at: at },
+      ])
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
+
+  async linkedGroup(id: string): Promise<string[]> {
+    const start = storedNumber(id);
+    if (start === undefined) return [];
+    // Groups are a handful of escalations: walk the links a step at a time.
+    const seen = new Set<number>([start]);
+    let frontier = [start];
+    while (frontier.length > 0) {
+      const rows = await this.db
+        .selectFrom('escalation_links')
+        .select('linked_id')
+        .where('escalation_id', 'in', frontier)
+        .execute();
+      frontier = rows.map((r) => Number(r.linked_id)).filter((n) => !seen.has(n));
+      for (const n of frontier) seen.add(n);
+    }
+    return [...seen].sort((p, q) => p - q).map(escalationId);
   }
 
   async appliedAction(actionKey: string): Promise<TimelineEntry | undefined> {
@@ -472,6 +535,7 @@ function outboxRow(delivery: Delivery, at: string) {
     activity_id: null as string | null,
     service_url: null as string | null,
     text: null as string | null,
+    target: null as string | null,
     reply_key: null as string | null,
     pending_key: null as string | null,
     attempts: 0,
@@ -480,7 +544,7 @@ function outboxRow(delivery: Delivery, at: string) {
   };
   switch (delivery.kind) {
     case 'post':
-      return { ...row, pending_key: pendingKey(delivery) };
+      return { ...row, target: delivery.target ?? null, pending_key: pendingKey(delivery) };
     case 'update':
       return {
         ...row,
@@ -504,7 +568,7 @@ function outboxRow(delivery: Delivery, at: string) {
 function pendingKey(delivery: Delivery): string | null {
   switch (delivery.kind) {
     case 'post':
-      return JSON.stringify(['post', delivery.escalationId]);
+      return JSON.stringify(['post', delivery.escalationId, ...(delivery.target ? [delivery.target] : [])]);
     case 'update':
       return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
     case 'reply':
@@ -537,7 +601,7 @@ function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
   };
   switch (row.kind) {
     case 'post':
-      return { kind: 'post', ...queued };
+      return { kind: 'post', ...queued, ...(row.target !== null && { target: row.target as Target }) };
     case 'update':
       return {
         kind: 'update',
@@ -586,6 +650,7 @@ function entryFromRow(row: Selectable<TimelineEntriesTable>): TimelineEntry {
     text: row.text,
   };
   if (row.action_key !== null) entry.actionKey = row.action_key;
+  if (row.status !== null) entry.status = row.status as Status;
   return entry;
 }
 

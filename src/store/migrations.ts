@@ -83,6 +83,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_escalations_timeline_channels_cards': firstSchema(engine),
     '0002_people_columns': peopleColumns,
+    '0005_sla_and_links': slaAndLinks(engine),
     '0003_outbox_action_keys': outboxAndActionKeys(engine),
   };
 }
@@ -154,6 +155,37 @@ function outboxAndActionKeys(engine: Engine): Migration {
       await db.schema.dropTable('outbox').execute();
       await db.schema.dropIndex('timeline_entries_by_action_key').execute();
       await db.schema.alterTable('timeline_entries').dropColumn('action_key').execute();
+    },
+  };
+}
+
+/** What the SLA watcher and the pattern need: statuses in the timeline, the SLA status cards
+ * show, posts to another tier's channel, and links between escalations of the same issue. */
+function slaAndLinks(engine: Engine): Migration {
+  const id = numberColumn(engine);
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('timeline_entries').addColumn('status', 'text').execute();
+      await db
+        .updateTable('timeline_entries' as never)
+        .set({ status: 'new' } as never)
+        .where('kind' as never, '=', 'created' as never)
+        .execute();
+      await db.schema.alterTable('escalations').addColumn('sla_status', 'text').execute();
+      await db.schema.alterTable('outbox').addColumn('target', 'text').execute();
+      await db.schema
+        .createTable('escalation_links')
+        .addColumn('escalation_id', id.type, (c) => c.notNull().references('escalations.id').onDelete('cascade'))
+        .addColumn('linked_id', id.type, (c) => c.notNull().references('escalations.id').onDelete('cascade'))
+        .addColumn('linked_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('escalation_links_once', ['escalation_id', 'linked_id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('escalation_links').execute();
+      await db.schema.alterTable('outbox').dropColumn('target').execute();
+      await db.schema.alterTable('escalations').dropColumn('sla_status').execute();
+      await db.schema.alterTable('timeline_entries').dropColumn('status').execute();
     },
   };
 }

@@ -22,6 +22,8 @@ export interface EscalationsTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** The SLA status its cards last showed: the watcher updates them when it changes. */
+  sla_status: string | null;
 }
 
 export interface TimelineEntriesTable {
@@ -34,6 +36,15 @@ export interface TimelineEntriesTable {
   text: string;
   /** The click that made this change (unique): a retried Teams invoke finds it. */
   action_key: string | null;
+  /** The escalation's status after this change. */
+  status: string | null;
+}
+
+/** Escalations linked as the same issue, each link stored both ways. */
+export interface EscalationLinksTable {
+  escalation_id: StoredNumber;
+  linked_id: StoredNumber;
+  linked_at: string;
 }
 
 export interface ChannelBindingsTable {
@@ -63,6 +74,8 @@ export interface OutboxTable {
   service_url: string | null;
   /** reply: what it says. */
   text: string | null;
+  /** post: the tier whose channel it goes to, when not the escalation's own. */
+  target: string | null;
   /** reply: once-only key (unique; kept after sending, so it is never queued twice). */
   reply_key: string | null;
   /**
@@ -87,4 +100,5 @@ export interface EscalationDeskTables {
   channel_bindings: ChannelBindingsTable;
   posted_cards: PostedCardsTable;
   outbox: OutboxTable;
+  escalation_links: EscalationLinksTable;
 }

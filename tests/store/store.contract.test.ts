@@ -69,6 +69,7 @@ function storeContract(engine: Engine) {
           actor: dana,
           kind: 'created',
           text: undefined,
+          status: 'new',
         },
       );
       assert.match(entry?.text ?? '', /Dana Support/);
@@ -92,7 +93,15 @@ function storeContract(engine: Engine) {
       assert.deepEqual(result, { saved: true, escalation: next });
       assert.deepEqual(await store.getEscalation('ESC-1'), { ...next, version: 2 });
       assert.deepEqual((await store.timeline('ESC-1')).slice(1), [
-        { escalationId: 'ESC-1', version: 2, at: at(30), actor: eli, kind: 'status', text: 'Acknowledged by Eli' },
+        {
+          escalationId: 'ESC-1',
+          version: 2,
+          at: at(30),
+          actor: eli,
+          kind: 'status',
+          text: 'Acknowledged by Eli',
+          status: 'acknowledged',
+        },
       ]);
       // The filter columns follow the brief.
       assert.deepEqual(
@@ -182,7 +191,8 @@ function storeContract(engine: Engine) {
       const click = { at: at(30), actor: eli, kind: 'status', text: 'Acknowledged by Eli', actionKey: 'invoke-1' };
       assert.equal((await store.saveEscalation(first, 1, click)).saved, true);
 
-      const entry = { escalationId: 'ESC-1', version: 2, ...click };
+      // Each entry keeps the status the escalation had after it.
+      const entry = { escalationId: 'ESC-1', version: 2, ...click, status: 'acknowledged' };
       assert.deepEqual(await store.appliedAction('invoke-1'), entry);
       assert.deepEqual((await store.timeline('ESC-1'))[1], entry);
       assert.equal(await store.appliedAction('invoke-2'), undefined);
