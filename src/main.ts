@@ -5,6 +5,7 @@ import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { Metrics } from './http/metrics';
 import { createServer } from './http/server';
+import { SlaWatcher } from './jobs/slaWatcher';
 import { openStore } from './store/openStore';
 import { createAdapter } from './teams/adapter';
 import { EscalationBot } from './teams/bot';
@@ -54,6 +55,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   });
   // Picks up what an earlier run left in the outbox.
   deliveries.start();
+  const watcher = new SlaWatcher(desk, config.slaCheckIntervalMs);
+  watcher.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -62,6 +65,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     store,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await watcher.stop();
       await deliveries.stop();
       await store.close();
     },

@@ -3,6 +3,7 @@
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import { type CardAction, decide, type Role } from '../domain/lifecycle';
 import type { EscalationDeps } from './escalations';
+import { flagPattern } from './pattern';
 import type { Delivery } from './ports';
 
 export interface ActDeps extends EscalationDeps {
@@ -19,6 +20,8 @@ export interface ActRequest {
   roles: ReadonlySet<Role>;
   /** Identifies this click: a retried delivery of it is applied once. */
   actionKey?: string;
+  /** The escalation as the caller just read it, to save reading it again. */
+  read?: Escalation;
 }
 
 export type ActOutcome =
@@ -33,7 +36,7 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
     const current = await store.getEscalation(request.escalationId);
     if (current) return { outcome: 'repeated', escalation: current };
   }
-  const escalation = await store.getEscalation(request.escalationId);
+  const escalation = request.read ?? (await store.getEscalation(request.escalationId));
   if (!escalation) return { outcome: 'refused', reason: `No escalation ${request.escalationId}.` };
   if (request.cardVersion !== escalation.version) return stale(deps, escalation, request.cardVersion);
 
@@ -70,8 +73,13 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
       ? stale(deps, saved.current, request.cardVersion)
       : { outcome: 'refused', reason: `No escalation ${request.escalationId}.` };
   }
+  if (action.kind === 'link') {
+    await store.linkEscalations(escalation.id, action.otherId, at);
+    await flagPattern(deps, escalation.id);
+  }
   deps.deliverSoon();
-  return { outcome: 'applied', escalation: saved.escalation };
+  const after = action.kind === 'link' ? await store.getEscalation(escalation.id) : undefined;
+  return { outcome: 'applied', escalation: after ?? saved.escalation };
 }
 
 /** Refused because the card was out of date: say what changed since, and by whom. */

@@ -2,6 +2,7 @@
 // src/teams; the use cases see only these interfaces.
 import type { Brief } from '../domain/brief';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
+import type { SearchTerms, SimilarityMatch } from '../domain/similarity';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
 
 export interface NewEscalation {
@@ -77,6 +78,21 @@ export interface PostedCard {
   postedAt: string;
 }
 
+/** How Store.findSimilar looks: which escalations it may offer, and how many. */
+export interface SimilarityOptions {
+  /** Never offer this escalation (the one being looked at). */
+  excludeId?: string;
+  /** Only escalations not resolved or closed. */
+  openOnly: boolean;
+  limit: number;
+}
+
+/** A stored escalation whose text matches some of a lookup's words or errors. */
+export interface SimilarCandidate extends SimilarityMatch {
+  id: string;
+  summary: string;
+}
+
 export interface Store {
   /** True once the database answers. */
   ping(): Promise<boolean>;
@@ -111,6 +127,13 @@ export interface Store {
   linkedGroup(escalationId: string): Promise<string[]>;
   /** The timeline entry written by the save that carried this action key, if any. */
   appliedAction(actionKey: string): Promise<TimelineEntry | undefined>;
+  /**
+   * Escalations whose summary or details (description, environment, expected, actual) contain
+   * any of `query`'s errors or its most telling words (the first queryLimits.rankedWords), at
+   * most `limit`, closest first by the engine's rank, each with how many of all the query's
+   * words and errors it contains. Whether one is similar enough is domain/similarity's isSimilar.
+   */
+  findSimilar(query: SearchTerms, options: SimilarityOptions): Promise<SimilarCandidate[]>;
   /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */
   unpostedEscalations(target: Target): Promise<Escalation[]>;
 

@@ -1,7 +1,7 @@
 // An escalation: the brief plus where it stands. Every change bumps `version`
 // (optimistic concurrency) and appends one timeline entry.
 import type { Brief } from './brief';
-import type { Status } from './vocabulary';
+import type { SlaStatus, Status } from './vocabulary';
 
 export interface Person {
   /** AAD object id (Teams) when known; API callers may only have a name and email. */
@@ -22,6 +22,8 @@ export interface Escalation {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** The SLA status its posted cards show (kept by the SLA watcher). */
+  cardSla?: SlaStatus;
 }
 
 export interface TimelineEntry {

@@ -16,6 +16,7 @@ import type {
 import type { Brief } from '../domain/brief';
 import { type Escalation, escalationId, escalationNumber, type Person, type TimelineEntry } from '../domain/escalation';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
+import { findSimilarEscalations } from './search';
 import type { EscalationDeskTables, EscalationsTable, OutboxTable, TimelineEntriesTable } from './tables';
 
 type Db = Kysely<EscalationDeskTables>;
@@ -112,6 +113,10 @@ export class KyselyStore implements Store {
     if (filter.limit !== undefined) ordered = ordered.limit(filter.limit);
     const rows = await ordered.execute();
     return rows.map(escalationFromRow);
+  }
+
+  findSimilar(...[query, options]: Parameters<Store['findSimilar']>): ReturnType<Store['findSimilar']> {
+    return findSimilarEscalations(this.db, query, options);
   }
 
   async unpostedEscalations(target: Target): Promise<Escalation[]> {
@@ -689,6 +694,7 @@ function escalationFromRow(row: Selectable<EscalationsTable>): Escalation {
     updatedAt: row.updated_at,
   };
   if (row.owner !== null) escalation.owner = JSON.parse(row.owner) as Person;
+  if (row.sla_status !== null) escalation.cardSla = row.sla_status as SlaStatus;
   return escalation;
 }
 

@@ -1,6 +1,7 @@
 // The schema, as ordered steps the Kysely Migrator applies once per database.
 // Add a new step for every change; never edit one that has shipped.
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+import { searchIndex } from './searchIndex';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -85,6 +86,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0002_people_columns': peopleColumns,
     '0005_sla_and_links': slaAndLinks(engine),
     '0003_outbox_action_keys': outboxAndActionKeys(engine),
+    '0004_search': searchIndex(engine),
   };
 }
 

@@ -50,6 +50,10 @@ function openSqlite(databaseUrl: string): Db {
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  // With WAL, NORMAL still survives a crash of the process; only a power cut may lose the
+  // last transactions. FULL would fsync every click.
+  database.pragma('synchronous = NORMAL');
+  reusePreparedStatements(database);
   return new Kysely<EscalationDeskTables>({ dialect: new SqliteDialect({ database }) });
 }
 
@@ -126,4 +130,23 @@ function oneAtATimeInThisProcess(work: () => Promise<void>): Promise<void> {
   const turn = sqliteMigrationTurn.then(work);
   sqliteMigrationTurn = turn.catch(() => {});
   return turn;
+}
+
+/**
+ * Kysely prepares every statement anew; better-sqlite3 statements can be reused. The queries
+ * are a fixed set (their values are bound), so keep the prepared ones by their SQL.
+ */
+function reusePreparedStatements(database: SqliteDatabase.Database): void {
+  const prepare = database.prepare.bind(database);
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      // Lookups build IN lists of varying length: keep the cache from growing without end.
+      if (statements.size >= 500) statements.clear();
+      statements.set(source, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
 }

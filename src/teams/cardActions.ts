@@ -5,13 +5,12 @@ import { z } from 'zod';
 import { act } from '../app/act';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction, Role } from '../domain/lifecycle';
-import { slaState } from '../domain/sla';
 import { statuses, targets } from '../domain/vocabulary';
-import { bindingChannel, bindingPeople } from './bindings';
-import { briefCard } from './cards/briefCard';
+import { bindingChannel } from './bindings';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
+import { escalationCard } from './escalationCard';
 import { type FormValues, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
 import { channelOfActivity, personOf } from './people';
@@ -28,16 +27,14 @@ const text = (label: string, max: number) =>
 const optionalText = (label: string, max: number) => text(label, max).optional();
 
 const readers: Record<string, ActionReader> = {
-  'escalation.setStatus': async (data) =>
-    read(
-      z.object({
-        status: z.enum(statuses, { error: `Choose a status: ${statuses.join(', ')}` }),
-        resolution: optionalText('Resolution', 1000),
-        reason: optionalText('Reason', 500),
-      }),
-      data,
-      (d) => ({ kind: 'setStatus', ...d }),
-    ),
+  'escalation.setStatus': reading(
+    z.object({
+      status: z.enum(statuses, { error: `Choose a status: ${statuses.join(', ')}` }),
+      resolution: optionalText('Resolution', 1000),
+      reason: optionalText('Reason', 500),
+    }),
+    (d) => ({ kind: 'setStatus', ...d }),
+  ),
   'escalation.assign': async (data, context) => {
     const assignee = typeof data.assignee === 'string' ? data.assignee.trim() : '';
     if (!assignee) return { kind: 'assign', assignee: personOf(context.activity) };
@@ -46,49 +43,42 @@ const readers: Record<string, ActionReader> = {
       ? { kind: 'assign', assignee: person }
       : 'That person is not a member here: choose someone in this team or chat.';
   },
-  'escalation.logCustomerUpdate': async (data) =>
-    read(
-      z.object({
-        lastUpdateSummary: text('What we told the customer', 1000),
-        customerExpectation: optionalText('Customer expectation', 500),
-        escalationRisk: optionalText('Escalation risk', 500),
-      }),
-      data,
-      (d) => ({
-        kind: 'logCustomerUpdate',
-        summary: d.lastUpdateSummary,
-        customerExpectation: d.customerExpectation,
-        escalationRisk: d.escalationRisk,
-      }),
-    ),
-  'escalation.addNote': async (data) =>
-    read(z.object({ note: text('Note', 1000) }), data, (d) => ({ kind: 'addNote', note: d.note })),
-  'escalation.retarget': async (data) =>
-    read(
-      z.object({
-        target: z.enum(targets, { error: `Choose the tier to move it to: ${targets.join(', ')}` }),
-        reason: text('Why', 500),
-      }),
-      data,
-      (d) => ({ kind: 'retarget', ...d }),
-    ),
-  'escalation.link': async (data) =>
-    read(
-      z.object({
-        otherId: z.preprocess(
-          (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
-          z
-            .string({ error: 'Say which escalation it is the same as, e.g. ESC-12' })
-            .regex(escalationIdPattern, 'Say which escalation it is the same as, e.g. ESC-12'),
-        ),
-      }),
-      data,
-      (d) => ({ kind: 'link', otherId: d.otherId }),
-    ),
+  'escalation.logCustomerUpdate': reading(
+    z.object({
+      lastUpdateSummary: text('What we told the customer', 1000),
+      customerExpectation: optionalText('Customer expectation', 500),
+      escalationRisk: optionalText('Escalation risk', 500),
+    }),
+    (d) => ({
+      kind: 'logCustomerUpdate',
+      summary: d.lastUpdateSummary,
+      customerExpectation: d.customerExpectation,
+      escalationRisk: d.escalationRisk,
+    }),
+  ),
+  'escalation.addNote': reading(z.object({ note: text('Note', 1000) }), (d) => ({ kind: 'addNote', note: d.note })),
+  'escalation.retarget': reading(
+    z.object({
+      target: z.enum(targets, { error: `Choose the tier to move it to: ${targets.join(', ')}` }),
+      reason: text('Why', 500),
+    }),
+    (d) => ({ kind: 'retarget', ...d }),
+  ),
+  'escalation.link': reading(
+    z.object({
+      otherId: z.preprocess(
+        (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
+        z
+          .string({ error: 'Say which escalation it is the same as, e.g. ESC-12' })
+          .regex(escalationIdPattern, 'Say which escalation it is the same as, e.g. ESC-12'),
+      ),
+    }),
+    (d) => ({ kind: 'link', otherId: d.otherId }),
+  ),
 };
 
 export const verbs: Record<string, VerbHandler> = {
-  'triage.evaluate': async (data) => cardAnswer(recommend(data, 'chat')),
+  'triage.evaluate': async (data, _context, deps) => cardAnswer(await recommend(data, 'chat', deps)),
   'escalation.submit': async (data, context, deps) =>
     cardAnswer(await submit(data, personOf(context.activity), 'chat', deps)),
   'escalation.refresh': async (data, context, deps) => {
@@ -117,19 +107,22 @@ function actingWith(reader: ActionReader): VerbHandler {
     if (typeof escalation === 'string') return cardAnswer(notice(escalation));
     const action = await reader(data, context);
     if (typeof action === 'string') return cardAnswer(await cardFor(context, deps, escalation, action));
-    const actor = personOf(context.activity);
+    const roles = await rolesOf(context, deps, escalation);
     const outcome = await act(deps, {
       escalationId: escalation.id,
       cardVersion: Number(data.version),
       action,
-      actor,
-      roles: await rolesOf(context, deps, escalation),
+      actor: personOf(context.activity),
+      roles,
       actionKey: context.activity.id ? `teams:${context.activity.id}` : undefined,
+      read: escalation,
     });
     const current = outcome.escalation ?? escalation;
-    return cardAnswer(
-      await cardFor(context, deps, current, outcome.outcome === 'refused' ? outcome.reason : undefined),
-    );
+    // Ownership or the tier may have changed with this action: the roles follow them.
+    const unchanged = current.owner?.id === escalation.owner?.id && current.brief.target === escalation.brief.target;
+    const after = unchanged ? roles : await rolesOf(context, deps, current);
+    const reason = outcome.outcome === 'refused' ? outcome.reason : undefined;
+    return cardAnswer(await cardFor(context, deps, current, reason, after));
   };
 }
 
@@ -148,18 +141,12 @@ async function cardFor(
   deps: TeamsDeps,
   escalation: Escalation,
   message?: string,
+  roles?: ReadonlySet<Role>,
 ): Promise<AdaptiveCard> {
-  const timeline = await deps.store.timeline(escalation.id);
-  return briefCard({
-    escalation,
-    sla: slaState(escalation, timeline, deps.clock.now(), deps.slaPolicy),
-    timeline,
-    roles: await rolesOf(context, deps, escalation),
-    assignable: bindingPeople(await deps.store.channelFor(escalation.brief.target)),
+  return escalationCard(deps, escalation, {
+    roles: roles ?? (await rolesOf(context, deps, escalation)),
     viewer: personOf(context.activity),
     message,
-    publicUrl: deps.publicUrl,
-    originatorId: deps.originatorId,
   });
 }
 
@@ -188,15 +175,14 @@ async function memberById(context: TurnContext, aadObjectId: string): Promise<Pe
   }
 }
 
-function read<S extends z.ZodType>(
-  schema: S,
-  data: FormValues,
-  toAction: (value: z.output<S>) => CardAction,
-): CardAction | string {
-  const parsed = schema.safeParse(data);
-  return parsed.success
-    ? toAction(parsed.data)
-    : (parsed.error.issues[0]?.message ?? 'Check the values and try again.');
+/** A reader that checks a verb's data with its schema (built once) and makes the action. */
+function reading<S extends z.ZodType>(schema: S, toAction: (value: z.output<S>) => CardAction): ActionReader {
+  return async (data) => {
+    const parsed = schema.safeParse(data);
+    return parsed.success
+      ? toAction(parsed.data)
+      : (parsed.error.issues[0]?.message ?? 'Check the values and try again.');
+  };
 }
 
 function notice(message: string): AdaptiveCard {

@@ -2,13 +2,12 @@
 // personal or group chat new / mine / show ESC-n / help. One handler a command.
 import { TurnContext } from 'botbuilder';
 import { postWaiting } from '../app/escalate';
-import { slaState } from '../domain/sla';
 import { severityLabels, statusLabels, type Target, targetLabels, targets } from '../domain/vocabulary';
 import { bindingChannel, referenceFor, teamPeople, withNames } from './bindings';
-import { briefCard } from './cards/briefCard';
 import { formCard } from './cards/formCard';
 import { attachment } from './cards/render';
 import type { TeamsDeps } from './deps';
+import { escalationCard } from './escalationCard';
 import { channelName, channelOfActivity, personOf, type TeamsChannel } from './people';
 
 type Command = (context: TurnContext, argument: string, deps: TeamsDeps) => Promise<void>;
@@ -111,9 +110,8 @@ const chatCommands: Record<string, Command> = {
     const id = argument.trim().toUpperCase();
     const escalation = await deps.store.getEscalation(id);
     if (!escalation) return say(context, `No escalation ${id || 'given'}: say **show ESC-12** with its number.`);
-    const timeline = await deps.store.timeline(escalation.id);
-    const sla = slaState(escalation, timeline, deps.clock.now(), deps.slaPolicy);
-    const card = briefCard({ escalation, sla, publicUrl: deps.publicUrl });
+    // A copy outside the tier's channel: everyone's buttons, and each person's own on refresh.
+    const card = await escalationCard(deps, escalation, { roles: new Set() });
     const sent = await context.sendActivity({ type: 'message', attachments: [attachment(card)] });
     if (sent?.id) {
       // This copy is kept current too.

@@ -2,6 +2,7 @@
 // "Recommend" re-renders it with the triage; "Escalate" validates, escalates, confirms.
 import { createHash } from 'node:crypto';
 import { escalate } from '../app/escalate';
+import { similarOpenEscalations } from '../app/similar';
 import { parseBrief } from '../domain/brief';
 import type { Person } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
@@ -15,8 +16,11 @@ import { channelName, channelPostUrl } from './people';
 type Mode = 'dialog' | 'chat';
 export type FormValues = Record<string, unknown>;
 
-/** The form again, with the recommended target and severity filled in and the reasons shown. */
-export function recommend(values: FormValues, mode: Mode): AdaptiveCard {
+/**
+ * The form again, with the recommended target and severity filled in, the reasons shown,
+ * and the open escalations that look like the same issue.
+ */
+export async function recommend(values: FormValues, mode: Mode, deps: TeamsDeps): Promise<AdaptiveCard> {
   const request = triageRequestSchema.safeParse({
     signals: values.signals,
     customersAffected: values.customersAffected,
@@ -30,8 +34,17 @@ export function recommend(values: FormValues, mode: Mode): AdaptiveCard {
   }
   const result = triage(request.data);
   const filled = result.escalate ? { ...values, target: result.target, severity: result.severity } : values;
-  return formCard({ mode, values: filled, recommendation: result });
+  const similar = await similarOpenEscalations(deps.store, {
+    summary: text(values.summary),
+    description: text(values.description),
+    environment: text(values.environment),
+    actual: text(values.actual),
+    expected: text(values.expected),
+  });
+  return formCard({ mode, values: filled, recommendation: result, similar });
 }
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** The confirmation when the brief is escalated; else the form with each problem by its field. */
 export async function submit(values: FormValues, person: Person, mode: Mode, deps: TeamsDeps): Promise<AdaptiveCard> {

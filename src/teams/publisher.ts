@@ -15,10 +15,9 @@ import type { EscalationDeps } from '../app/escalations';
 import type { ChannelBinding, QueuedDelivery } from '../app/ports';
 import type { Escalation } from '../domain/escalation';
 import type { Role } from '../domain/lifecycle';
-import { slaState } from '../domain/sla';
-import { bindingPeople } from './bindings';
-import { briefCard } from './cards/briefCard';
+import type { Target } from '../domain/vocabulary';
 import { attachment } from './cards/render';
+import { escalationCard } from './escalationCard';
 
 /** People mentioned on a Security escalation, at most: beyond that, Teams cards get unwieldy. */
 export const maxMentions = 20;
@@ -41,21 +40,23 @@ export class TeamsPublisher {
     if (!escalation) return;
     switch (delivery.kind) {
       case 'post':
-        return this.post(escalation);
+        return this.post(escalation, delivery.target ?? escalation.brief.target);
       case 'update':
         return this.update(escalation, delivery);
       case 'reply':
-        return this.reply(delivery);
+        return this.reply(delivery, escalation);
     }
   }
 
   /** A new thread in the tier's channel, unless it is already there (a retried post) or no channel is bound. */
-  private async post(escalation: Escalation): Promise<void> {
-    const binding = await this.deps.store.channelFor(escalation.brief.target);
+  private async post(escalation: Escalation, target: Target): Promise<void> {
+    const binding = await this.deps.store.channelFor(target);
     if (!binding || (await postedIn(this.deps, escalation, binding))) return;
     const channel = channelOf(binding);
-    const mentions = escalation.brief.target === 'security' ? await this.channelPeople(channel) : [];
-    const activity = await this.cardActivity(escalation, new Set<Role>(['tierChannel']), mentions);
+    const mentions = target === 'security' ? await this.channelPeople(channel) : [];
+    // Its own tier's channel works it; a channel it is raised to (Leadership) follows it.
+    const roles = new Set<Role>(target === escalation.brief.target ? ['tierChannel'] : []);
+    const activity = await this.cardActivity(escalation, roles, mentions);
     let conversationId: string | undefined;
     await this.deps.adapter.createConversationAsync(
       this.deps.appId,
@@ -110,9 +111,24 @@ export class TeamsPublisher {
     await this.inConversation(copy, (context) => context.updateActivity({ ...activity, id: copy.activityId }));
   }
 
-  private async reply(delivery: { conversationId: string; serviceUrl: string; text: string }): Promise<void> {
+  /** A reply in the card's thread; the owner it names is @mentioned (as they are when it is sent). */
+  private async reply(
+    delivery: { conversationId: string; serviceUrl: string; text: string },
+    escalation: Escalation,
+  ): Promise<void> {
+    const owner = escalation.owner;
+    const named = owner && delivery.text.includes(`<at>${escapeXml(owner.name)}</at>`);
+    const entities = named
+      ? [
+          {
+            type: 'mention',
+            text: `<at>${escapeXml(owner.name)}</at>`,
+            mentioned: { id: owner.teamsId ?? owner.id, name: owner.name },
+          },
+        ]
+      : [];
     await this.inConversation(delivery, (context) =>
-      context.sendActivity({ type: 'message', text: delivery.text, textFormat: 'markdown' }),
+      context.sendActivity({ type: 'message', text: delivery.text, textFormat: 'markdown', entities }),
     );
   }
 
@@ -145,19 +161,8 @@ export class TeamsPublisher {
     roles: ReadonlySet<Role>,
     mentions: Mention[],
   ): Promise<Partial<Activity>> {
-    const timeline = await this.deps.store.timeline(escalation.id);
-    const sla = slaState(escalation, timeline, this.deps.clock.now(), this.deps.slaPolicy);
     const mentionText = mentions.length > 0 ? `Security escalation for ${mentions.map((m) => m.text).join(', ')}` : '';
-    const card = briefCard({
-      escalation,
-      sla,
-      timeline,
-      roles,
-      assignable: bindingPeople(await this.deps.store.channelFor(escalation.brief.target)),
-      publicUrl: this.deps.publicUrl,
-      mentionText,
-      originatorId: this.deps.originatorId,
-    });
+    const card = await escalationCard(this.deps, escalation, { roles, mentionText });
     if (mentions.length > 0) {
       card.msteams = { entities: mentions.map((m) => ({ type: 'mention', text: m.text, mentioned: m.mentioned })) };
     }

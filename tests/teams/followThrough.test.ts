@@ -255,7 +255,7 @@ describe('Following an escalation through on its card', () => {
     const more = card.actions.find((a: any) => a.title === 'More');
     const assignTo = more.card.actions.find((a: any) => a.title === 'Assign to someone');
     const people = assignTo.card.body[0].choices.map((c: any) => c.title);
-    assert.ok(people.includes('Lena Lead'), 'the tier team\'s people can be chosen');
+    assert.ok(people.includes('Lena Lead'), "the tier team's people can be chosen");
     assert.ok(!people.includes('Eli Engineer'), 'the owner is not offered again');
     assert.equal(card.refresh.action.verb, 'escalation.refresh');
     assert.ok(card.refresh.userIds.includes(personas.engineer.id));

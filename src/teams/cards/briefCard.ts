@@ -3,7 +3,7 @@ import template from '../../../cards/escalation-brief.json';
 import { deadline, isBug } from '../../domain/briefText';
 import type { Escalation, Person, TimelineEntry } from '../../domain/escalation';
 import { availableMoves, openStatuses, type Role } from '../../domain/lifecycle';
-import type { SlaState } from '../../domain/sla';
+import { type SlaState, timelineKinds } from '../../domain/sla';
 import {
   type Severity,
   severityLabels,
@@ -65,7 +65,8 @@ export interface BriefCardModel {
   message: string;
   mentionText: string;
   status: Fact[];
-  pattern: string;
+  /** Raised to Leadership, flagged as a pattern, possibly the same as others. */
+  notices: string[];
   impact: Fact[];
   description: string;
   reproduction: { shown: boolean; steps: string[]; facts: Fact[] };
@@ -91,6 +92,8 @@ export interface BriefCardInput {
   originatorId?: string;
   /** Whom it can be assigned to (the tier team's members, known from its channel binding). */
   assignable?: Person[];
+  /** Open escalations that look like the same issue (ids). */
+  similar?: string[];
   message?: string;
   /** "<at>Name</at>" text of people mentioned; the entities go on the activity. */
   mentionText?: string;
@@ -164,7 +167,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
       { title: 'SLA', value: sla.next ? `${slaStatusLabels[sla.status]}: ${sla.next}` : slaStatusLabels[sla.status] },
       { title: 'Raised by', value: `${escalation.requester.name}, ${when(escalation.createdAt)}` },
     ],
-    pattern: '',
+    notices: notices(timeline, input.similar ?? []),
     impact: [
       {
         title: 'Customers affected',
@@ -209,6 +212,17 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
 /** "2026-11-28 14:05 UTC": one unambiguous form for every reader. */
 export function when(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function notices(timeline: TimelineEntry[], similar: string[]): string[] {
+  const latest = (kind: string) => [...timeline].reverse().find((e) => e.kind === kind)?.text;
+  const raised = latest(timelineKinds.raised);
+  const pattern = latest(timelineKinds.pattern);
+  return [
+    ...(pattern ? [pattern] : []),
+    ...(raised ? [raised] : []),
+    ...(similar.length > 0 ? [`Possibly the same as ${similar.join(', ')}`] : []),
+  ];
 }
 
 /** Who gets their own view of the card: owner, requester, then the most recent actors. */

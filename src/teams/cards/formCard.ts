@@ -63,6 +63,8 @@ export interface FormCardModel {
   slaChoices: Choice[];
   problems: Record<FormField, string> & { count: number; headline: string; list: string[] };
   recommendation: { shown: boolean; style: string; headline: string; reasons: string[] };
+  /** "ESC-12: Invoices export as empty PDFs", open escalations that look the same. */
+  similar: string[];
   readiness: { style: string; text: string };
 }
 
@@ -73,6 +75,7 @@ export interface FormCardInput {
   problems?: FieldProblem[];
   recommendation?: Triage;
   notice?: string;
+  similar?: { id: string; summary: string }[];
 }
 
 const fieldLabels: Record<FormField, string> = {
@@ -104,13 +107,8 @@ export function formCard(input: FormCardInput): AdaptiveCard {
   return expand(template, formCardModel(input));
 }
 
-export function formCardModel({
-  mode,
-  values = {},
-  problems = [],
-  recommendation,
-  notice,
-}: FormCardInput): FormCardModel {
+export function formCardModel(input: FormCardInput): FormCardModel {
+  const { mode, values = {}, problems = [], recommendation, notice } = input;
   const shown = Object.fromEntries(formFields.map((f) => [f, asInputValue(f, values[f])])) as Record<
     FormField,
     string | number | null
@@ -148,6 +146,7 @@ export function formCardModel({
       list: problems.map((p) => `${fieldLabels[p.field as FormField] ?? p.field}: ${p.message}`),
     },
     recommendation: recommendationModel(recommendation),
+    similar: (input.similar ?? []).map((s) => `${s.id}: ${s.summary}`),
     readiness: {
       style: stillLacking.length === 0 ? 'good' : 'warning',
       text:

@@ -5,9 +5,16 @@ export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; ver
 
 export const adaptiveCardContentType = 'application/vnd.microsoft.card.adaptive';
 
+/** Parsing a template is most of the cost of a card: parse each once, expand it many times. */
+const prepared = new WeakMap<object, ACData.Template>();
+
 export function expand<Model extends object>(template: object, model: Model): AdaptiveCard {
-  const card = new ACData.Template(template).expand({ $root: model });
-  return withoutNulls(card) as AdaptiveCard;
+  let parsed = prepared.get(template);
+  if (!parsed) {
+    parsed = new ACData.Template(template);
+    prepared.set(template, parsed);
+  }
+  return withoutNulls(parsed.expand({ $root: model })) as AdaptiveCard;
 }
 
 /** An attachment for sendActivity / updateActivity. */

@@ -1,0 +1,172 @@
+// One sweep of the SLA clocks of every open escalation: cards updated when their SLA
+// status changes, one reminder per clock coming due and per clock breached (in the card's
+// thread, naming the owner or asking the channel), and escalations raised to Leadership
+// when their SLA is breached. Safe to run from several replicas: reminders are keyed,
+// SLA status changes and raises are claimed in the store.
+import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
+import { type ClockState, type SlaState, slaState, timelineKinds } from '../domain/sla';
+import { signalRules } from '../domain/triage';
+import { severityLabels, targetLabels } from '../domain/vocabulary';
+import type { EscalationDeps } from './escalations';
+import type { ChannelBinding, Delivery, PostedCard } from './ports';
+
+export interface WatchDeps extends EscalationDeps {
+  deliverSoon: () => void;
+  log: (message: string) => void;
+}
+
+export interface SweepReport {
+  checked: number;
+  cardsUpdated: number;
+  reminders: number;
+  raised: number;
+}
+
+/** The bot, as the actor of what the watcher does. */
+export const deskActor: Person = { name: 'Escalation Desk' };
+
+const reminderWords: Record<ClockState['clock'], string> = {
+  acknowledge: 'acknowledgement',
+  customerUpdate: 'customer update',
+  resolve: 'resolution',
+  deadline: "deadline of what's needed",
+};
+
+export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>()): Promise<SweepReport> {
+  const now = deps.clock.now();
+  const open = await deps.store.listEscalations({ open: true });
+  const timelines = await deps.store.timelines(open.map((e) => e.id));
+  const bindings = new Map((await deps.store.listChannels()).map((b) => [b.target, b]));
+  const report: SweepReport = { checked: open.length, cardsUpdated: 0, reminders: 0, raised: 0 };
+  const replies: Delivery[] = [];
+
+  for (const escalation of open) {
+    const timeline = timelines.get(escalation.id) ?? [];
+    const sla = slaState(escalation, timeline, now, deps.slaPolicy);
+    const due = sla.clocks.filter((c) => !c.met && !c.paused && c.status !== 'within');
+    const raise = raiseReason(escalation, sla, timeline);
+    // The cards show the SLA status: update them when it changes (the store says which replica does).
+    if (escalation.cardSla !== sla.status && (await deps.store.recordSlaStatus(escalation.id, sla.status))) {
+      report.cardsUpdated += await updateCards(deps, escalation);
+    }
+
+    const keys = due.map((c) => reminderKey(escalation, c)).filter((key) => !remembered.has(key));
+    if (keys.length > 0) {
+      const thread = await tierThread(deps, escalation, bindings.get(escalation.brief.target));
+      for (const state of due) {
+        const key = reminderKey(escalation, state);
+        if (!thread || remembered.has(key)) continue;
+        replies.push({
+          kind: 'reply',
+          escalationId: escalation.id,
+          conversationId: thread.conversationId,
+          serviceUrl: thread.serviceUrl,
+          text: reminderText(escalation, state),
+          key,
+        });
+        remembered.add(key);
+      }
+    }
+    if (raise && (await raiseToLeadership(deps, escalation, raise, now.toISOString()))) report.raised += 1;
+  }
+  if (replies.length > 0) await deps.store.enqueueDeliveries(replies, now.toISOString());
+  // Keys of long-gone clocks need not be remembered forever: the store still refuses them.
+  if (remembered.size > 100_000) remembered.clear();
+  report.reminders = replies.length;
+  if (replies.length > 0 || report.cardsUpdated > 0 || report.raised > 0) deps.deliverSoon();
+  return report;
+}
+
+/** Once per due moment of a clock and phase: a clock that restarts (a new customer update) reminds again. */
+function reminderKey(escalation: Escalation, state: ClockState): string {
+  return `sla:${escalation.id}:${state.clock}:${state.status}:${state.dueAt}`;
+}
+
+export function reminderText(escalation: Escalation, state: ClockState): string {
+  const head = `**${escalation.id}** (${severityLabels[escalation.brief.severity]} · ${targetLabels[escalation.brief.target]})`;
+  const what = reminderWords[state.clock];
+  const when = describeWhen(state);
+  const who = escalation.owner
+    ? `<at>${escapeXml(escalation.owner.name)}</at>, over to you.`
+    : `Nobody owns it yet: can someone in ${targetLabels[escalation.brief.target]} take it?`;
+  const icon = state.status === 'breached' ? '🔴' : '⏰';
+  return `${icon} ${head}: ${what} ${when}. ${who}`;
+}
+
+function describeWhen(state: ClockState): string {
+  const minutes = Math.max(1, Math.round(Math.abs(state.remainingMs) / 60_000));
+  const span = minutes >= 120 ? `${Math.round(minutes / 60)} h` : `${minutes} min`;
+  return state.remainingMs >= 0 ? `due in ${span}` : `overdue by ${span}`;
+}
+
+/** Why it must go to Leadership now, or nothing: a breached resolution, or any breach on a Critical. */
+function raiseReason(escalation: Escalation, sla: SlaState, timeline: TimelineEntry[]): string | undefined {
+  if (escalation.brief.target === 'leadership') return undefined;
+  if (timeline.some((e) => e.kind === timelineKinds.raised)) return undefined;
+  const breached = sla.clocks.filter((c) => c.clock !== 'deadline' && c.status === 'breached');
+  if (breached.some((c) => c.clock === 'resolve')) {
+    return `Time: ${signalRules.open_beyond_sla.reason.toLowerCase()} (resolution was due ${breached
+      .find((c) => c.clock === 'resolve')
+      ?.dueAt.slice(0, 16)
+      .replace('T', ' ')} UTC)`;
+  }
+  if (escalation.brief.severity === 'critical' && breached.length > 0) {
+    const clocks = breached.map((c) => reminderWords[c.clock]).join(' and ');
+    return `Business: ${signalRules.sla_breached.reason.toLowerCase()} on a Critical escalation (${clocks})`;
+  }
+  return undefined;
+}
+
+/** Notes it in the timeline and posts the brief in the Leadership channel, once (the version check). */
+async function raiseToLeadership(deps: WatchDeps, escalation: Escalation, why: string, at: string): Promise<boolean> {
+  const copies = await deps.store.postedCards(escalation.id);
+  const saved = await deps.store.saveEscalation(
+    { ...escalation, version: escalation.version + 1, updatedAt: at },
+    escalation.version,
+    { at, actor: deskActor, kind: timelineKinds.raised, text: `Raised to Leadership. ${why}` },
+    [
+      { kind: 'post', escalationId: escalation.id, target: 'leadership' },
+      ...copies.map((copy) => updateOf(escalation, copy)),
+    ],
+  );
+  if (saved.saved) deps.log(`${escalation.id} raised to Leadership: ${why}`);
+  return saved.saved;
+}
+
+async function updateCards(deps: WatchDeps, escalation: Escalation): Promise<number> {
+  const copies = await deps.store.postedCards(escalation.id);
+  if (copies.length > 0) {
+    await deps.store.enqueueDeliveries(
+      copies.map((copy) => updateOf(escalation, copy)),
+      deps.clock.now().toISOString(),
+    );
+  }
+  return copies.length;
+}
+
+function updateOf(escalation: Escalation, copy: PostedCard): Delivery {
+  return {
+    kind: 'update',
+    escalationId: escalation.id,
+    conversationId: copy.conversationId,
+    activityId: copy.activityId,
+    serviceUrl: copy.serviceUrl,
+  };
+}
+
+/** The card's thread in its tier's channel: where reminders are read. */
+async function tierThread(
+  deps: WatchDeps,
+  escalation: Escalation,
+  binding: ChannelBinding | undefined,
+): Promise<PostedCard | undefined> {
+  const channelId = (binding?.conversationReference as { conversation?: { id?: string } } | undefined)?.conversation
+    ?.id;
+  if (!channelId) return undefined;
+  const copies = await deps.store.postedCards(escalation.id);
+  return copies.find((copy) => copy.conversationId.split(';')[0] === channelId);
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
+}

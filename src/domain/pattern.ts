@@ -1,0 +1,44 @@
+// The pattern: the same issue reported by 3 or more customers. Escalations linked as the
+// same issue are one group; its customers are counted across the group, by name where the
+// briefs name them (Acme in two escalations is one customer), by count where they do not.
+import type { Escalation } from './escalation';
+import { type Target, targetLabels } from './vocabulary';
+
+export const patternThreshold = 3;
+
+export function distinctCustomers(group: readonly Escalation[]): number {
+  const named = new Set<string>();
+  let unnamed = 0;
+  for (const { brief } of group) {
+    const names = brief.impact.customerNames.map((n) => n.trim().toLowerCase()).filter(Boolean);
+    for (const name of names) named.add(name);
+    unnamed += Math.max(0, brief.impact.customersAffected - names.length);
+  }
+  return named.size + unnamed;
+}
+
+export function isPattern(group: readonly Escalation[]): boolean {
+  return group.length > 1 && distinctCustomers(group) >= patternThreshold;
+}
+
+/** Where a pattern is fixed: Product when it is a feature gap, else Engineering. */
+export function patternTarget(group: readonly Escalation[]): Target {
+  return group.some((e) => e.brief.signals.includes('feature_gap')) ? 'product' : 'engineering';
+}
+
+/** Security and Leadership keep theirs; the rest of the group moves to where the pattern is fixed. */
+export function raisedTarget(escalation: Escalation, group: readonly Escalation[]): Target | undefined {
+  const target = patternTarget(group);
+  const keeps: Target[] = ['security', 'leadership', target];
+  return keeps.includes(escalation.brief.target) ? undefined : target;
+}
+
+export function patternNotice(group: readonly Escalation[]): string {
+  const ids = group.map((e) => e.id).join(', ');
+  return `Pattern: the same issue for ${distinctCustomers(group)} customers across ${ids}`;
+}
+
+export function patternEntryText(group: readonly Escalation[], raisedTo?: Target): string {
+  const raised = raisedTo ? `; raised to ${targetLabels[raisedTo]}` : '';
+  return `Flagged as a pattern: ${distinctCustomers(group)} customers across ${group.map((e) => e.id).join(', ')}${raised}`;
+}

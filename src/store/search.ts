@@ -1,0 +1,174 @@
+// Store.findSimilar: the engine's full-text search over the index of searchIndex.ts. Any of the
+// lookup's words or errors finds a candidate (an OR query); the engine ranks them, the best
+// `limit` are kept, and for just those it is asked which of the words and errors each one
+// contains (what isSimilar weighs). Every word and error is searched as a phrase, so the engine
+// splits and stems it exactly as it did the stored text ("ERR_PDF_RENDER_TIMEOUT" is the four
+// words "err pdf render timeout" in a row on both engines).
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { SimilarCandidate, SimilarityOptions } from '../app/ports';
+import { escalationId, escalationNumber } from '../domain/escalation';
+import { queryLimits, type SearchTerms } from '../domain/similarity';
+import { sqliteDetails } from './searchIndex';
+
+// biome-ignore lint/suspicious/noExplicitAny: the search index is not among the typed tables; queries here are raw SQL.
+type Db = Kysely<any>;
+
+interface Term {
+  text: string;
+  error: boolean;
+}
+
+export async function findSimilarEscalations(
+  db: Db,
+  query: SearchTerms,
+  options: SimilarityOptions,
+): Promise<SimilarCandidate[]> {
+  const terms = [
+    ...query.errors.map((text) => ({ text, error: true })),
+    ...query.words.map((text) => ({ text, error: false })),
+  ].filter((term) => /[\p{L}\p{N}]/u.test(term.text));
+  const limit = Math.floor(options.limit);
+  if (terms.length === 0 || !(limit > 0)) return [];
+  const lookup: Lookup = {
+    terms,
+    // Ranking costs time for every escalation that matches any term it searches, and the words
+    // further down the list rarely change which ones come out on top: they only count.
+    rankBy: [
+      ...terms.filter((term) => term.error),
+      ...terms.filter((term) => !term.error).slice(0, queryLimits.rankedWords),
+    ],
+    openOnly: options.openOnly,
+    limit,
+    excluded: options.excludeId === undefined ? undefined : escalationNumber(options.excludeId),
+  };
+  return isPostgres(db) ? postgresSimilar(db, lookup) : sqliteSimilar(db, lookup);
+}
+
+interface Lookup {
+  /** Every word and error: what each candidate is checked for. */
+  terms: Term[];
+  /** The errors and the most telling words: what finds and ranks the candidates. */
+  rankBy: Term[];
+  openOnly: boolean;
+  limit: number;
+  excluded: number | undefined;
+}
+
+/** The dialect shows in how it writes a parameter: $1 on PostgreSQL, ? on SQLite. */
+function isPostgres(db: Db): boolean {
+  return sql`${0}`.compile(db).sql.includes('$1');
+}
+
+// --- SQLite: FTS5 ----------------------------------------------------------------------
+
+/** An FTS5 string: a phrase of the words in it, whatever punctuation it holds. */
+const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+async function sqliteSimilar(
+  db: Db,
+  { terms, rankBy, openOnly, limit, excluded }: Lookup,
+): Promise<SimilarCandidate[]> {
+  // The open escalations have an index of their own (see searchIndex.ts).
+  const index = sql.table(openOnly ? 'open_escalation_search' : 'escalation_search');
+  const anyTerm = rankBy.map((term) => ftsPhrase(term.text)).join(' OR ');
+  // One connection throughout: the candidates' table below is this connection's own.
+  return db.connection().execute(async (connection) => {
+    // "order by rank" with a limit lets FTS5 keep only the best rows as it ranks (bm25 as
+    // configured in the migration: the summary counts most); one extra for the excluded one.
+    const ranked = await sql<{ id: number; rank: number }>`
+      select rowid as id, rank from ${index} where ${index} match ${anyTerm}
+      order by rank limit ${limit + 1}`.execute(connection);
+    const best = ranked.rows.filter((row) => row.id !== excluded).slice(0, limit);
+    if (best.length === 0) return [];
+
+    // Which words and errors each of the few best contains. Asking the big index once per term
+    // reads each term's whole list of escalations; a scratch index of just these few, with the
+    // same tokenizer, answers at once.
+    const ids = sql.join(best.map((row) => row.id));
+    await sql`
+      create virtual table if not exists temp.similarity_candidates
+      using fts5(summary, details, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(connection);
+    await sql`delete from temp.similarity_candidates`.execute(connection);
+    await sql`
+      insert into temp.similarity_candidates (rowid, summary, details)
+      select id, summary, ${sql.raw(sqliteDetails('escalations'))} from escalations where id in (${ids})`.execute(
+      connection,
+    );
+    const found = await sql<{ term: number; id: number }>`${sql.join(
+      terms.map(
+        (term, n) => sql`
+          select ${n} as term, rowid as id from temp.similarity_candidates
+          where similarity_candidates match ${ftsPhrase(term.text)}`,
+      ),
+      sql` union all `,
+    )}`.execute(connection);
+    const summaries = await sql<{ id: number; summary: string }>`
+      select rowid as id, summary from temp.similarity_candidates`.execute(connection);
+    await sql`delete from temp.similarity_candidates`.execute(connection);
+
+    const summaryOf = new Map(summaries.rows.map((row) => [Number(row.id), row.summary]));
+    return best.flatMap((row) => {
+      const summary = summaryOf.get(Number(row.id));
+      if (summary === undefined) return [];
+      const its = found.rows.filter((hit) => Number(hit.id) === Number(row.id));
+      return [
+        {
+          id: escalationId(Number(row.id)),
+          summary,
+          // bm25 is lower for better matches; the port's rank is higher for closer ones.
+          rank: -row.rank,
+          matched: its.length,
+          matchedErrors: its.filter((hit) => terms[hit.term]?.error).length,
+        },
+      ];
+    });
+  });
+}
+
+// --- PostgreSQL: tsvector, GIN, ts_rank -----------------------------------------------
+
+const tsPhrase = (text: string) => sql`phraseto_tsquery('english', ${text})`;
+
+/** How many of these terms the document contains. */
+const countOf = (terms: Term[]): RawBuilder<number> =>
+  terms.length === 0
+    ? sql<number>`0`
+    : sql<number>`(${sql.join(
+        terms.map((term) => sql`(r.document @@ ${tsPhrase(term.text)})::int`),
+        sql` + `,
+      )})`;
+
+async function postgresSimilar(
+  db: Db,
+  { terms, rankBy, openOnly, limit, excluded }: Lookup,
+): Promise<SimilarCandidate[]> {
+  const anyTerm = sql.join(
+    rankBy.map((term) => tsPhrase(term.text)),
+    sql` || `,
+  );
+  // "where open" lets the planner use the index of open escalations only.
+  const open = openOnly ? sql`and s.open` : sql``;
+  const notExcluded = excluded === undefined ? sql`` : sql`and s.escalation_id <> ${excluded}`;
+  const result = await sql<{ id: string | number; summary: string; rank: number; matched: number; errors: number }>`
+    with lookup as (select ${anyTerm} as any_term),
+    ranked as (
+      select s.escalation_id, s.document,
+        ts_rank(s.document, lookup.any_term, 1) as rank
+      from escalation_search s, lookup
+      where s.document @@ lookup.any_term ${open} ${notExcluded}
+      order by rank desc, s.escalation_id desc
+      limit ${limit}
+    )
+    select r.escalation_id as id, e.summary, r.rank,
+      ${countOf(terms)} as matched,
+      ${countOf(terms.filter((term) => term.error))} as errors
+    from ranked r join escalations e on e.id = r.escalation_id
+    order by r.rank desc, r.escalation_id desc`.execute(db);
+  return result.rows.map((row) => ({
+    id: escalationId(Number(row.id)),
+    summary: row.summary,
+    rank: Number(row.rank),
+    matched: Number(row.matched),
+    matchedErrors: Number(row.errors),
+  }));
+}
