@@ -116,11 +116,13 @@ export interface Store {
   timeline(escalationId: string): Promise<TimelineEntry[]>;
   /** The timelines of many escalations at once (the SLA watcher's sweep), oldest entry first. */
   timelines(escalationIds: string[]): Promise<Map<string, TimelineEntry[]>>;
+  /** Open escalations the SLA watcher should look at now (their scheduled check has come), soonest first. */
+  dueForSlaCheck(now: string, limit: number): Promise<Escalation[]>;
   /**
-   * Remembers the SLA status an escalation's cards show; true only for the one caller that
-   * changed it (so one replica updates the cards).
+   * Remembers the SLA status an escalation's cards show and when to look at it next; true
+   * only for the one caller that changed the status (so one replica updates the cards).
    */
-  recordSlaStatus(escalationId: string, status: SlaStatus): Promise<boolean>;
+  recordSla(escalationId: string, status: SlaStatus, nextCheckAt: string): Promise<boolean>;
   /** Links two escalations as the same issue (both ways; linking again changes nothing). */
   linkEscalations(a: string, b: string, at: string): Promise<void>;
   /** Every escalation linked to this one, directly or through others, itself included, by id. */

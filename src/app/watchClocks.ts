@@ -4,7 +4,7 @@
 // when their SLA is breached. Safe to run from several replicas: reminders are keyed,
 // SLA status changes and raises are claimed in the store.
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
-import { type ClockState, type SlaState, slaState, timelineKinds } from '../domain/sla';
+import { type ClockState, nextChange, type SlaState, slaNever, slaState, timelineKinds } from '../domain/sla';
 import { signalRules } from '../domain/triage';
 import { severityLabels, targetLabels } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';
@@ -22,6 +22,9 @@ export interface SweepReport {
   raised: number;
 }
 
+/** Escalations looked at in one sweep, at most: the rest are next (soonest first). */
+export const sweepLimit = 2000;
+
 /** The bot, as the actor of what the watcher does. */
 export const deskActor: Person = { name: 'Escalation Desk' };
 
@@ -34,7 +37,8 @@ const reminderWords: Record<ClockState['clock'], string> = {
 
 export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>()): Promise<SweepReport> {
   const now = deps.clock.now();
-  const open = await deps.store.listEscalations({ open: true });
+  // Only those whose clocks may have changed state since they were last looked at.
+  const open = await deps.store.dueForSlaCheck(now.toISOString(), sweepLimit);
   const timelines = await deps.store.timelines(open.map((e) => e.id));
   const bindings = new Map((await deps.store.listChannels()).map((b) => [b.target, b]));
   const report: SweepReport = { checked: open.length, cardsUpdated: 0, reminders: 0, raised: 0 };
@@ -46,9 +50,8 @@ export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>(
     const due = sla.clocks.filter((c) => !c.met && !c.paused && c.status !== 'within');
     const raise = raiseReason(escalation, sla, timeline);
     // The cards show the SLA status: update them when it changes (the store says which replica does).
-    if (escalation.cardSla !== sla.status && (await deps.store.recordSlaStatus(escalation.id, sla.status))) {
-      report.cardsUpdated += await updateCards(deps, escalation);
-    }
+    const changed = await deps.store.recordSla(escalation.id, sla.status, nextChange(sla) ?? slaNever);
+    if (changed) report.cardsUpdated += await updateCards(deps, escalation);
 
     const keys = due.map((c) => reminderKey(escalation, c)).filter((key) => !remembered.has(key));
     if (keys.length > 0) {

@@ -15,6 +15,9 @@ import type { SlaStatus } from './vocabulary';
 
 export const atRiskShare = 0.75;
 
+/** "Never" as an ISO time: later than any check (ISO times compare as text). */
+export const slaNever = '9999-12-31T00:00:00.000Z';
+
 export const timelineKinds = {
   created: 'created',
   acknowledged: 'acknowledged',
@@ -50,6 +53,8 @@ export interface ClockState {
   /** Waiting on the customer: the clock does not run. */
   paused: boolean;
   dueAt: string;
+  /** When it turns "at risk" (75% of its allowance used). */
+  atRiskAt: string;
   /** Positive: time left; negative: overdue by. */
   remainingMs: number;
 }
@@ -130,6 +135,7 @@ function clock(
     met: metAt !== undefined,
     paused: pausedNow && metAt === undefined,
     dueAt: new Date(due).toISOString(),
+    atRiskAt: new Date(due - allowanceMs * (1 - atRiskShare)).toISOString(),
     remainingMs: due - until,
   };
 }
@@ -172,4 +178,12 @@ function lastAt(timeline: TimelineEntry[], kinds: string[]): number | undefined 
     if (entry && kinds.includes(entry.kind)) return Date.parse(entry.at);
   }
   return undefined;
+}
+
+/** The next moment a running clock changes state (turns at risk, or is breached); none once all are met, paused or breached. */
+export function nextChange(state: SlaState): string | undefined {
+  const moments = state.clocks
+    .filter((c) => !c.met && !c.paused && c.status !== 'breached')
+    .map((c) => (c.status === 'within' ? c.atRiskAt : new Date(Date.parse(c.dueAt) + 1).toISOString()));
+  return moments.sort()[0];
 }

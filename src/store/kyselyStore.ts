@@ -1,5 +1,6 @@
 // The one query code base behind the Store port: the same Kysely queries run on
 // SQLite and PostgreSQL, so both engines keep the same promises.
+
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type {
   ChannelBinding,
@@ -15,6 +16,7 @@ import type {
 } from '../app/ports';
 import type { Brief } from '../domain/brief';
 import { type Escalation, escalationId, escalationNumber, type Person, type TimelineEntry } from '../domain/escalation';
+import { slaNever } from '../domain/sla';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
 import { findSimilarEscalations } from './search';
 import type { EscalationDeskTables, EscalationsTable, OutboxTable, TimelineEntriesTable } from './tables';
@@ -57,6 +59,7 @@ export class KyselyStore implements Store {
             version: 1,
             created_at: input.at,
             updated_at: input.at,
+            sla_check_at: input.at,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
@@ -173,6 +176,8 @@ export class KyselyStore implements Store {
           owner_id: escalation.owner?.id ?? null,
           version: escalation.version,
           updated_at: escalation.updatedAt,
+          // A change may move a clock: the watcher looks again at once.
+          sla_check_at: closedStatuses.includes(escalation.status) ? slaNever : entry.at,
         })
         .where('id', '=', n)
         .where('version', '=', expectedVersion)
@@ -236,15 +241,30 @@ export class KyselyStore implements Store {
     return byEscalation;
   }
 
-  async recordSlaStatus(id: string, status: SlaStatus): Promise<boolean> {
-    const n = storedNumberOf(id, 'recordSlaStatus');
-    const update = await this.db
-      .updateTable('escalations')
-      .set({ sla_status: status })
-      .where('id', '=', n)
-      .where((eb) => eb.or([eb('sla_status', 'is', null), eb('sla_status', '!=', status)]))
-      .executeTakeFirst();
-    return update.numUpdatedRows > 0n;
+  async dueForSlaCheck(now: string, limit: number): Promise<Escalation[]> {
+    const rows = await this.db
+      .selectFrom('escalations')
+      .selectAll()
+      .where('sla_check_at', '<=', now)
+      .where('status', 'not in', closedStatuses)
+      .orderBy('sla_check_at')
+      .limit(limit)
+      .execute();
+    return rows.map(escalationFromRow);
+  }
+
+  async recordSla(id: string, status: SlaStatus, nextCheckAt: string): Promise<boolean> {
+    const n = storedNumberOf(id, 'recordSla');
+    return this.db.transaction().execute(async (trx) => {
+      const changed = await trx
+        .updateTable('escalations')
+        .set({ sla_status: status })
+        .where('id', '=', n)
+        .where((eb) => eb.or([eb('sla_status', 'is', null), eb('sla_status', '!=', status)]))
+        .executeTakeFirst();
+      await trx.updateTable('escalations').set({ sla_check_at: nextCheckAt }).where('id', '=', n).execute();
+      return changed.numUpdatedRows > 0n;
+    });
   }
 
   async linkEscalations(a: string, b: string, at: string): Promise<void> {

@@ -1,6 +1,8 @@
 // The schema, as ordered steps the Kysely Migrator applies once per database.
 // Add a new step for every change; never edit one that has shipped.
+
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+import { slaNever } from '../domain/sla';
 import { searchIndex } from './searchIndex';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -85,6 +87,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0001_escalations_timeline_channels_cards': firstSchema(engine),
     '0002_people_columns': peopleColumns,
     '0005_sla_and_links': slaAndLinks(engine),
+    '0006_sla_schedule': slaSchedule,
     '0003_outbox_action_keys': outboxAndActionKeys(engine),
     '0004_search': searchIndex(engine),
   };
@@ -191,3 +194,23 @@ function slaAndLinks(engine: Engine): Migration {
     },
   };
 }
+
+/** The watcher looks only at escalations whose clocks may have changed state: a schedule. */
+const slaSchedule: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('escalations')
+      .addColumn('sla_check_at', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db
+      .updateTable('escalations' as never)
+      .set({ sla_check_at: slaNever } as never)
+      .where('status' as never, 'in', ['resolved', 'closed'] as never)
+      .execute();
+    await db.schema.createIndex('escalations_by_sla_check').on('escalations').column('sla_check_at').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('escalations_by_sla_check').execute();
+    await db.schema.alterTable('escalations').dropColumn('sla_check_at').execute();
+  },
+};

@@ -24,6 +24,11 @@ export interface EscalationsTable {
   updated_at: string;
   /** The SLA status its cards last showed: the watcher updates them when it changes. */
   sla_status: string | null;
+  /**
+   * When the SLA watcher next looks at it (ISO time): when a clock next changes state, or at
+   * once after a change. Far in the future once nothing can change (resolved, closed).
+   */
+  sla_check_at: string;
 }
 
 export interface TimelineEntriesTable {

@@ -2,11 +2,17 @@
 // words find each other, unrelated ones do not, closed ones are not offered, the index follows
 // every change of a brief, and a shared error string is enough.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool } from 'pg';
 import type { Store } from '../../src/app/ports';
 import { similarOpenEscalations } from '../../src/app/similar';
 import { type Brief, parseBrief } from '../../src/domain/brief';
 import type { Escalation } from '../../src/domain/escalation';
 import { searchTerms } from '../../src/domain/similarity';
+import { migrations } from '../../src/store/migrations';
 import { openStore } from '../../src/store/openStore';
 import { at, changed, type Database, dana, type Engine, eli, postgresEngine, sqliteEngine } from './engines';
 
@@ -79,6 +85,48 @@ const attachments: Story = {
   summary: 'Confirmation emails go out without their attachment',
   description: 'The mail worker sends the confirmation but drops the attachment; its log shows ERR_PDF_RENDER_TIMEOUT.',
 };
+
+/** A database as a version before the search index left it, holding escalations about these stories. */
+async function storedBeforeSearch(database: Database, stories: Story[]): Promise<void> {
+  const schema = database.options?.schema;
+  const db = database.url.startsWith('sqlite:')
+    ? new Kysely<any>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.url.slice(7)) }) })
+    : new Kysely<any>({
+        dialect: new PostgresDialect({
+          pool: new Pool({ connectionString: database.url, options: `-c search_path=${schema}` }),
+        }),
+      });
+  try {
+    if (schema !== undefined) await sql`create schema ${sql.id(schema)}`.execute(db);
+    const engine = database.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+    const before = Object.entries(migrations(engine)).filter(([name]) => name < '0004');
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => Object.fromEntries(before) as Record<string, Migration> },
+      ...(schema !== undefined && { migrationTableSchema: schema }),
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+    for (const story of stories) {
+      await db
+        .insertInto('escalations')
+        .values({
+          status: 'new',
+          severity: 'high',
+          target: 'engineering',
+          summary: story.summary,
+          brief: JSON.stringify(briefAbout(story)),
+          requester: JSON.stringify(dana),
+          version: 1,
+          created_at: at(0),
+          updated_at: at(0),
+        })
+        .execute();
+    }
+  } finally {
+    await db.destroy();
+  }
+}
 
 function searchContract(engine: Engine) {
   describe(`Similar escalations on ${engine.name}`, () => {
@@ -220,5 +268,33 @@ function searchContract(engine: Engine) {
   });
 }
 
+/** Migration 0004_search on a database that already holds escalations. */
+function backfillContract(engine: Engine) {
+  describe(`The search index of escalations stored before it, on ${engine.name}`, () => {
+    let database: Database;
+    let store: Store | undefined;
+
+    before(async function () {
+      await engine.prepare(this);
+    });
+    after(() => engine.finish());
+    afterEach(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it('indexes them when the store is opened (migrated)', async () => {
+      database = await engine.fresh();
+      if (database.url.startsWith('sqlite:')) mkdirSync(dirname(database.url.slice(7)), { recursive: true });
+      await storedBeforeSearch(database, [emptyPdf, blankPdf, ssoLoop]);
+      store = await openStore(database.url, database.options);
+      const found = await similarOpenEscalations(store, { summary: zeroBytePdf.summary });
+      assert.deepEqual(found.map((e) => e.id).sort(), ['ESC-1', 'ESC-2']);
+    });
+  });
+}
+
 searchContract(sqliteEngine());
 searchContract(postgresEngine());
+backfillContract(sqliteEngine());
+backfillContract(postgresEngine());
