@@ -101,7 +101,7 @@ export async function benchSimilarity(
 
 // --- the database ----------------------------------------------------------------------
 
-interface Target {
+export interface Target {
   url: string;
   options?: StoreOptions;
   engine: 'sqlite' | 'postgres';
@@ -109,7 +109,7 @@ interface Target {
 }
 
 /** A store of its own: never fills (or drops) a database that holds anything already. */
-async function freshDatabase(databaseUrl: string): Promise<Target> {
+export async function freshDatabase(databaseUrl: string): Promise<Target> {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === ':memory:' || path === '') throw new Error('benchSimilarity needs a SQLite file path');
@@ -155,7 +155,7 @@ interface BenchTables {
   };
 }
 
-function connect(target: Target): Kysely<BenchTables> {
+export function connect(target: Target): Kysely<BenchTables> {
   if (target.engine === 'sqlite') {
     const database = new SqliteDatabase(target.url.slice('sqlite:'.length));
     database.pragma('journal_mode = WAL');
@@ -169,7 +169,7 @@ const rowsPerInsert = 500;
 const rowsPerTransaction = 5_000;
 
 /** Writes `count` escalations straight into the table (the triggers index them): how many are open, what each is about. */
-async function fill(
+export async function fill(
   target: Target,
   count: number,
   openShare: number,
@@ -419,10 +419,10 @@ const fillers = [
   'Rolling back their last configuration change did not help.',
 ];
 
-type Random = () => number;
+export type Random = () => number;
 
 /** mulberry32: small, fast and repeatable. */
-function seeded(seed: number): Random {
+export function seeded(seed: number): Random {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

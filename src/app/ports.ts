@@ -119,10 +119,10 @@ export interface Store {
   /** Open escalations the SLA watcher should look at now (their scheduled check has come), soonest first. */
   dueForSlaCheck(now: string, limit: number): Promise<Escalation[]>;
   /**
-   * Remembers the SLA status an escalation's cards show and when to look at it next; true
-   * only for the one caller that changed the status (so one replica updates the cards).
+   * Remembers the SLA status each escalation's cards show and when to look at it next, in one
+   * transaction; returns the ids whose status this call changed (so one replica updates the cards).
    */
-  recordSla(escalationId: string, status: SlaStatus, nextCheckAt: string): Promise<boolean>;
+  recordSla(records: { escalationId: string; status: SlaStatus; nextCheckAt: string }[]): Promise<Set<string>>;
   /** Links two escalations as the same issue (both ways; linking again changes nothing). */
   linkEscalations(a: string, b: string, at: string): Promise<void>;
   /** Every escalation linked to this one, directly or through others, itself included, by id. */

@@ -23,7 +23,7 @@ export interface SweepReport {
 }
 
 /** Escalations looked at in one sweep, at most: the rest are next (soonest first). */
-export const sweepLimit = 2000;
+export const sweepLimit = 1000;
 
 /** The bot, as the actor of what the watcher does. */
 export const deskActor: Person = { name: 'Escalation Desk' };
@@ -44,14 +44,22 @@ export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>(
   const report: SweepReport = { checked: open.length, cardsUpdated: 0, reminders: 0, raised: 0 };
   const replies: Delivery[] = [];
 
-  for (const escalation of open) {
+  const states = open.map((escalation) => {
     const timeline = timelines.get(escalation.id) ?? [];
-    const sla = slaState(escalation, timeline, now, deps.slaPolicy);
+    return { escalation, timeline, sla: slaState(escalation, timeline, now, deps.slaPolicy) };
+  });
+  // The cards show the SLA status: update them where it changed (the store says which replica does).
+  const changed = await deps.store.recordSla(
+    states.map(({ escalation, sla }) => ({
+      escalationId: escalation.id,
+      status: sla.status,
+      nextCheckAt: nextChange(sla) ?? slaNever,
+    })),
+  );
+  for (const { escalation, timeline, sla } of states) {
+    if (changed.has(escalation.id)) report.cardsUpdated += await updateCards(deps, escalation);
     const due = sla.clocks.filter((c) => !c.met && !c.paused && c.status !== 'within');
     const raise = raiseReason(escalation, sla, timeline);
-    // The cards show the SLA status: update them when it changes (the store says which replica does).
-    const changed = await deps.store.recordSla(escalation.id, sla.status, nextChange(sla) ?? slaNever);
-    if (changed) report.cardsUpdated += await updateCards(deps, escalation);
 
     const keys = due.map((c) => reminderKey(escalation, c)).filter((key) => !remembered.has(key));
     if (keys.length > 0) {

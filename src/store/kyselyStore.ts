@@ -19,7 +19,7 @@ import { type Escalation, escalationId, escalationNumber, type Person, type Time
 import { slaNever } from '../domain/sla';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
 import { findSimilarEscalations } from './search';
-import type { EscalationDeskTables, EscalationsTable, OutboxTable, TimelineEntriesTable } from './tables';
+import type { EscalationDeskTables, EscalationsTable, OutboxTable, StoredNumber, TimelineEntriesTable } from './tables';
 
 type Db = Kysely<EscalationDeskTables>;
 
@@ -253,18 +253,33 @@ export class KyselyStore implements Store {
     return rows.map(escalationFromRow);
   }
 
-  async recordSla(id: string, status: SlaStatus, nextCheckAt: string): Promise<boolean> {
-    const n = storedNumberOf(id, 'recordSla');
-    return this.db.transaction().execute(async (trx) => {
-      const changed = await trx
-        .updateTable('escalations')
-        .set({ sla_status: status })
-        .where('id', '=', n)
-        .where((eb) => eb.or([eb('sla_status', 'is', null), eb('sla_status', '!=', status)]))
-        .executeTakeFirst();
-      await trx.updateTable('escalations').set({ sla_check_at: nextCheckAt }).where('id', '=', n).execute();
-      return changed.numUpdatedRows > 0n;
+  async recordSla(records: { escalationId: string; status: SlaStatus; nextCheckAt: string }[]): Promise<Set<string>> {
+    const changed = new Set<string>();
+    if (records.length === 0) return changed;
+    await this.db.transaction().execute(async (trx) => {
+      for (let start = 0; start < records.length; start += enqueueChunk) {
+        // Two statements a chunk on both engines: WITH v AS (VALUES ...) UPDATE ... FROM v (SQLite 3.33+).
+        const values = sql.join(
+          records
+            .slice(start, start + enqueueChunk)
+            .map((r) => sql`(${storedNumberOf(r.escalationId, 'recordSla')}, ${r.status}, ${r.nextCheckAt})`),
+        );
+        const statusChanged = await sql<{ id: StoredNumber }>`
+          with v(id, status, next_check_at) as (values ${values})
+          update escalations set sla_status = v.status
+          from v
+          where escalations.id = cast(v.id as bigint)
+            and (escalations.sla_status is null or escalations.sla_status <> v.status)
+          returning escalations.id`.execute(trx);
+        for (const row of statusChanged.rows) changed.add(escalationId(Number(row.id)));
+        await sql`
+          with v(id, status, next_check_at) as (values ${values})
+          update escalations set sla_check_at = v.next_check_at
+          from v
+          where escalations.id = cast(v.id as bigint)`.execute(trx);
+      }
     });
+    return changed;
   }
 
   async linkEscalations(a: string, b: string, at: string): Promise<void> {
