@@ -18,3 +18,20 @@ export function cardProblems(card: unknown): string[] {
 export function cardJson(card: unknown): string {
   return JSON.stringify(card);
 }
+
+/** Every element of a card, depth first. */
+export function elements(node: any): any[] {
+  if (Array.isArray(node)) return node.flatMap(elements);
+  if (!node || typeof node !== 'object') return [];
+  return [node, ...Object.values(node).flatMap(elements)];
+}
+
+/** The inputs of a card. */
+export const inputsOf = (card: any) =>
+  elements(card).filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'));
+
+/** What a person reads on a card: its texts, titles and values, a line each. */
+export const textOf = (card: any) =>
+  elements(card)
+    .flatMap((e) => [e.text, e.title, e.value].filter((v) => typeof v === 'string'))
+    .join('\n');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm, minimalForm } from '../support/briefs';
-import { cardJson, cardProblems } from '../support/cardValidation';
+import { cardJson, cardProblems, inputsOf, textOf } from '../support/cardValidation';
 import { adaptiveCardOf, FakeConnector } from '../support/fakeConnector';
 import {
   cardAction,
@@ -41,18 +41,6 @@ const inputIds = [
   'deadlineDate',
   'deadlineTime',
 ];
-
-/** Every element of a card, depth first. */
-function elements(node: any): any[] {
-  if (Array.isArray(node)) return node.flatMap(elements);
-  if (!node || typeof node !== 'object') return [];
-  return [node, ...Object.values(node).flatMap(elements)];
-}
-const inputsOf = (card: any) => elements(card).filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'));
-const textOf = (card: any) =>
-  elements(card)
-    .flatMap((e) => [e.text, e.title, e.value].filter((v) => typeof v === 'string'))
-    .join('\n');
 
 function assertValidCard(card: unknown) {
   assert.deepEqual(cardProblems(card), []);

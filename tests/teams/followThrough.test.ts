@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm } from '../support/briefs';
-import { cardProblems } from '../support/cardValidation';
+import { cardProblems, elements, textOf } from '../support/cardValidation';
 import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
 import {
   cardAction,
@@ -16,15 +16,6 @@ import {
   send,
 } from '../support/teamsActivities';
 
-function elements(node: any): any[] {
-  if (Array.isArray(node)) return node.flatMap(elements);
-  if (!node || typeof node !== 'object') return [];
-  return [node, ...Object.values(node).flatMap(elements)];
-}
-const textOf = (card: any) =>
-  elements(card)
-    .flatMap((e) => [e.text, e.value].filter((v) => typeof v === 'string'))
-    .join('\n');
 const buttonsOf = (card: any) => (card.actions ?? []).map((a: any) => a.title);
 
 describe('Following an escalation through on its card', () => {
@@ -289,9 +280,11 @@ describe('Following an escalation through on its card', () => {
     teams.failNext(2, 429, { retryAfterSeconds: 1, match: (r: any) => r.method === 'PUT' });
     await click('escalation.setStatus', { version: 1, status: 'investigating' });
     await teams.waitFor(
-      () => textOf(teams.card(channelPost.conversationId, channelPost.activityId)).includes('Investigating'),
+      () => textOf(teams.card(channelPost.conversationId, channelPost.activityId)).includes('Version 2 ·'),
       15000,
     );
     assert.ok(teams.requests.filter((r: any) => r.method === 'PUT' && r.injected).length >= 1);
+    const card = teams.card(channelPost.conversationId, channelPost.activityId);
+    assert.ok(elements(card).some((e) => e.title === 'Status' && e.value === 'Investigating'));
   });
 });
