@@ -1,15 +1,18 @@
 // The engines the store contract runs on, and the fixtures its suites share: SQLite
 // (always) and PostgreSQL (a fresh schema per test; required when CI is set).
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Client } from 'pg';
+import type { Store } from '../../src/app/ports';
 import { type Brief, parseBrief } from '../../src/domain/brief';
 import type { Escalation, Person } from '../../src/domain/escalation';
 import type { Severity, Target } from '../../src/domain/vocabulary';
 import type { StoreOptions } from '../../src/store/openStore';
+import { openStore } from '../../src/store/openStore';
 
 /** An empty database of one engine, with a back door the port does not offer. */
 export interface Database {
@@ -144,4 +147,25 @@ export const at = (minute: number) => new Date(Date.UTC(2026, 10, 28, 9, minute)
 /** The escalation after one change: the next version, as a use case builds it. */
 export function changed(escalation: Escalation, change: Partial<Escalation>): Escalation {
   return { ...escalation, ...change, version: escalation.version + 1, updatedAt: at(30) };
+}
+
+/**
+ * Registers the hooks that give each test of a suite a fresh, migrated store on `engine`
+ * (and drop it after); the suite reads `store` and `database` from the returned object.
+ */
+export function freshStores(engine: Engine): { store: Store; database: Database } {
+  const current = {} as { store: Store; database: Database };
+  before(async function () {
+    await engine.prepare(this);
+  });
+  after(() => engine.finish());
+  beforeEach(async () => {
+    current.database = await engine.fresh();
+    current.store = await openStore(current.database.url, current.database.options);
+  });
+  afterEach(async () => {
+    await current.store?.close();
+    await current.database?.drop();
+  });
+  return current;
 }

@@ -3,7 +3,18 @@
 import assert from 'node:assert/strict';
 import type { Delivery, QueuedDelivery, Store } from '../../src/app/ports';
 import { openStore } from '../../src/store/openStore';
-import { at, briefOf, changed, type Database, dana, type Engine, eli, postgresEngine, sqliteEngine } from './engines';
+import {
+  at,
+  briefOf,
+  changed,
+  type Database,
+  dana,
+  type Engine,
+  eli,
+  freshStores,
+  postgresEngine,
+  sqliteEngine,
+} from './engines';
 
 const channel = '19:eng@thread.tacv2;messageid=1700000000000';
 const serviceUrl = 'https://smba.example/emea/';
@@ -36,18 +47,9 @@ function outboxContract(engine: Engine) {
   describe(`Delivery outbox on ${engine.name}`, () => {
     let database: Database;
     let store: Store;
-
-    before(async function () {
-      await engine.prepare(this);
-    });
-    after(() => engine.finish());
-    beforeEach(async () => {
-      database = await engine.fresh();
-      store = await openStore(database.url, database.options);
-    });
-    afterEach(async () => {
-      await store?.close();
-      await database?.drop();
+    const fresh = freshStores(engine);
+    beforeEach(() => {
+      ({ store, database } = fresh);
     });
 
     const create = async (options: { post?: boolean; requestKey?: string } = {}) =>

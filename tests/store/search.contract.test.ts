@@ -14,7 +14,17 @@ import type { Escalation } from '../../src/domain/escalation';
 import { searchTerms } from '../../src/domain/similarity';
 import { migrations } from '../../src/store/migrations';
 import { openStore } from '../../src/store/openStore';
-import { at, changed, type Database, dana, type Engine, eli, postgresEngine, sqliteEngine } from './engines';
+import {
+  at,
+  changed,
+  type Database,
+  dana,
+  type Engine,
+  eli,
+  freshStores,
+  postgresEngine,
+  sqliteEngine,
+} from './engines';
 
 interface Story {
   summary: string;
@@ -130,20 +140,10 @@ async function storedBeforeSearch(database: Database, stories: Story[]): Promise
 
 function searchContract(engine: Engine) {
   describe(`Similar escalations on ${engine.name}`, () => {
-    let database: Database;
     let store: Store;
-
-    before(async function () {
-      await engine.prepare(this);
-    });
-    after(() => engine.finish());
-    beforeEach(async () => {
-      database = await engine.fresh();
-      store = await openStore(database.url, database.options);
-    });
-    afterEach(async () => {
-      await store?.close();
-      await database?.drop();
+    const fresh = freshStores(engine);
+    beforeEach(() => {
+      store = fresh.store;
     });
 
     const create = async (story: Story): Promise<Escalation> =>

@@ -10,24 +10,26 @@ import type { ChannelBinding, Store } from '../../src/app/ports';
 import type { Escalation, Person } from '../../src/domain/escalation';
 import type { Status, Target } from '../../src/domain/vocabulary';
 import { openStore } from '../../src/store/openStore';
-import { at, briefOf, changed, type Database, dana, type Engine, eli, postgresEngine, sqliteEngine } from './engines';
+import {
+  at,
+  briefOf,
+  changed,
+  type Database,
+  dana,
+  type Engine,
+  eli,
+  freshStores,
+  postgresEngine,
+  sqliteEngine,
+} from './engines';
 
 function storeContract(engine: Engine) {
   describe(`Store on ${engine.name}`, () => {
     let database: Database;
     let store: Store;
-
-    before(async function () {
-      await engine.prepare(this);
-    });
-    after(() => engine.finish());
-    beforeEach(async () => {
-      database = await engine.fresh();
-      store = await openStore(database.url, database.options);
-    });
-    afterEach(async () => {
-      await store?.close();
-      await database?.drop();
+    const fresh = freshStores(engine);
+    beforeEach(() => {
+      ({ store, database } = fresh);
     });
 
     const create = (fields: Parameters<typeof briefOf>[0] = {}, requestKey?: string) =>
