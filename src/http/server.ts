@@ -58,11 +58,18 @@ export function createServer(deps: ServerDeps): Server {
     }),
   );
 
-  server.get('/metrics', (_req: Request, res: Response, next: () => void) => {
-    res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-    res.sendRaw(200, deps.metrics.render());
-    next();
-  });
+  server.get(
+    '/metrics',
+    guarded(deps, async (_req, res) => {
+      // Card posts and updates not yet sent: a growing number means Teams is refusing them.
+      const pending = await deps.store.pendingDeliveries();
+      res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+      res.sendRaw(
+        200,
+        `${deps.metrics.render()}# HELP escalation_desk_deliveries_pending Card posts, updates and replies waiting to be sent\n# TYPE escalation_desk_deliveries_pending gauge\nescalation_desk_deliveries_pending ${pending}\n`,
+      );
+    }),
+  );
 
   registerEscalationRoutes(server, deps);
   return server;

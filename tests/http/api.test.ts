@@ -134,6 +134,7 @@ describe('HTTP API (local mode)', () => {
     const text = await response.text();
     assert.match(text, /# TYPE escalation_desk_http_requests_total counter/);
     assert.match(text, /escalation_desk_escalations_created_total\{target="engineering",severity="high"\} 1/);
+    assert.match(text, /^escalation_desk_deliveries_pending \d+$/m);
   });
 });
 
