@@ -1,7 +1,7 @@
 // The one query code base behind the Store port: the same Kysely queries run on
 // SQLite and PostgreSQL, so both engines keep the same promises.
 
-import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   ChannelBinding,
   Delivery,
@@ -15,9 +15,19 @@ import type {
   Store,
 } from '../app/ports';
 import type { Brief } from '../domain/brief';
-import { type Escalation, escalationId, escalationNumber, type Person, type TimelineEntry } from '../domain/escalation';
+import { type Escalation, escalationId, type Person, type TimelineEntry } from '../domain/escalation';
 import { slaNever } from '../domain/sla';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
+import { storedNumber, storedNumberOf } from './ids';
+import {
+  claimable,
+  deliveryFromRow,
+  deliveryKinds,
+  enqueue,
+  enqueueChunk,
+  pendingKeyOfRow,
+  recordFromRow,
+} from './outboxRows';
 import { findSimilarEscalations } from './search';
 import type { EscalationDeskTables, EscalationsTable, OutboxTable, StoredNumber, TimelineEntriesTable } from './tables';
 
@@ -548,134 +558,6 @@ export class KyselyStore implements Store {
   }
 }
 
-/** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
-const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply'];
-
-/** Multi-row inserts stay well under SQLite's limit on bound values. */
-const enqueueChunk = 500;
-
-async function enqueue(db: Db, deliveries: Delivery[], at: string): Promise<void> {
-  for (let start = 0; start < deliveries.length; start += enqueueChunk) {
-    const rows = deliveries.slice(start, start + enqueueChunk).map((delivery) => outboxRow(delivery, at));
-    // The unique keys do the coalescing: an update of a copy that already has one waiting, or
-    // a reply whose key was ever queued, is skipped (also within one batch).
-    await db
-      .insertInto('outbox')
-      .values(rows)
-      .onConflict((conflict) => conflict.doNothing())
-      .execute();
-  }
-}
-
-function outboxRow(delivery: Delivery, at: string) {
-  const row = {
-    kind: delivery.kind,
-    escalation_id: storedNumberOf(delivery.escalationId, 'enqueue'),
-    conversation_id: null as string | null,
-    activity_id: null as string | null,
-    service_url: null as string | null,
-    text: null as string | null,
-    target: null as string | null,
-    reply_key: null as string | null,
-    pending_key: null as string | null,
-    attempts: 0,
-    next_attempt_at: at,
-    created_at: at,
-  };
-  switch (delivery.kind) {
-    case 'post':
-      return { ...row, target: delivery.target ?? null, pending_key: pendingKey(delivery) };
-    case 'update':
-      return {
-        ...row,
-        conversation_id: delivery.conversationId,
-        activity_id: delivery.activityId,
-        service_url: delivery.serviceUrl,
-        pending_key: pendingKey(delivery),
-      };
-    case 'reply':
-      return {
-        ...row,
-        conversation_id: delivery.conversationId,
-        service_url: delivery.serviceUrl,
-        text: delivery.text,
-        reply_key: delivery.key ?? null,
-      };
-  }
-}
-
-/** What a waiting post or update stands for: one post of an escalation, one copy of a card. */
-function pendingKey(delivery: Delivery): string | null {
-  switch (delivery.kind) {
-    case 'post':
-      return JSON.stringify(['post', delivery.escalationId, ...(delivery.target ? [delivery.target] : [])]);
-    case 'update':
-      return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
-    case 'reply':
-      return null;
-  }
-}
-
-function pendingKeyOfRow(row: Selectable<OutboxTable>): string | null {
-  if (!(deliveryKinds as string[]).includes(row.kind)) return null;
-  return pendingKey(deliveryFromRow(row));
-}
-
-/** Not sent, not given up on, due, and no worker's lease still running. */
-function claimable(eb: ExpressionBuilder<EscalationDeskTables, 'outbox'>, now: string) {
-  return eb.and([
-    eb('delivered_at', 'is', null),
-    eb('failed_at', 'is', null),
-    eb('next_attempt_at', '<=', now),
-    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]),
-    eb('kind', 'in', deliveryKinds),
-  ]);
-}
-
-function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
-  const queued = {
-    id: Number(row.id),
-    escalationId: escalationId(Number(row.escalation_id)),
-    attempts: row.attempts,
-    createdAt: row.created_at,
-  };
-  switch (row.kind) {
-    case 'post':
-      return { kind: 'post', ...queued, ...(row.target !== null && { target: row.target as Target }) };
-    case 'update':
-      return {
-        kind: 'update',
-        ...queued,
-        conversationId: row.conversation_id ?? '',
-        activityId: row.activity_id ?? '',
-        serviceUrl: row.service_url ?? '',
-      };
-    case 'reply':
-      return {
-        kind: 'reply',
-        ...queued,
-        conversationId: row.conversation_id ?? '',
-        serviceUrl: row.service_url ?? '',
-        text: row.text ?? '',
-        ...(row.reply_key !== null && { key: row.reply_key }),
-      };
-    default:
-      throw new Error(`outbox row ${row.id} has a kind this version does not know: "${row.kind}"`);
-  }
-}
-
-function recordFromRow(row: Selectable<OutboxTable>): DeliveryRecord {
-  const state: DeliveryState = row.delivered_at !== null ? 'delivered' : row.failed_at !== null ? 'failed' : 'pending';
-  return {
-    ...deliveryFromRow(row),
-    state,
-    nextAttemptAt: row.next_attempt_at,
-    ...(row.delivered_at !== null && { deliveredAt: row.delivered_at }),
-    ...(row.failed_at !== null && { failedAt: row.failed_at }),
-    ...(row.last_error !== null && { lastError: row.last_error }),
-  };
-}
-
 function entryByActionKey(db: Db, actionKey: string) {
   return db.selectFrom('timeline_entries').selectAll().where('action_key', '=', actionKey).executeTakeFirst();
 }
@@ -696,18 +578,6 @@ function entryFromRow(row: Selectable<TimelineEntriesTable>): TimelineEntry {
 
 /** Out of every queue: nothing more is expected of anyone. */
 const closedStatuses: Status[] = ['resolved', 'closed'];
-
-/** ESC-n -> n, or undefined for an id no row can have (malformed, or beyond exact JS numbers). */
-function storedNumber(id: string): number | undefined {
-  const n = escalationNumber(id);
-  return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
-}
-
-function storedNumberOf(id: string, operation: string): number {
-  const n = storedNumber(id);
-  if (n === undefined) throw new Error(`${operation}: "${id}" is not an escalation id like ESC-12`);
-  return n;
-}
 
 /** What the row will read back as: JSON drops undefined fields, so callers compare like with like. */
 function stored<T>(value: T): T {

@@ -1,0 +1,138 @@
+// The delivery outbox as rows: what a queued post, update or reply stores, how rows are
+// claimed, and how they read back. The queries that use them are in kyselyStore.ts.
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { Delivery, DeliveryRecord, DeliveryState, QueuedDelivery } from '../app/ports';
+import { escalationId } from '../domain/escalation';
+import type { Target } from '../domain/vocabulary';
+import { storedNumberOf } from './ids';
+import type { EscalationDeskTables, OutboxTable } from './tables';
+
+type Db = Kysely<EscalationDeskTables>;
+
+/** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
+export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply'];
+
+/** Multi-row inserts stay well under SQLite's limit on bound values. */
+export const enqueueChunk = 500;
+
+export async function enqueue(db: Db, deliveries: Delivery[], at: string): Promise<void> {
+  for (let start = 0; start < deliveries.length; start += enqueueChunk) {
+    const rows = deliveries.slice(start, start + enqueueChunk).map((delivery) => outboxRow(delivery, at));
+    // The unique keys do the coalescing: an update of a copy that already has one waiting, or
+    // a reply whose key was ever queued, is skipped (also within one batch).
+    await db
+      .insertInto('outbox')
+      .values(rows)
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
+}
+
+export function outboxRow(delivery: Delivery, at: string) {
+  const row = {
+    kind: delivery.kind,
+    escalation_id: storedNumberOf(delivery.escalationId, 'enqueue'),
+    conversation_id: null as string | null,
+    activity_id: null as string | null,
+    service_url: null as string | null,
+    text: null as string | null,
+    target: null as string | null,
+    reply_key: null as string | null,
+    pending_key: null as string | null,
+    attempts: 0,
+    next_attempt_at: at,
+    created_at: at,
+  };
+  switch (delivery.kind) {
+    case 'post':
+      return { ...row, target: delivery.target ?? null, pending_key: pendingKey(delivery) };
+    case 'update':
+      return {
+        ...row,
+        conversation_id: delivery.conversationId,
+        activity_id: delivery.activityId,
+        service_url: delivery.serviceUrl,
+        pending_key: pendingKey(delivery),
+      };
+    case 'reply':
+      return {
+        ...row,
+        conversation_id: delivery.conversationId,
+        service_url: delivery.serviceUrl,
+        text: delivery.text,
+        reply_key: delivery.key ?? null,
+      };
+  }
+}
+
+/** What a waiting post or update stands for: one post of an escalation, one copy of a card. */
+export function pendingKey(delivery: Delivery): string | null {
+  switch (delivery.kind) {
+    case 'post':
+      return JSON.stringify(['post', delivery.escalationId, ...(delivery.target ? [delivery.target] : [])]);
+    case 'update':
+      return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
+    case 'reply':
+      return null;
+  }
+}
+
+export function pendingKeyOfRow(row: Selectable<OutboxTable>): string | null {
+  if (!(deliveryKinds as string[]).includes(row.kind)) return null;
+  return pendingKey(deliveryFromRow(row));
+}
+
+/** Not sent, not given up on, due, and no worker's lease still running. */
+export function claimable(eb: ExpressionBuilder<EscalationDeskTables, 'outbox'>, now: string) {
+  return eb.and([
+    eb('delivered_at', 'is', null),
+    eb('failed_at', 'is', null),
+    eb('next_attempt_at', '<=', now),
+    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]),
+    eb('kind', 'in', deliveryKinds),
+  ]);
+}
+
+export function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
+  const queued = {
+    id: Number(row.id),
+    escalationId: escalationId(Number(row.escalation_id)),
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+  switch (row.kind) {
+    case 'post':
+      return { kind: 'post', ...queued, ...(row.target !== null && { target: row.target as Target }) };
+    case 'update':
+      return {
+        kind: 'update',
+        ...queued,
+        conversationId: row.conversation_id ?? '',
+        activityId: row.activity_id ?? '',
+        serviceUrl: row.service_url ?? '',
+      };
+    case 'reply':
+      return {
+        kind: 'reply',
+        ...queued,
+        conversationId: row.conversation_id ?? '',
+        serviceUrl: row.service_url ?? '',
+        text: row.text ?? '',
+        ...(row.reply_key !== null && { key: row.reply_key }),
+      };
+    default:
+      throw new Error(`outbox row ${row.id} has a kind this version does not know: "${row.kind}"`);
+  }
+}
+
+export function recordFromRow(row: Selectable<OutboxTable>): DeliveryRecord {
+  const state: DeliveryState = row.delivered_at !== null ? 'delivered' : row.failed_at !== null ? 'failed' : 'pending';
+  return {
+    ...deliveryFromRow(row),
+    state,
+    nextAttemptAt: row.next_attempt_at,
+    ...(row.delivered_at !== null && { deliveredAt: row.delivered_at }),
+    ...(row.failed_at !== null && { failedAt: row.failed_at }),
+    ...(row.last_error !== null && { lastError: row.last_error }),
+  };
+}
