@@ -101,6 +101,10 @@ const cards: [string, () => unknown][] = [
         publicUrl,
         message: line(300),
         mentionText: Array.from({ length: 20 }, () => `<at>${line(60)}</at>`).join(', '),
+        // As the tier's channel sees it: every button, 50 people to assign to, 5 look-alikes.
+        roles: new Set(['tierChannel'] as const),
+        assignable: Array.from({ length: 100 }, (_, i) => ({ id: `aad-${i}`, name: line(60) })),
+        similar: ['ESC-1', 'ESC-2', 'ESC-3', 'ESC-4', 'ESC-5'],
       }),
   ],
   [
