@@ -33,7 +33,13 @@ import type { EscalationDeskTables, EscalationsTable, OutboxTable, StoredNumber,
 
 type Db = Kysely<EscalationDeskTables>;
 
+/** Escalations whose timelines are kept in memory: the ones being worked. */
+const timelinesKept = 2000;
+
 export class KyselyStore implements Store {
+  /** Timelines read lately, by escalation number, most recently used last. */
+  private readonly timelinesRead = new Map<number, TimelineEntry[]>();
+
   constructor(private readonly db: Db) {}
 
   async ping(): Promise<boolean> {
@@ -221,14 +227,23 @@ export class KyselyStore implements Store {
   async timeline(id: string): Promise<TimelineEntry[]> {
     const n = storedNumber(id);
     if (n === undefined) return [];
+    // A timeline only grows, one version at a time, each visible once its save committed:
+    // read just the entries newer than those already read (also those other replicas wrote).
+    const known = this.timelinesRead.get(n) ?? [];
     const rows = await this.db
       .selectFrom('timeline_entries')
       .selectAll()
       .where('escalation_id', '=', n)
+      .where('version', '>', known.at(-1)?.version ?? 0)
       .orderBy('version')
       .orderBy('id')
       .execute();
-    return rows.map(entryFromRow);
+    const entries = rows.length > 0 ? [...known, ...rows.map(entryFromRow)] : known;
+    this.timelinesRead.delete(n);
+    if (entries.length > 0) this.timelinesRead.set(n, entries);
+    if (this.timelinesRead.size > timelinesKept)
+      this.timelinesRead.delete(this.timelinesRead.keys().next().value as number);
+    return [...entries];
   }
 
   async timelines(ids: string[]): Promise<Map<string, TimelineEntry[]>> {
