@@ -3,7 +3,7 @@
 
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
 import { slaNever } from '../domain/sla';
-import { searchIndex } from './searchIndex';
+import { searchIndex, searchOnOpenOrClose } from './searchIndex';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -88,6 +88,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0002_people_columns': peopleColumns,
     '0005_sla_and_links': slaAndLinks(engine),
     '0006_sla_schedule': slaSchedule,
+    '0007_search_on_open_or_close': searchOnOpenOrClose(engine),
     '0003_outbox_action_keys': outboxAndActionKeys(engine),
     '0004_search': searchIndex(engine),
   };
