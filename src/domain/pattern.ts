@@ -33,11 +33,6 @@ export function raisedTarget(escalation: Escalation, group: readonly Escalation[
   return keeps.includes(escalation.brief.target) ? undefined : target;
 }
 
-export function patternNotice(group: readonly Escalation[]): string {
-  const ids = group.map((e) => e.id).join(', ');
-  return `Pattern: the same issue for ${distinctCustomers(group)} customers across ${ids}`;
-}
-
 export function patternEntryText(group: readonly Escalation[], raisedTo?: Target): string {
   const raised = raisedTo ? `; raised to ${targetLabels[raisedTo]}` : '';
   return `Flagged as a pattern: ${distinctCustomers(group)} customers across ${group.map((e) => e.id).join(', ')}${raised}`;
