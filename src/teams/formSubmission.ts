@@ -57,6 +57,7 @@ export async function submit(values: FormValues, person: Person, mode: Mode, dep
   return confirmationCard({
     escalation,
     existing: !created,
+    channelBound: binding !== undefined,
     postUrl: posted && channel ? channelPostUrl(channel, posted.activityId) : undefined,
     channelName: channel && channelName(channel),
     publicUrl: deps.publicUrl,

@@ -134,6 +134,21 @@ describe('cards', () => {
     });
   }
 
+  it('tells the person where the escalation went: posted, on its way, or waiting for a channel', () => {
+    const where = (input: { postUrl?: string; channelBound?: boolean }) =>
+      JSON.stringify(
+        confirmationCard({ escalation: escalationOf(minimalForm), publicUrl, channelName: 'Support L2', ...input }),
+      );
+    assert.match(
+      where({ postUrl: 'https://teams.microsoft.com/l/message/x/1', channelBound: true }),
+      /Posted in the Support L2 channel/,
+    );
+    const onItsWay = where({ channelBound: true });
+    assert.match(onItsWay, /on its way to the Support L2 channel/);
+    assert.doesNotMatch(onItsWay, /route support/);
+    assert.match(where({}), /Saved, not posted yet.*@mention Escalation Desk with \\"route support\\"/);
+  });
+
   it('colours the posted brief by severity', () => {
     const styleOf = (severity: string) =>
       (

@@ -21,6 +21,8 @@ export interface ConfirmationInput {
   channelName?: string;
   /** The escalation already existed (a repeated submit). */
   existing?: boolean;
+  /** Its tier has a channel, even if the post has not gone yet (Teams slow, or a queue). */
+  channelBound?: boolean;
   publicUrl: string;
 }
 
@@ -36,6 +38,7 @@ export function confirmationCardModel(input: ConfirmationInput): ConfirmationCar
   const { escalation, postUrl, channelName, existing, publicUrl } = input;
   const target = targetLabels[escalation.brief.target];
   const posted = postUrl !== undefined;
+  const where = channelName ? `the ${channelName} channel` : `the ${target} channel`;
   return {
     headline: existing ? `Already escalated as ${escalation.id}` : `Escalated as ${escalation.id}`,
     summary: escalation.brief.summary,
@@ -44,9 +47,11 @@ export function confirmationCardModel(input: ConfirmationInput): ConfirmationCar
       { title: 'Escalated to', value: target },
     ],
     whereText: posted
-      ? `Posted in ${channelName ? `the ${channelName} channel` : `the ${target} channel`}. Follow it there: status, owner and customer updates are kept current on the card.`
-      : `Saved, not posted yet.`,
-    bindHelp: posted ? '' : bindHelpText(escalation.brief.target),
+      ? `Posted in ${where}. Follow it there: status, owner and customer updates are kept current on the card.`
+      : input.channelBound
+        ? `Saved, and on its way to ${where}: it appears there in a moment.`
+        : 'Saved, not posted yet.',
+    bindHelp: posted || input.channelBound ? '' : bindHelpText(escalation.brief.target),
     postUrl: postUrl ?? '',
     briefUrl: `${publicUrl}/api/escalations/${escalation.id}/brief.txt`,
   };
