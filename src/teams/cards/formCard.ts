@@ -104,7 +104,7 @@ const fieldLabels: Record<FormField, string> = {
 };
 
 export function formCard(input: FormCardInput): AdaptiveCard {
-  return expand(template, formCardModel(input));
+  return expand(template, formCardModel(input), true);
 }
 
 export function formCardModel(input: FormCardInput): FormCardModel {

@@ -8,13 +8,15 @@ export const adaptiveCardContentType = 'application/vnd.microsoft.card.adaptive'
 /** Parsing a template is most of the cost of a card: parse each once, expand it many times. */
 const prepared = new WeakMap<object, ACData.Template>();
 
-export function expand<Model extends object>(template: object, model: Model): AdaptiveCard {
+/** `dropNulls`: for models with empty values (an unset number input), at the cost of a copy. */
+export function expand<Model extends object>(template: object, model: Model, dropNulls = false): AdaptiveCard {
   let parsed = prepared.get(template);
   if (!parsed) {
     parsed = new ACData.Template(template);
     prepared.set(template, parsed);
   }
-  return withoutNulls(parsed.expand({ $root: model })) as AdaptiveCard;
+  const card = parsed.expand({ $root: model });
+  return (dropNulls ? withoutNulls(card) : card) as AdaptiveCard;
 }
 
 /** An attachment for sendActivity / updateActivity. */
