@@ -96,17 +96,6 @@ function substitutePlaceholders(template, values, envFile) {
   return template.replace(placeholder, (_, name) => JSON.stringify(values.get(name)).slice(1, -1));
 }
 
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes) {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = crcTable[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
 /** A zip of files at its root, each deflated unless that would not shrink it. entries: [{name, data}] */
 function zip(entries) {
   const dosTime = 0; // 00:00:00
@@ -119,7 +108,7 @@ function zip(entries) {
     const deflated = zlib.deflateRawSync(data, { level: 9 });
     const method = deflated.length < data.length ? 8 : 0; // deflate, or store
     const compressed = method === 8 ? deflated : data;
-    const crc = crc32(data);
+    const crc = zlib.crc32(data);
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

@@ -58,26 +58,26 @@ export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>(
   );
   for (const { escalation, timeline, sla } of states) {
     if (changed.has(escalation.id)) report.cardsUpdated += await updateCards(deps, escalation);
-    const due = sla.clocks.filter((c) => !c.met && !c.paused && c.status !== 'within');
-    const raise = raiseReason(escalation, sla, timeline);
-
-    const keys = due.map((c) => reminderKey(escalation, c)).filter((key) => !remembered.has(key));
-    if (keys.length > 0) {
-      const thread = await tierThread(deps, escalation, bindings.get(escalation.brief.target));
-      for (const state of due) {
-        const key = reminderKey(escalation, state);
-        if (!thread || remembered.has(key)) continue;
-        replies.push({
-          kind: 'reply',
-          escalationId: escalation.id,
-          conversationId: thread.conversationId,
-          serviceUrl: thread.serviceUrl,
-          text: reminderText(escalation, state),
-          key,
-        });
-        remembered.add(key);
-      }
+    // Each clock coming due or breached, once: the keys this process queued need no asking again.
+    const due = sla.clocks
+      .filter((c) => !c.met && !c.paused && c.status !== 'within')
+      .map((state) => ({ state, key: reminderKey(escalation, state) }))
+      .filter(({ key }) => !remembered.has(key));
+    const thread =
+      due.length > 0 ? await tierThread(deps, escalation, bindings.get(escalation.brief.target)) : undefined;
+    for (const { state, key } of due) {
+      if (!thread) break;
+      replies.push({
+        kind: 'reply',
+        escalationId: escalation.id,
+        conversationId: thread.conversationId,
+        serviceUrl: thread.serviceUrl,
+        text: reminderText(escalation, state),
+        key,
+      });
+      remembered.add(key);
     }
+    const raise = raiseReason(escalation, sla, timeline);
     if (raise && (await raiseToLeadership(deps, escalation, raise, now.toISOString()))) report.raised += 1;
   }
   if (replies.length > 0) await deps.store.enqueueDeliveries(replies, now.toISOString());

@@ -10,7 +10,7 @@ import { type RunningApp, start } from '../../src/main';
 import { json, post } from '../support/app';
 import { minimalForm } from '../support/briefs';
 import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
-import { cardAction, channelMessage, channels, personas, send } from '../support/teamsActivities';
+import { cardAction, channels, personas, routeTier, send } from '../support/teamsActivities';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,15 +47,8 @@ describe('SLA watcher', () => {
   it('reminds once per clock in the thread, raises to Leadership once, leaves resolved ones alone, also across a restart', async function () {
     this.timeout(40_000);
     let app: RunningApp = await startApp();
-    for (const [channel, tier] of [
-      [channels.engineering, 'engineering'],
-      [channels.leadership, 'leadership'],
-    ] as const) {
-      await send(
-        app.url,
-        channelMessage({ serviceUrl: teams.url, channel, text: `route ${tier}`, user: personas.lead }),
-      );
-    }
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
+    await routeTier(app.url, teams.url, 'leadership', channels.leadership);
     const critical = await json(
       await post(`${app.url}/api/escalations`, {
         ...minimalForm,

@@ -496,3 +496,12 @@ export async function send(
   }
   return { status: response.status, body };
 }
+
+/** The team lead @mentions the bot with "route <tier>" in `channel`: that tier's escalations go there. */
+export async function routeTier(appUrl: string, serviceUrl: string, tier: string, channel: ChannelRef): Promise<void> {
+  const answer = await send(
+    appUrl,
+    channelMessage({ serviceUrl, channel, text: `route ${tier}`, user: personas.lead }),
+  );
+  if (answer.status !== 200) throw new Error(`route ${tier} answered ${answer.status}`);
+}

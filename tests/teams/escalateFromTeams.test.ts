@@ -13,6 +13,7 @@ import {
   fetchTask,
   personalMessage,
   personas,
+  routeTier,
   send,
   submitAction,
 } from '../support/teamsActivities';
@@ -62,13 +63,7 @@ describe('Escalating from Teams', () => {
   });
   afterEach(() => app.close());
 
-  const bind = async (target: string, channel = channels.engineering) => {
-    const answer = await send(
-      app.url,
-      channelMessage({ serviceUrl: serviceUrl(), channel, text: `route ${target}`, user: personas.lead }),
-    );
-    assert.equal(answer.status, 200);
-  };
+  const bind = (target: string, channel = channels.engineering) => routeTier(app.url, serviceUrl(), target, channel);
   const dialogCard = (body: any) => body.task.value.card.content;
   const submit = (data: Record<string, unknown>, options: { id?: string } = {}) =>
     send(

@@ -8,11 +8,11 @@ import { cardProblems, elements, textOf } from '../support/cardValidation';
 import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
 import {
   cardAction,
-  channelMessage,
   channels,
   type Persona,
   personalMessage,
   personas,
+  routeTier,
   send,
 } from '../support/teamsActivities';
 
@@ -31,19 +31,8 @@ describe('Following an escalation through on its card', () => {
   beforeEach(async () => {
     teams.reset();
     app = await startTestApp();
-    await send(
-      app.url,
-      channelMessage({
-        serviceUrl: teams.url,
-        channel: channels.engineering,
-        text: 'route engineering',
-        user: personas.lead,
-      }),
-    );
-    await send(
-      app.url,
-      channelMessage({ serviceUrl: teams.url, channel: channels.product, text: 'route product', user: personas.lead }),
-    );
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
+    await routeTier(app.url, teams.url, 'product', channels.product);
     const created = await post(`${app.url}/api/escalations`, { ...fullForm, requester: { name: 'Dana Agent' } });
     assert.equal(created.status, 201);
     channelPost = teams.posts().find((p) => p.kind === 'create') as PostedActivity;

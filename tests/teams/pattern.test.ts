@@ -6,7 +6,7 @@ import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { minimalForm } from '../support/briefs';
 import { adaptiveCardOf, FakeConnector, type PostedActivity } from '../support/fakeConnector';
-import { cardAction, channelMessage, channels, personas, send, submitAction } from '../support/teamsActivities';
+import { cardAction, channels, personas, routeTier, send, submitAction } from '../support/teamsActivities';
 
 const exportEmpty = [
   {
@@ -41,19 +41,8 @@ describe('The same issue from several customers', () => {
   before(async () => {
     teams = await FakeConnector.start();
     app = await startTestApp();
-    await send(
-      app.url,
-      channelMessage({ serviceUrl: teams.url, channel: channels.support, text: 'route support', user: personas.lead }),
-    );
-    await send(
-      app.url,
-      channelMessage({
-        serviceUrl: teams.url,
-        channel: channels.engineering,
-        text: 'route engineering',
-        user: personas.lead,
-      }),
-    );
+    await routeTier(app.url, teams.url, 'support', channels.support);
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
   });
   after(async () => {
     await app.close();

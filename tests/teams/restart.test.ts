@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { json, post } from '../support/app';
 import { fullForm } from '../support/briefs';
 import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
-import { cardAction, channelMessage, channels, personas, send } from '../support/teamsActivities';
+import { cardAction, channels, personas, routeTier, send } from '../support/teamsActivities';
 
 const main = resolve(__dirname, '../../src/main.js');
 
@@ -60,15 +60,7 @@ describe('Deliveries across a restart', () => {
     const databaseFile = join(mkdtempSync(join(tmpdir(), 'escalation-restart-')), 'escalations.db');
     const first = await startBot(databaseFile);
     bot = first.process;
-    await send(
-      first.url,
-      channelMessage({
-        serviceUrl: teams.url,
-        channel: channels.engineering,
-        text: 'route engineering',
-        user: personas.lead,
-      }),
-    );
+    await routeTier(first.url, teams.url, 'engineering', channels.engineering);
     assert.equal(
       (await post(`${first.url}/api/escalations`, { ...fullForm, requester: { name: 'Dana Agent' } })).status,
       201,
