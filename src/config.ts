@@ -17,6 +17,14 @@ export interface Config {
   slaCheckIntervalMs: number;
   apiKey?: string;
   outlookOriginatorId?: string;
+  /** Entra object ids and UPNs (lower case) of the people who may bind tiers and see everything. */
+  admins: { ids: string[]; upns: string[] };
+  /** Tenants whose activities are accepted; undefined: any (local mode only). */
+  allowedTenants?: string[];
+  /** Signs "Brief as text" links; undefined in local mode until main.ts makes one in the data folder. */
+  linkSecret?: string;
+  /** May the Leadership channel see Security escalations too? */
+  leadershipSeesSecurity: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -24,6 +32,27 @@ export class ConfigError extends Error {}
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = z.preprocess(blank, z.string().optional());
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const upn = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+
+/** A comma-separated list whose every item must match. */
+const listOf = (item: RegExp, expected: string) =>
+  z.preprocess(
+    blank,
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .refine((items) => items.every((i) => item.test(i)), expected)
+      .optional(),
+  );
+
+/** Never repeated in an error message: a log of a failed start must not leak them. */
+const secretNames = new Set(['BOT_PASSWORD', 'API_KEY', 'LINK_SECRET']);
 
 const envSchema = z.object({
   PORT: z.preprocess(
@@ -76,6 +105,13 @@ const envSchema = z.object({
   ),
   API_KEY: z.preprocess(blank, z.string().min(16, 'a key of at least 16 characters').optional()),
   OUTLOOK_ORIGINATOR_ID: optionalText,
+  ADMINS: listOf(
+    new RegExp(`${guid.source}|${upn.source}`, 'i'),
+    'comma-separated Entra object ids (GUIDs) or user principal names (name@example.com)',
+  ),
+  ALLOWED_TENANTS: listOf(guid, 'comma-separated tenant ids (GUIDs)'),
+  LINK_SECRET: z.preprocess(blank, z.string().min(32, 'a secret of at least 32 characters').optional()),
+  LEADERSHIP_SEES_SECURITY: z.preprocess(blank, z.enum(['true', 'false'], { error: 'true or false' }).default('false')),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -83,7 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`${name}=${JSON.stringify(env[name] ?? '')} is not valid: expected ${issue?.message}`);
+    const value = (env[name] ?? '').replace(/\/\/[^@/]*@/, '//***@');
+    const shown = secretNames.has(name) ? name : `${name}=${JSON.stringify(value)}`;
+    throw new ConfigError(`${shown} is not valid: expected ${issue?.message}`);
   }
   const e = parsed.data;
   const localMode = e.BOT_ID === undefined;
@@ -99,6 +137,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.BOT_TYPE === 'SingleTenant' && !e.BOT_TENANT_ID) {
     throw new ConfigError('BOT_TENANT_ID is required when BOT_TYPE=SingleTenant');
   }
+  const allowedTenants = e.ALLOWED_TENANTS ?? (e.BOT_TENANT_ID ? [e.BOT_TENANT_ID] : undefined);
+  if (!localMode && !allowedTenants) {
+    throw new ConfigError(
+      'ALLOWED_TENANTS is required for a multi-tenant bot: the tenant ids (GUIDs) whose people may use it',
+    );
+  }
+  if (!localMode && !e.LINK_SECRET) {
+    throw new ConfigError(
+      'LINK_SECRET is required when BOT_ID is set: 32 or more random characters that sign "Brief as text" links',
+    );
+  }
+  const admins = e.ADMINS ?? [];
   return {
     port: e.PORT,
     host,
@@ -117,6 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaCheckIntervalMs: parseDuration(e.SLA_CHECK_INTERVAL) as number,
     apiKey: e.API_KEY,
     outlookOriginatorId: e.OUTLOOK_ORIGINATOR_ID,
+    admins: {
+      ids: admins.filter((a) => !a.includes('@')).map((a) => a.toLowerCase()),
+      upns: admins.filter((a) => a.includes('@')).map((a) => a.toLowerCase()),
+    },
+    allowedTenants: allowedTenants?.map((t) => t.toLowerCase()),
+    linkSecret: e.LINK_SECRET,
+    leadershipSeesSecurity: e.LEADERSHIP_SEES_SECURITY === 'true',
   };
 }
 

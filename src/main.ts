@@ -1,5 +1,8 @@
 // Wiring: configuration, store, bot, server. `npm start` runs this file.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
@@ -9,6 +12,7 @@ import { SlaWatcher } from './jobs/slaWatcher';
 import { openStore } from './store/openStore';
 import { createAdapter } from './teams/adapter';
 import { EscalationBot } from './teams/bot';
+import { TeamsDirectory } from './teams/directory';
 import { TeamsPublisher } from './teams/publisher';
 
 export interface RunningApp {
@@ -32,15 +36,22 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const log = options.log ?? ((message: string) => console.log(`${new Date().toISOString()} ${message}`));
   const store = await openStore(config.databaseUrl, { schema: options.schema });
   const adapter = createAdapter(config, log);
+  const clock = options.clock ?? systemClock;
+  const appId = config.bot?.id ?? '';
   const base = {
     store,
-    clock: options.clock ?? systemClock,
+    clock,
     slaPolicy: config.slaPolicy,
     log,
     publicUrl: config.publicUrl,
     originatorId: config.outlookOriginatorId,
+    linkSecret: config.linkSecret ?? localLinkSecret(config.databaseUrl),
+    directory: new TeamsDirectory({ adapter, appId, store, clock, admins: config.admins }),
+    access: { leadershipSeesSecurity: config.leadershipSeesSecurity },
+    allowedTenants: config.allowedTenants,
+    appId,
   };
-  const sender = new TeamsPublisher({ ...base, adapter, appId: config.bot?.id ?? '' });
+  const sender = new TeamsPublisher({ ...base, adapter });
   const deliveries = new DeliveryWorker({ store, clock: base.clock, sender, log, ...options.delivery });
   const desk = {
     ...base,
@@ -70,6 +81,30 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       await store.close();
     },
   };
+}
+
+/**
+ * Local mode without LINK_SECRET: a secret made once and kept beside the SQLite file (or in
+ * ./data), so "Brief as text" links keep working across restarts.
+ */
+function localLinkSecret(databaseUrl: string): string {
+  const sqlitePath = databaseUrl.startsWith('sqlite:')
+    ? databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '')
+    : '';
+  // A database that lives in memory: links that live as long.
+  if (sqlitePath === ':memory:') return randomBytes(32).toString('base64url');
+  const folder = sqlitePath ? dirname(sqlitePath) : './data';
+  const file = join(folder, 'link-secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 32) return kept;
+  } catch {
+    // Not made yet.
+  }
+  mkdirSync(folder, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../src/config';
 import { defaultSlaPolicy } from '../src/domain/slaPolicy';
 
 const root = resolve(__dirname, '../..');
+const linkSecret = 'a-link-secret-of-32-characters-or-more';
 
 describe('configuration', () => {
   it('defaults to local mode on loopback with the embedded SQLite store', () => {
@@ -27,10 +28,34 @@ describe('configuration', () => {
       BOT_TYPE: 'SingleTenant',
       BOT_TENANT_ID: 't1',
       HOST: '0.0.0.0',
+      LINK_SECRET: linkSecret,
     });
     assert.equal(config.localMode, false);
     assert.deepEqual(config.bot, { id: 'abc', password: 'secret', tenantId: 't1', type: 'SingleTenant' });
     assert.equal(config.host, '0.0.0.0');
+    // A single-tenant bot takes its own tenant's activities only.
+    assert.deepEqual(config.allowedTenants, ['t1']);
+  });
+
+  it('reads who may do what: admins, allowed tenants, whether Leadership sees Security', () => {
+    const config = loadConfig({
+      ADMINS: ' AAD00000-0000-4000-8000-000000000004 , Lena.Lead@contoso.example',
+      ALLOWED_TENANTS: '6f0c2a51-3d4e-4b8a-9c7d-2e1f0a9b8c7d,00000000-0000-4000-8000-0000000e5c00',
+      LEADERSHIP_SEES_SECURITY: 'true',
+    });
+    assert.deepEqual(config.admins, {
+      ids: ['aad00000-0000-4000-8000-000000000004'],
+      upns: ['lena.lead@contoso.example'],
+    });
+    assert.deepEqual(config.allowedTenants, [
+      '6f0c2a51-3d4e-4b8a-9c7d-2e1f0a9b8c7d',
+      '00000000-0000-4000-8000-0000000e5c00',
+    ]);
+    assert.equal(config.leadershipSeesSecurity, true);
+    const local = loadConfig({});
+    assert.equal(local.allowedTenants, undefined, 'local mode takes any tenant unless told');
+    assert.equal(local.linkSecret, undefined, 'made in the data folder at start');
+    assert.equal(local.leadershipSeesSecurity, false);
   });
 
   it('merges an SLA policy file over the defaults, seconds included', () => {
@@ -66,7 +91,30 @@ describe('configuration', () => {
       { BOT_TYPE: 'Global' },
       /^BOT_TYPE="Global" is not valid: expected MultiTenant, SingleTenant or UserAssignedMSI$/,
     ],
-    ['a short API key', { API_KEY: 'abc' }, /^API_KEY="abc" is not valid: expected a key of at least 16 characters$/],
+    // A secret is never repeated in the message: logs of a failed start are read by many.
+    ['a short API key', { API_KEY: 'abc' }, /^API_KEY is not valid: expected a key of at least 16 characters$/],
+    ['a short link secret', { LINK_SECRET: 'short' }, /^LINK_SECRET is not valid: expected a secret of at least 32/],
+    [
+      'a malformed database URL, without its password',
+      { DATABASE_URL: 'mysql://app:hunter2@db/x' },
+      /^DATABASE_URL="mysql:\/\/\*\*\*@db\/x" is not valid/,
+    ],
+    [
+      'an admin that is neither an object id nor a UPN',
+      { ADMINS: 'lena' },
+      /^ADMINS="lena" is not valid: expected comma-separated Entra object ids/,
+    ],
+    ['a tenant that is not a GUID', { ALLOWED_TENANTS: 'contoso' }, /^ALLOWED_TENANTS="contoso" is not valid/],
+    [
+      'a multi-tenant bot without the tenants it serves',
+      { BOT_ID: 'abc', BOT_PASSWORD: 'x', LINK_SECRET: linkSecret },
+      /^ALLOWED_TENANTS is required for a multi-tenant bot/,
+    ],
+    [
+      'a bot without a link secret',
+      { BOT_ID: 'abc', BOT_PASSWORD: 'x', BOT_TENANT_ID: 't1' },
+      /^LINK_SECRET is required when BOT_ID is set/,
+    ],
     [
       'listening beyond loopback without authentication',
       { HOST: '0.0.0.0' },

@@ -1,12 +1,14 @@
 // Acting on an escalation from its card: decide (domain), save with a version check,
 // queue the update of every posted copy. A refused action changes nothing.
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
-import { type CardAction, decide, type Role } from '../domain/lifecycle';
+import { type CardAction, decide, mayMake, refusalForRoles } from '../domain/lifecycle';
+import type { Target } from '../domain/vocabulary';
+import { type AccessDeps, canSee, type KnownViewer, rolesOn, unsureText, viewerOn } from './access';
 import type { EscalationDeps } from './escalations';
 import { flagPattern } from './pattern';
 import type { Delivery } from './ports';
 
-export interface ActDeps extends EscalationDeps {
+export interface ActDeps extends EscalationDeps, AccessDeps {
   /** Wakes the delivery worker so copies update within seconds. */
   deliverSoon: () => void;
 }
@@ -17,7 +19,10 @@ export interface ActRequest {
   cardVersion: number;
   action: CardAction;
   actor: Person;
-  roles: ReadonlySet<Role>;
+  /** The actor as a viewer of this escalation (app/access.ts viewerOn): their roles follow. */
+  known: KnownViewer;
+  /** The tier whose channel the action comes from, if any: it vouches for the actor there. */
+  inChannelOf?: Target;
   /** Identifies this click: a retried delivery of it is applied once. */
   actionKey?: string;
   /** The escalation as the caller just read it, to save reading it again. */
@@ -40,13 +45,15 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   if (!escalation) return { outcome: 'refused', reason: `No escalation ${request.escalationId}.` };
   if (request.cardVersion !== escalation.version) return stale(deps, escalation, request.cardVersion);
 
-  const { action } = request;
-  if (action.kind === 'link' && !(await store.getEscalation(action.otherId))) {
-    return { outcome: 'refused', escalation, reason: `No escalation ${action.otherId}: link with an id like ESC-12.` };
+  let { action } = request;
+  if (action.kind === 'link') {
+    const other = await linkable(deps, request, action.otherId);
+    if (typeof other === 'string') return { outcome: 'refused', escalation, reason: other };
+    action = { ...action, otherTarget: other.brief.target };
   }
   const at = deps.clock.now().toISOString();
-  const decision = decide(escalation, action, request.actor, request.roles, at);
-  if (!decision.ok) return { outcome: 'refused', escalation, reason: decision.reason };
+  const decision = decide(escalation, action, request.actor, rolesOn(request.known.viewer, escalation), at);
+  if (!decision.ok) return { outcome: 'refused', escalation, reason: decision.reason + unsureText(request.known) };
 
   const copies = await store.postedCards(escalation.id);
   const deliveries: Delivery[] = copies.map((copy) => ({
@@ -80,6 +87,20 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   deps.deliverSoon();
   const after = action.kind === 'link' ? await store.getEscalation(escalation.id) : undefined;
   return { outcome: 'applied', escalation: after ?? saved.escalation };
+}
+
+/** The escalation to link to, if the actor may see it and holds a role on it too; else why not. */
+async function linkable(deps: ActDeps, request: ActRequest, otherId: string): Promise<Escalation | string> {
+  const other = await deps.store.getEscalation(otherId);
+  const known = other && (await viewerOn(deps, request.actor, other, request.inChannelOf));
+  // One they may not see is, to them, one that does not exist.
+  if (!other || !known || !canSee(deps, known.viewer, other)) {
+    return `No escalation ${otherId} that you can see: link with an id like ESC-12.`;
+  }
+  if (!mayMake('link', rolesOn(known.viewer, other))) {
+    return `${refusalForRoles('link').replace(/\.$/, '')} ${otherId} too.${unsureText(known)}`;
+  }
+  return other;
 }
 
 /** Refused because the card was out of date: say what changed since, and by whom. */

@@ -49,7 +49,7 @@ export async function flagPattern(
       const saved = await deps.store.saveEscalation(
         next,
         current.version,
-        { at, actor: deskActor, kind: timelineKinds.pattern, text: patternEntryText(group, target) },
+        { at, actor: deskActor, kind: timelineKinds.pattern, text: patternEntryText(group, current, target) },
         deliveries,
       );
       if (saved.saved) {

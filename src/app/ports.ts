@@ -56,6 +56,11 @@ export interface EscalationFilter {
   involving?: string;
   /** Not resolved or closed. */
   open?: boolean;
+  /**
+   * Leave out escalations of these tiers unless this person raised or owns them: what the
+   * access policy hides from someone (domain/access.ts tiersSeenOnlyWhenInvolved).
+   */
+  hidden?: { targets: Target[]; unlessInvolving?: string };
   limit?: number;
 }
 
@@ -69,6 +74,9 @@ export interface ChannelBinding {
   boundAt: string;
 }
 
+/** Where a copy of a card is, which says who reads it. */
+export type CardPlace = 'channel' | 'personal' | 'groupChat';
+
 /** One posted copy of an escalation's card, kept current in place. */
 export interface PostedCard {
   escalationId: string;
@@ -76,6 +84,27 @@ export interface PostedCard {
   activityId: string;
   serviceUrl: string;
   postedAt: string;
+  place: CardPlace;
+  /** A personal copy's person (Entra object id): the one who reads it. */
+  viewerId?: string;
+}
+
+/** A channel as a move of a tier records it. */
+export interface ChannelPlace {
+  channelId: string;
+  teamId?: string;
+  serviceUrl: string;
+  /** "Security in Customer Operations", as people read it. */
+  name: string;
+}
+
+/** A tier's channel bound, moved or unbound: who did it, when, from where to where. */
+export interface ChannelMove {
+  target: Target;
+  from?: ChannelPlace;
+  to?: ChannelPlace;
+  by: Person;
+  at: string;
 }
 
 /** How Store.findSimilar looks: which escalations it may offer, and how many. */
@@ -91,6 +120,10 @@ export interface SimilarityOptions {
 export interface SimilarCandidate extends SimilarityMatch {
   id: string;
   summary: string;
+  /** What access depends on (domain/access.ts): who may be shown it. */
+  target: Target;
+  requesterId?: string;
+  ownerId?: string;
 }
 
 export interface Store {
@@ -139,15 +172,23 @@ export interface Store {
   /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */
   unpostedEscalations(target: Target): Promise<Escalation[]>;
 
-  bindChannel(binding: ChannelBinding): Promise<void>;
+  /** Binds (or moves) a tier's channel and logs the move (if it is one), in one transaction. */
+  bindChannel(binding: ChannelBinding, move?: ChannelMove): Promise<void>;
   channelFor(target: Target): Promise<ChannelBinding | undefined>;
   listChannels(): Promise<ChannelBinding[]>;
-  /** False when no channel was bound to that tier. */
-  unbindChannel(target: Target): Promise<boolean>;
+  /** False when no channel was bound to that tier (and nothing is logged). */
+  unbindChannel(target: Target, move: ChannelMove): Promise<boolean>;
+  /** The log of channel moves: the latest `limit`, newest first, or the very first one ('oldest'). */
+  channelMoves(limit: number, order?: 'newest' | 'oldest'): Promise<ChannelMove[]>;
 
-  /** Idempotent: recording the same copy twice keeps one. */
+  /**
+   * Idempotent: recording the same copy twice keeps one. A copy in a chat (personal or group)
+   * replaces the earlier copy of the same escalation in that chat: one copy a chat.
+   */
   recordPostedCard(card: PostedCard): Promise<void>;
   postedCards(escalationId: string): Promise<PostedCard[]>;
+  /** A copy Teams no longer has (deleted, or the bot removed): stop keeping it current. */
+  forgetPostedCard(conversationId: string, activityId: string): Promise<void>;
 
   // The delivery outbox. Deliveries are sent at least once, by whichever worker (replica)
   // claims them; an update renders the escalation as it is when sent.

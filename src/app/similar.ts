@@ -1,7 +1,9 @@
 // "Possibly the same as ESC-12, ESC-19": the open escalations that look like the same problem
 // as a brief, shown on the form before it is submitted and on the posted card.
+import type { AccessFacts, Viewer } from '../domain/access';
 import type { Brief } from '../domain/brief';
 import { isSimilar, type SimilarityText, searchTerms } from '../domain/similarity';
+import { type AccessDeps, visibleTo } from './access';
 import type { Store } from './ports';
 
 /** At most this many are shown: past five, people stop reading and the card grows. */
@@ -10,7 +12,7 @@ export const maxSimilarShown = 5;
 /** The engine ranks more than are shown, since some of its best may not pass isSimilar. */
 const candidatesLooked = 20;
 
-export interface SimilarEscalation {
+export interface SimilarEscalation extends AccessFacts {
   id: string;
   summary: string;
 }
@@ -28,7 +30,8 @@ export function similarityTextOf(brief: Brief): SimilarityText {
 
 /**
  * Open escalations similar to `brief` (a stored brief, or the text of a form not yet
- * submitted), most similar first, at most five; never `excludeId` (the escalation itself).
+ * submitted), most similar first; never `excludeId` (the escalation itself). Whoever they are
+ * shown to: through shownTo, which leaves out what that person may not see.
  */
 export async function similarOpenEscalations(
   store: Pick<Store, 'findSimilar'>,
@@ -41,6 +44,10 @@ export async function similarOpenEscalations(
   const candidates = await store.findSimilar(query, { excludeId, openOnly: true, limit: candidatesLooked });
   return candidates
     .filter((candidate) => isSimilar(candidate, query))
-    .slice(0, maxSimilarShown)
-    .map(({ id, summary }) => ({ id, summary }));
+    .map(({ id, summary, target, requesterId, ownerId }) => ({ id, summary, target, requesterId, ownerId }));
+}
+
+/** The similar escalations this viewer may see, at most five. */
+export function shownTo(deps: AccessDeps, viewer: Viewer, similar: SimilarEscalation[]): SimilarEscalation[] {
+  return visibleTo(deps, viewer, similar).slice(0, maxSimilarShown);
 }

@@ -1,11 +1,9 @@
 // The lifecycle of an escalation: which moves are allowed, what each needs, who may
 // make it. decide() is the one place a card action becomes a change (or a refusal).
+import { isRestricted, type Role } from './access';
 import type { Escalation, Person } from './escalation';
 import { timelineKinds } from './sla';
 import { type Status, statusLabels, type Target, targetLabels } from './vocabulary';
-
-/** How the person acting relates to the escalation. */
-export type Role = 'owner' | 'requester' | 'tierChannel';
 
 export type CardAction =
   | { kind: 'setStatus'; status: Status; resolution?: string; reason?: string }
@@ -13,7 +11,8 @@ export type CardAction =
   | { kind: 'logCustomerUpdate'; summary: string; customerExpectation?: string; escalationRisk?: string }
   | { kind: 'addNote'; note: string }
   | { kind: 'retarget'; target: Target; reason: string }
-  | { kind: 'link'; otherId: string };
+  /** `otherTarget`: the other one's tier, once it is known to exist. */
+  | { kind: 'link'; otherId: string; otherTarget?: Target };
 
 /** The kinds of move people are allowed or not, each with who may make it. */
 export type Move =
@@ -27,23 +26,27 @@ export type Move =
   | 'retarget'
   | 'link';
 
-/** Who may make each move. Everyone who can see a card may add a note. */
-export const whoMay: Record<Move, readonly Role[] | 'anyone'> = {
-  progress: ['owner', 'tierChannel'],
-  resolve: ['owner', 'tierChannel'],
-  close: ['owner', 'tierChannel', 'requester'],
-  reopen: ['owner', 'tierChannel', 'requester'],
-  assign: ['owner', 'tierChannel'],
-  customerUpdate: ['owner', 'tierChannel', 'requester'],
-  note: 'anyone',
-  retarget: ['owner', 'tierChannel'],
-  link: ['owner', 'tierChannel', 'requester'],
+/**
+ * Who may make each move (roles: domain/access.ts). Admins may do what the tier's members may;
+ * a Leadership member who only follows an escalation has no move of their own.
+ */
+export const whoMay: Record<Move, readonly Role[]> = {
+  progress: ['owner', 'tierMember', 'admin'],
+  resolve: ['owner', 'tierMember', 'admin'],
+  close: ['owner', 'tierMember', 'requester', 'admin'],
+  reopen: ['owner', 'tierMember', 'requester', 'admin'],
+  assign: ['owner', 'tierMember', 'admin'],
+  customerUpdate: ['owner', 'tierMember', 'requester', 'admin'],
+  note: ['owner', 'tierMember', 'requester', 'admin'],
+  retarget: ['owner', 'tierMember', 'admin'],
+  link: ['owner', 'tierMember', 'requester', 'admin'],
 };
 
-const roleWords: Record<Role, string> = {
+/** How a refusal names each role; admins go unnamed (they are few, and know it). */
+const roleWords: Partial<Record<Role, string>> = {
   owner: 'its owner',
   requester: 'the person who escalated it',
-  tierChannel: "the tier's channel",
+  tierMember: "a member of the tier's channel",
 };
 
 export const openStatuses: readonly Status[] = [
@@ -89,14 +92,11 @@ export function moveOf(escalation: Escalation, action: CardAction): Move | { ref
 }
 
 export function mayMake(move: Move, roles: ReadonlySet<Role>): boolean {
-  const allowed = whoMay[move];
-  return allowed === 'anyone' || allowed.some((role) => roles.has(role));
+  return whoMay[move].some((role) => roles.has(role));
 }
 
 export function refusalForRoles(move: Move): string {
-  const allowed = whoMay[move];
-  if (allowed === 'anyone') return '';
-  const words = allowed.map((r) => roleWords[r]);
+  const words = whoMay[move].flatMap((r) => roleWords[r] ?? []);
   const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words[0];
   return `Only ${list} may ${moveWords[move]}.`;
 }
@@ -183,8 +183,14 @@ export function decide(
         `${who} moved it from ${from} to ${targetLabels[action.target]}: ${action.reason}`,
       );
     }
-    case 'link':
-      return change(next, timelineKinds.linked, `${who} linked it to ${action.otherId} as the same issue`);
+    case 'link': {
+      // This timeline is read by all who see this one: an escalation they may not see goes unnamed.
+      const hidden =
+        action.otherTarget && isRestricted(action.otherTarget) && !isRestricted(escalation.brief.target)
+          ? `a ${targetLabels[action.otherTarget]} escalation`
+          : action.otherId;
+      return change(next, timelineKinds.linked, `${who} linked it to ${hidden} as the same issue`);
+    }
   }
 }
 

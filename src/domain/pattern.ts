@@ -1,6 +1,7 @@
 // The pattern: the same issue reported by 3 or more customers. Escalations linked as the
 // same issue are one group; its customers are counted across the group, by name where the
 // briefs name them (Acme in two escalations is one customer), by count where they do not.
+import { isRestricted } from './access';
 import type { Escalation } from './escalation';
 import { type Target, targetLabels } from './vocabulary';
 
@@ -33,7 +34,15 @@ export function raisedTarget(escalation: Escalation, group: readonly Escalation[
   return keeps.includes(escalation.brief.target) ? undefined : target;
 }
 
-export function patternEntryText(group: readonly Escalation[], raisedTo?: Target): string {
+/**
+ * The timeline entry of `member` when its group is flagged. Everyone who may see `member`
+ * reads it, so escalations of a restricted tier (domain/access.ts) are counted, not named,
+ * unless `member` is restricted too.
+ */
+export function patternEntryText(group: readonly Escalation[], member: Escalation, raisedTo?: Target): string {
   const raised = raisedTo ? `; raised to ${targetLabels[raisedTo]}` : '';
-  return `Flagged as a pattern: ${distinctCustomers(group)} customers across ${group.map((e) => e.id).join(', ')}${raised}`;
+  const named = isRestricted(member.brief.target) ? group : group.filter((e) => !isRestricted(e.brief.target));
+  const unnamed = group.length - named.length;
+  const more = unnamed > 0 ? ` and ${unnamed} more` : '';
+  return `Flagged as a pattern: ${distinctCustomers(group)} customers across ${named.map((e) => e.id).join(', ')}${more}${raised}`;
 }

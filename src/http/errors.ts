@@ -10,6 +10,7 @@ export interface ApiError extends Error {
 const codes: Record<number, string> = {
   400: 'invalid_request',
   401: 'unauthorized',
+  403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
   500: 'internal_error',

@@ -1,13 +1,19 @@
-// The JSON API: triage, create, list, read, and the plain-text brief.
+// The JSON API: triage, create, list, read, and the plain-text brief. A person calling
+// (callers.ts) gets only what the access policy lets them see: an escalation they may not see
+// is, to them, one that does not exist.
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { canSee, channelViewer, listFilterFor, viewerOf, viewerOn } from '../app/access';
+import { checkBriefLink } from '../app/briefLinks';
 import { escalate } from '../app/escalate';
 import { escalationDetail, listEscalations, parseRequester } from '../app/escalations';
+import { anyone, type Viewer } from '../domain/access';
 import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefText } from '../domain/briefText';
 import type { Escalation } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
 import { severities, statuses, targets } from '../domain/vocabulary';
+import { callerOf } from './callers';
 import { sendError, sendProblems } from './errors';
 import { guarded, type ServerDeps } from './server';
 
@@ -35,7 +41,10 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
         return sendError(res, 400, 'Send the escalation as a JSON object of the form fields plus requester');
       }
       const { requester, ...form } = body as Record<string, unknown>;
+      const caller = callerOf(req);
       const person = parseRequester(requester);
+      // Someone acting for themselves raises it as themselves: it is theirs to see.
+      if (person.ok && caller.kind === 'person') person.value.id = caller.person.id;
       const brief = parseBrief(form);
       if (!person.ok || !brief.ok) {
         return sendProblems(res, [...(person.ok ? [] : person.problems), ...(brief.ok ? [] : brief.problems)]);
@@ -68,7 +77,9 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
     guarded(deps, async (req, res) => {
       const parsed = listQuerySchema.safeParse(req.query ?? {});
       if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
-      const escalations = await listEscalations(deps, parsed.data);
+      const viewer = await viewerOfCaller(deps, req);
+      const hidden = viewer ? listFilterFor(deps, viewer) : undefined;
+      const escalations = await listEscalations(deps, { ...parsed.data, hidden });
       res.send(200, escalations.map(summaryJson));
     }),
   );
@@ -77,7 +88,7 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
     '/api/escalations/:id',
     guarded(deps, async (req, res) => {
       const detail = await escalationDetail(deps, req.params.id);
-      if (!detail) return notFound(res, req.params.id);
+      if (!detail || !(await callerMaySee(deps, req, detail.escalation))) return notFound(res, req.params.id);
       const { escalation, sla, timeline } = detail;
       res.send(200, {
         ...summaryJson(escalation),
@@ -92,16 +103,51 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
   server.get(
     '/api/escalations/:id/brief.txt',
     guarded(deps, async (req: Request, res: Response) => {
+      const query = (req.query ?? {}) as Record<string, unknown>;
       const escalation = await deps.store.getEscalation(req.params.id);
-      if (!escalation) return notFound(res, req.params.id);
+      if (typeof query.sig === 'string') {
+        // A link from a card: it opens for whom it was made, as long as they may see it.
+        const link = checkBriefLink(deps.linkSecret, req.params.id, query, deps.clock.now());
+        if (!link.ok) return sendError(res, 403, link.reason);
+        if (!escalation) return notFound(res, req.params.id);
+        const { audience } = link;
+        const viewer =
+          audience.kind === 'person'
+            ? (await viewerOn(deps, { id: audience.id, name: audience.id }, escalation)).viewer
+            : audience.kind === 'channel'
+              ? channelViewer(audience.tier)
+              : anyone;
+        if (!canSee(deps, viewer, escalation)) {
+          return sendError(
+            res,
+            403,
+            'This link no longer opens this escalation: whom it was made for may not see it now',
+          );
+        }
+      } else if (!escalation || !(await callerMaySee(deps, req, escalation))) {
+        return notFound(res, req.params.id);
+      }
       res.setHeader('content-type', 'text/plain; charset=utf-8');
       res.sendRaw(200, briefText(escalation.brief));
     }),
   );
 }
 
+/** The person calling, as a viewer; undefined for an integration (it sees everything). */
+async function viewerOfCaller(deps: ServerDeps, req: Request): Promise<Viewer | undefined> {
+  const caller = callerOf(req);
+  return caller.kind === 'person' ? (await viewerOf(deps, caller.person)).viewer : undefined;
+}
+
+async function callerMaySee(deps: ServerDeps, req: Request, escalation: Escalation): Promise<boolean> {
+  const caller = callerOf(req);
+  if (caller.kind !== 'person') return true;
+  return canSee(deps, (await viewerOn(deps, caller.person, escalation)).viewer, escalation);
+}
+
 function notFound(res: Response, id: string): void {
-  sendError(res, 404, `No escalation ${id}: ids look like ESC-12`);
+  const shown = id.length > 20 ? `${id.slice(0, 20)}…` : id;
+  sendError(res, 404, `No escalation ${shown}: ids look like ESC-12`);
 }
 
 function summaryJson(escalation: Escalation) {

@@ -1,16 +1,19 @@
 // The restify server: Bot Framework activities, health, metrics and the JSON API.
-import { timingSafeEqual } from 'node:crypto';
 import type { CloudAdapter } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
+import type { AccessDeps } from '../app/access';
 import type { PostingDeps } from '../app/escalate';
 import type { Config } from '../config';
 import type { EscalationBot } from '../teams/bot';
+import { requireCaller } from './callers';
 import { type ApiError, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
 import type { Metrics } from './metrics';
 
-export interface ServerDeps extends PostingDeps {
+export interface ServerDeps extends PostingDeps, AccessDeps {
   config: Config;
+  /** Signs and checks "Brief as text" links (app/briefLinks.ts). */
+  linkSecret: string;
   adapter: CloudAdapter;
   bot: EscalationBot;
   metrics: Metrics;
@@ -22,7 +25,8 @@ export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'escalation-desk', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
-  server.use(requireApiAuth(deps.config));
+  // Runs after routing: it looks at the route matched, whatever spelling of the path reached it.
+  server.use(requireCaller(deps.config));
 
   server.on('restifyError', (_req: Request, _res: Response, err: ApiError, callback: () => void) => {
     // Restify's own errors (bad JSON, unknown route, wrong method) answer in our JSON shape.
@@ -85,30 +89,6 @@ export function guarded(deps: Pick<ServerDeps, 'log'>, handler: Handler) {
       if (!res.headersSent) sendError(res, 500, 'Something went wrong on our side; please try again');
     }
   };
-}
-
-/** Outside local mode, /api/* (but not the Bot Framework's /api/messages) needs the API key. */
-function requireApiAuth(config: Config) {
-  return (req: Request, res: Response, next: (err?: unknown) => void) => {
-    const path = req.getPath();
-    if (config.localMode || !path.startsWith('/api/') || path === '/api/messages') return next();
-    const given = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
-    if (!config.apiKey) {
-      sendError(res, 401, 'This route needs an API key: set API_KEY on the server and send it as a Bearer token');
-      return next(false);
-    }
-    if (!given || !sameSecret(given, config.apiKey)) {
-      sendError(res, 401, 'Send the API key as "Authorization: Bearer <API_KEY>"');
-      return next(false);
-    }
-    return next();
-  };
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function errorCode(status: number): string {

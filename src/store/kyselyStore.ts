@@ -3,7 +3,10 @@
 
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
+  CardPlace,
   ChannelBinding,
+  ChannelMove,
+  ChannelPlace,
   Delivery,
   DeliveryRecord,
   DeliveryState,
@@ -128,6 +131,16 @@ export class KyselyStore implements Store {
     const person = filter.involving;
     if (person) query = query.where((eb) => eb.or([eb('requester_id', '=', person), eb('owner_id', '=', person)]));
     if (filter.open) query = query.where('status', 'not in', closedStatuses);
+    const hidden = filter.hidden;
+    if (hidden && hidden.targets.length > 0) {
+      const viewer = hidden.unlessInvolving;
+      query = query.where((eb) =>
+        eb.or([
+          eb('target', 'not in', hidden.targets),
+          ...(viewer ? [eb('requester_id', '=', viewer), eb('owner_id', '=', viewer)] : []),
+        ]),
+      );
+    }
     let ordered = query.orderBy('id', 'desc');
     if (filter.limit !== undefined) ordered = ordered.limit(filter.limit);
     const rows = await ordered.execute();
@@ -150,7 +163,8 @@ export class KyselyStore implements Store {
             eb
               .selectFrom('posted_cards')
               .select('posted_cards.escalation_id')
-              .whereRef('posted_cards.escalation_id', '=', 'escalations.id'),
+              .whereRef('posted_cards.escalation_id', '=', 'escalations.id')
+              .where('posted_cards.place', '=', 'channel'),
           ),
         ),
       )
@@ -342,18 +356,21 @@ export class KyselyStore implements Store {
     return row && entryFromRow(row);
   }
 
-  async bindChannel(binding: ChannelBinding): Promise<void> {
+  async bindChannel(binding: ChannelBinding, move?: ChannelMove): Promise<void> {
     const values = {
       conversation_reference: JSON.stringify(binding.conversationReference),
       bound_by: JSON.stringify(binding.boundBy),
       bound_at: binding.boundAt,
     };
-    // One channel per tier: binding another channel moves the tier there.
-    await this.db
-      .insertInto('channel_bindings')
-      .values({ target: binding.target, ...values })
-      .onConflict((conflict) => conflict.column('target').doUpdateSet(values))
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      // One channel per tier: binding another channel moves the tier there.
+      await trx
+        .insertInto('channel_bindings')
+        .values({ target: binding.target, ...values })
+        .onConflict((conflict) => conflict.column('target').doUpdateSet(values))
+        .execute();
+      if (move) await trx.insertInto('channel_moves').values(moveRow(move)).execute();
+    });
   }
 
   async channelFor(target: Target): Promise<ChannelBinding | undefined> {
@@ -370,26 +387,63 @@ export class KyselyStore implements Store {
     return rows.map(bindingFromRow);
   }
 
-  async unbindChannel(target: Target): Promise<boolean> {
-    const result = await this.db.deleteFrom('channel_bindings').where('target', '=', target).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  async unbindChannel(target: Target, move: ChannelMove): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('channel_bindings').where('target', '=', target).executeTakeFirst();
+      if (result.numDeletedRows === 0n) return false;
+      await trx.insertInto('channel_moves').values(moveRow(move)).execute();
+      return true;
+    });
+  }
+
+  async channelMoves(limit: number, order: 'newest' | 'oldest' = 'newest'): Promise<ChannelMove[]> {
+    const rows = await this.db
+      .selectFrom('channel_moves')
+      .selectAll()
+      .orderBy('id', order === 'newest' ? 'desc' : 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => {
+      const move: ChannelMove = {
+        target: row.target as Target,
+        by: JSON.parse(row.moved_by) as Person,
+        at: row.moved_at,
+      };
+      if (row.from_channel) move.from = JSON.parse(row.from_channel) as ChannelPlace;
+      if (row.to_channel) move.to = JSON.parse(row.to_channel) as ChannelPlace;
+      return move;
+    });
   }
 
   async recordPostedCard(card: PostedCard): Promise<void> {
     const n = storedNumber(card.escalationId);
     if (n === undefined)
       throw new Error(`recordPostedCard: "${card.escalationId}" is not an escalation id like ESC-12`);
-    await this.db
-      .insertInto('posted_cards')
-      .values({
-        conversation_id: card.conversationId,
-        activity_id: card.activityId,
-        escalation_id: n,
-        service_url: card.serviceUrl,
-        posted_at: card.postedAt,
-      })
-      .onConflict((conflict) => conflict.columns(['conversation_id', 'activity_id']).doNothing())
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      // One copy a chat (a personal chat is one person's): the newest is the one kept current.
+      if (card.place !== 'channel') {
+        await trx
+          .deleteFrom('posted_cards')
+          .where('escalation_id', '=', n)
+          .where('conversation_id', '=', card.conversationId)
+          .where('place', '!=', 'channel')
+          .where('activity_id', '!=', card.activityId)
+          .execute();
+      }
+      await trx
+        .insertInto('posted_cards')
+        .values({
+          conversation_id: card.conversationId,
+          activity_id: card.activityId,
+          escalation_id: n,
+          service_url: card.serviceUrl,
+          posted_at: card.postedAt,
+          place: card.place,
+          viewer_id: card.viewerId ?? null,
+        })
+        .onConflict((conflict) => conflict.columns(['conversation_id', 'activity_id']).doNothing())
+        .execute();
+    });
   }
 
   async postedCards(id: string): Promise<PostedCard[]> {
@@ -403,13 +457,26 @@ export class KyselyStore implements Store {
       .orderBy('conversation_id')
       .orderBy('activity_id')
       .execute();
-    return rows.map((row) => ({
-      escalationId: escalationId(Number(row.escalation_id)),
-      conversationId: row.conversation_id,
-      activityId: row.activity_id,
-      serviceUrl: row.service_url,
-      postedAt: row.posted_at,
-    }));
+    return rows.map((row) => {
+      const card: PostedCard = {
+        escalationId: escalationId(Number(row.escalation_id)),
+        conversationId: row.conversation_id,
+        activityId: row.activity_id,
+        serviceUrl: row.service_url,
+        postedAt: row.posted_at,
+        place: row.place as CardPlace,
+      };
+      if (row.viewer_id !== null) card.viewerId = row.viewer_id;
+      return card;
+    });
+  }
+
+  async forgetPostedCard(conversationId: string, activityId: string): Promise<void> {
+    await this.db
+      .deleteFrom('posted_cards')
+      .where('conversation_id', '=', conversationId)
+      .where('activity_id', '=', activityId)
+      .execute();
   }
 
   async enqueueDeliveries(deliveries: Delivery[], at: string): Promise<void> {
@@ -616,6 +683,16 @@ function escalationFromRow(row: Selectable<EscalationsTable>): Escalation {
   if (row.owner !== null) escalation.owner = JSON.parse(row.owner) as Person;
   if (row.sla_status !== null) escalation.cardSla = row.sla_status as SlaStatus;
   return escalation;
+}
+
+function moveRow(move: ChannelMove) {
+  return {
+    target: move.target,
+    from_channel: move.from ? JSON.stringify(move.from) : null,
+    to_channel: move.to ? JSON.stringify(move.to) : null,
+    moved_by: JSON.stringify(move.by),
+    moved_at: move.at,
+  };
 }
 
 function bindingFromRow(row: Selectable<EscalationDeskTables['channel_bindings']>): ChannelBinding {

@@ -9,6 +9,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SimilarCandidate, SimilarityOptions } from '../app/ports';
 import { escalationId, escalationNumber } from '../domain/escalation';
 import { queryLimits, type SearchTerms } from '../domain/similarity';
+import type { Target } from '../domain/vocabulary';
 import { sqliteDetails } from './searchIndex';
 
 // biome-ignore lint/suspicious/noExplicitAny: the search index is not among the typed tables; queries here are raw SQL.
@@ -43,6 +44,24 @@ export async function findSimilarEscalations(
     excluded: options.excludeId === undefined ? undefined : escalationNumber(options.excludeId),
   };
   return isPostgres(db) ? postgresSimilar(db, lookup) : sqliteSimilar(db, lookup);
+}
+
+/** A candidate's summary and what access depends on, as stored. */
+interface Facts {
+  id: string | number;
+  summary: string;
+  target: string;
+  requester_id: string | null;
+  owner_id: string | null;
+}
+
+function accessOf(row: Facts): Pick<SimilarCandidate, 'summary' | 'target' | 'requesterId' | 'ownerId'> {
+  return {
+    summary: row.summary,
+    target: row.target as Target,
+    requesterId: row.requester_id ?? undefined,
+    ownerId: row.owner_id ?? undefined,
+  };
 }
 
 interface Lookup {
@@ -103,19 +122,19 @@ async function sqliteSimilar(
       ),
       sql` union all `,
     )}`.execute(connection);
-    const summaries = await sql<{ id: number; summary: string }>`
-      select rowid as id, summary from temp.similarity_candidates`.execute(connection);
     await sql`delete from temp.similarity_candidates`.execute(connection);
+    const facts = await sql<Facts>`
+      select id, summary, target, requester_id, owner_id from escalations where id in (${ids})`.execute(connection);
 
-    const summaryOf = new Map(summaries.rows.map((row) => [Number(row.id), row.summary]));
+    const factsOf = new Map(facts.rows.map((row) => [Number(row.id), row]));
     return best.flatMap((row) => {
-      const summary = summaryOf.get(Number(row.id));
-      if (summary === undefined) return [];
+      const stored = factsOf.get(Number(row.id));
+      if (stored === undefined) return [];
       const its = found.rows.filter((hit) => Number(hit.id) === Number(row.id));
       return [
         {
           id: escalationId(Number(row.id)),
-          summary,
+          ...accessOf(stored),
           // bm25 is lower for better matches; the port's rank is higher for closer ones.
           rank: -row.rank,
           matched: its.length,
@@ -150,7 +169,7 @@ async function postgresSimilar(
   // "where open" lets the planner use the index of open escalations only.
   const open = openOnly ? sql`and s.open` : sql``;
   const notExcluded = excluded === undefined ? sql`` : sql`and s.escalation_id <> ${excluded}`;
-  const result = await sql<{ id: string | number; summary: string; rank: number; matched: number; errors: number }>`
+  const result = await sql<Facts & { rank: number; matched: number; errors: number }>`
     with lookup as (select ${anyTerm} as any_term),
     ranked as (
       select s.escalation_id, s.document,
@@ -160,14 +179,14 @@ async function postgresSimilar(
       order by rank desc, s.escalation_id desc
       limit ${limit}
     )
-    select r.escalation_id as id, e.summary, r.rank,
+    select r.escalation_id as id, e.summary, e.target, e.requester_id, e.owner_id, r.rank,
       ${countOf(terms)} as matched,
       ${countOf(terms.filter((term) => term.error))} as errors
     from ranked r join escalations e on e.id = r.escalation_id
     order by r.rank desc, r.escalation_id desc`.execute(db);
   return result.rows.map((row) => ({
     id: escalationId(Number(row.id)),
-    summary: row.summary,
+    ...accessOf(row),
     rank: Number(row.rank),
     matched: Number(row.matched),
     matchedErrors: Number(row.errors),

@@ -65,6 +65,22 @@ export interface PostedCardsTable {
   escalation_id: StoredNumber;
   service_url: string;
   posted_at: string;
+  /** channel, personal or groupChat (CardPlace). */
+  place: string;
+  /** A personal copy's person (Entra object id): each person keeps one copy. */
+  viewer_id: string | null;
+}
+
+/** Every bind, move and unbind of a tier's channel, for `routes` and the first team bound. */
+export interface ChannelMovesTable {
+  id: GeneratedAlways<StoredNumber>;
+  target: string;
+  /** ChannelPlace JSON; null when the tier had no channel. */
+  from_channel: string | null;
+  /** ChannelPlace JSON; null when it was unbound. */
+  to_channel: string | null;
+  moved_by: string;
+  moved_at: string;
 }
 
 /** One card post, update or reply waiting to be sent, sent, or given up on. */
@@ -106,4 +122,5 @@ export interface EscalationDeskTables {
   posted_cards: PostedCardsTable;
   outbox: OutboxTable;
   escalation_links: EscalationLinksTable;
+  channel_moves: ChannelMovesTable;
 }

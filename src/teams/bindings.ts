@@ -1,9 +1,10 @@
 // A tier's channel binding: the conversation reference the bot posts with, plus what
 // people read (team and channel names) and whom escalations can be assigned to.
 import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
-import type { ChannelBinding } from '../app/ports';
+import type { ChannelBinding, ChannelPlace, Store } from '../app/ports';
 import type { Person } from '../domain/escalation';
-import type { TeamsChannel } from './people';
+import type { Target } from '../domain/vocabulary';
+import { channelName, channelOfActivity, type TeamsChannel } from './people';
 
 /** People offered for assignment: the first of the team's members (a card lists at most 50). */
 export const maxTeamPeople = 100;
@@ -22,6 +23,32 @@ export function referenceFor(activity: Activity, channel: TeamsChannel, people: 
 export function bindingChannel(binding: ChannelBinding): TeamsChannel {
   const reference = binding.conversationReference as { channel?: TeamsChannel; conversation?: { id: string } };
   return reference.channel ?? { channelId: reference.conversation?.id ?? 'unknown channel' };
+}
+
+/** The channel of a binding as a move of the tier records it. */
+export function channelPlace(binding: ChannelBinding): ChannelPlace {
+  const channel = bindingChannel(binding);
+  const serviceUrl = (binding.conversationReference as { serviceUrl?: string }).serviceUrl ?? '';
+  return { channelId: channel.channelId, teamId: channel.teamId, serviceUrl, name: channelName(channel) };
+}
+
+/** The tier whose bound channel a conversation (a channel, or a thread in it) is, if any. */
+export async function tierOfConversation(
+  deps: { store: Pick<Store, 'listChannels'> },
+  conversationId: string,
+): Promise<Target | undefined> {
+  const channelId = conversationId.split(';')[0];
+  const bindings = await deps.store.listChannels();
+  return bindings.find((b) => bindingChannel(b).channelId === channelId)?.target;
+}
+
+/** The tier whose bound channel an activity comes from: Teams delivers only its members' clicks there. */
+export async function tierOfActivity(
+  deps: { store: Pick<Store, 'listChannels'> },
+  activity: Activity,
+): Promise<Target | undefined> {
+  const here = channelOfActivity(activity)?.channelId;
+  return here ? tierOfConversation(deps, here) : undefined;
 }
 
 /** Whom escalations of this tier can be assigned to. */

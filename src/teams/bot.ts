@@ -1,17 +1,24 @@
 // The Teams bot: routes each activity to its handler, in plain sight.
-// Messages -> commands.ts; invokes by name -> the table below.
-import { ActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
+// Messages -> commands.ts; invokes by name -> the table below. Activities from a tenant
+// that is not allowed are answered with one sentence and change nothing.
+import { ActivityHandler, ActivityTypes, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { cardAction } from './cardActions';
+import { hiddenCard } from './cards/hiddenCard';
 import { runCommand } from './commands';
 import type { TeamsDeps } from './deps';
-import { failureAnswer, type InvokeAnswer, invokeResponse } from './invokeResponses';
+import { cardAnswer, failureAnswer, type InvokeAnswer, invokeResponse } from './invokeResponses';
 import { fetchTask, submitAction } from './messagingExtension';
+import { tenantOf } from './people';
 
-const invokes: Record<string, (context: TurnContext, deps: TeamsDeps) => Promise<InvokeAnswer>> = {
-  'composeExtension/fetchTask': fetchTask,
-  'composeExtension/submitAction': submitAction,
-  'adaptiveCard/action': cardAction,
-};
+/** Invokes by name (a Map: the name is client text, never an object key). */
+const invokes = new Map<string, (context: TurnContext, deps: TeamsDeps) => Promise<InvokeAnswer>>([
+  ['composeExtension/fetchTask', fetchTask],
+  ['composeExtension/submitAction', submitAction],
+  ['adaptiveCard/action', cardAction],
+]);
+
+export const otherTenantText =
+  'Escalation Desk is not available to your organization: ask the admin who runs it to allow your tenant.';
 
 export class EscalationBot extends ActivityHandler {
   constructor(private readonly deps: TeamsDeps) {
@@ -23,9 +30,16 @@ export class EscalationBot extends ActivityHandler {
     });
   }
 
+  override async run(context: TurnContext): Promise<void> {
+    const allowed = this.deps.allowedTenants;
+    const tenant = tenantOf(context.activity);
+    if (allowed && !(tenant && allowed.includes(tenant))) return this.refuseTenant(context);
+    return super.run(context);
+  }
+
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    const name = context.activity.name ?? '';
-    const handler = invokes[name];
+    const name = typeof context.activity.name === 'string' ? context.activity.name : '';
+    const handler = invokes.get(name);
     if (!handler) return super.onInvokeActivity(context);
     try {
       return invokeResponse(await handler(context, this.deps));
@@ -33,6 +47,19 @@ export class EscalationBot extends ActivityHandler {
       // Teams retries an invoke that failed: answer 200 with what happened instead.
       this.deps.log(`${name} failed: ${(error as Error).stack ?? error}`);
       return invokeResponse(failureAnswer(name));
+    }
+  }
+
+  private async refuseTenant(context: TurnContext): Promise<void> {
+    const { type, name } = context.activity;
+    if (type === ActivityTypes.Message) {
+      await context.sendActivity({ type: 'message', text: otherTenantText });
+    } else if (type === ActivityTypes.Invoke) {
+      const answer: InvokeAnswer =
+        name === 'adaptiveCard/action'
+          ? cardAnswer(hiddenCard({ headline: otherTenantText, detail: '' }))
+          : { task: { type: 'message', value: otherTenantText } };
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: invokeResponse(answer) });
     }
   }
 }

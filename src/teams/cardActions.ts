@@ -2,18 +2,19 @@
 // A newcomer finds where a verb is handled by its name in `verbs`.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
-import type { CardAction, Role } from '../domain/lifecycle';
+import type { CardAction } from '../domain/lifecycle';
 import { statuses, targets } from '../domain/vocabulary';
-import { bindingChannel } from './bindings';
+import { tierOfActivity } from './bindings';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
-import { escalationCard } from './escalationCard';
+import { escalationCard, hiddenEscalationCard } from './escalationCard';
 import { type FormValues, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
-import { channelOfActivity, personOf } from './people';
+import { personOf, unknownPersonText } from './people';
 
 type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => Promise<CardActionAnswer>;
 /** Turns a verb's data into the action it asks for, or a sentence saying what to fix. */
@@ -26,7 +27,7 @@ const text = (label: string, max: number) =>
   );
 const optionalText = (label: string, max: number) => text(label, max).optional();
 
-const readers: Record<string, ActionReader> = {
+const readers: [string, ActionReader][] = Object.entries({
   'escalation.setStatus': reading(
     z.object({
       status: z.enum(statuses, { error: `Choose a status: ${statuses.join(', ')}` }),
@@ -75,28 +76,38 @@ const readers: Record<string, ActionReader> = {
     }),
     (d) => ({ kind: 'link', otherId: d.otherId }),
   ),
-};
+});
 
-export const verbs: Record<string, VerbHandler> = {
-  'triage.evaluate': async (data, _context, deps) => cardAnswer(await recommend(data, 'chat', deps)),
-  'escalation.submit': async (data, context, deps) =>
-    cardAnswer(await submit(data, personOf(context.activity), 'chat', deps)),
-  'escalation.refresh': async (data, context, deps) => {
-    const escalation = await escalationOf(data, deps);
-    if (typeof escalation === 'string') return cardAnswer(notice(escalation));
-    return cardAnswer(await cardFor(context, deps, escalation));
-  },
-  ...Object.fromEntries(Object.entries(readers).map(([verb, reader]) => [verb, actingWith(reader)])),
-};
+/** Every verb a card may send, by name (a Map: a verb is client text, never an object key). */
+export const verbs = new Map<string, VerbHandler>([
+  [
+    'triage.evaluate',
+    async (data, context, deps) => cardAnswer(await recommend(data, 'chat', deps, personOf(context.activity))),
+  ],
+  [
+    'escalation.submit',
+    async (data, context, deps) => cardAnswer(await submit(data, personOf(context.activity), 'chat', deps)),
+  ],
+  [
+    'escalation.refresh',
+    async (data, context, deps) => {
+      const escalation = await escalationOf(data, deps);
+      if (typeof escalation === 'string') return cardAnswer(notice(escalation));
+      return cardAnswer(await cardFor(deps, escalation, await clickerOn(context, deps, escalation)));
+    },
+  ],
+  ...readers.map(([verb, reader]): [string, VerbHandler] => [verb, actingWith(reader)]),
+]);
 
 export async function cardAction(context: TurnContext, deps: TeamsDeps): Promise<CardActionAnswer> {
-  const value = (context.activity.value ?? {}) as { action?: { verb?: string; data?: FormValues } };
-  const verb = value.action?.verb ?? '';
-  const data = value.action?.data ?? {};
-  const handler = verbs[verb];
-  if (handler) return handler(data, context, deps);
+  const value = objectOr(context.activity.value);
+  const action = objectOr(value.action);
+  const verb = typeof action.verb === 'string' ? action.verb : '';
+  const handler = verbs.get(verb);
+  if (handler) return handler(objectOr(action.data), context, deps);
+  const shown = verb.length > 60 ? `${verb.slice(0, 60)}…` : verb;
   return cardAnswer(
-    notice(`This card's action "${verb}" is not known: say "show ESC-n" to the bot for a current card.`),
+    notice(`This card's action "${shown}" is not known: say "show ESC-n" to the bot for a current card.`),
   );
 }
 
@@ -105,61 +116,63 @@ function actingWith(reader: ActionReader): VerbHandler {
   return async (data, context, deps) => {
     const escalation = await escalationOf(data, deps);
     if (typeof escalation === 'string') return cardAnswer(notice(escalation));
+    const known = await clickerOn(context, deps, escalation);
+    if (!canSee(deps, known.viewer, escalation)) return cardAnswer(hiddenEscalationCard(deps, escalation, known));
+    const actor = personOf(context.activity);
+    if (!actor.id) return cardAnswer(await cardFor(deps, escalation, known, unknownPersonText));
     const action = await reader(data, context);
-    if (typeof action === 'string') return cardAnswer(await cardFor(context, deps, escalation, action));
-    const roles = await rolesOf(context, deps, escalation);
+    if (typeof action === 'string') return cardAnswer(await cardFor(deps, escalation, known, action));
+    const inChannelOf = await tierOfActivity(deps, context.activity);
     const outcome = await act(deps, {
       escalationId: escalation.id,
       cardVersion: Number(data.version),
       action,
-      actor: personOf(context.activity),
-      roles,
+      actor,
+      known,
+      inChannelOf,
       actionKey: context.activity.id ? `teams:${context.activity.id}` : undefined,
       read: escalation,
     });
     const current = outcome.escalation ?? escalation;
-    // Ownership or the tier may have changed with this action: the roles follow them.
-    const unchanged = current.owner?.id === escalation.owner?.id && current.brief.target === escalation.brief.target;
-    const after = unchanged ? roles : await rolesOf(context, deps, current);
+    // Moved to another tier: whether they belong to it, and may still see it, is asked again.
+    const after = current.brief.target === escalation.brief.target ? known : await clickerOn(context, deps, current);
     const reason = outcome.outcome === 'refused' ? outcome.reason : undefined;
-    return cardAnswer(await cardFor(context, deps, current, reason, after));
+    return cardAnswer(await cardFor(deps, current, after, reason));
   };
 }
 
 async function escalationOf(data: FormValues, deps: TeamsDeps): Promise<Escalation | string> {
-  const id = typeof data.escalationId === 'string' ? data.escalationId : '';
-  const escalation = id ? await deps.store.getEscalation(id) : undefined;
+  const id = typeof data.escalationId === 'string' ? data.escalationId.trim().toUpperCase() : '';
+  const escalation = escalationIdPattern.test(id) ? await deps.store.getEscalation(id) : undefined;
+  const shown = id.length > 20 ? `${id.slice(0, 20)}…` : id;
   return (
     escalation ??
-    `This card names no escalation we know (${id || 'none'}): say "show ESC-n" to the bot for a current card.`
+    `This card names no escalation we know (${shown || 'none'}): say "show ESC-n" to the bot for a current card.`
   );
+}
+
+/** The person who clicked, as a viewer of this escalation; a tier's channel vouches for its members. */
+async function clickerOn(context: TurnContext, deps: TeamsDeps, escalation: Escalation): Promise<KnownViewer> {
+  return viewerOn(deps, personOf(context.activity), escalation, await tierOfActivity(deps, context.activity));
 }
 
 /** The card as the person who clicked sees it: their buttons, and why their action was refused. */
 async function cardFor(
-  context: TurnContext,
   deps: TeamsDeps,
   escalation: Escalation,
+  known: KnownViewer,
   message?: string,
-  roles?: ReadonlySet<Role>,
 ): Promise<AdaptiveCard> {
   return escalationCard(deps, escalation, {
-    roles: roles ?? (await rolesOf(context, deps, escalation)),
-    viewer: personOf(context.activity),
+    viewer: known.viewer,
+    roles: rolesOn(known.viewer, escalation),
+    unsure: known.unsure,
     message,
   });
 }
 
-/** Owner and requester by who clicked; the tier's channel by where the card was clicked. */
-async function rolesOf(context: TurnContext, deps: TeamsDeps, escalation: Escalation): Promise<Set<Role>> {
-  const person = personOf(context.activity);
-  const roles = new Set<Role>();
-  if (person.id && escalation.owner?.id === person.id) roles.add('owner');
-  if (person.id && escalation.requester.id === person.id) roles.add('requester');
-  const here = channelOfActivity(context.activity)?.channelId;
-  const binding = here ? await deps.store.channelFor(escalation.brief.target) : undefined;
-  if (binding && bindingChannel(binding).channelId === here) roles.add('tierChannel');
-  return roles;
+function objectOr(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 async function memberById(context: TurnContext, aadObjectId: string): Promise<Person | undefined> {

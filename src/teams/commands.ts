@@ -1,14 +1,19 @@
 // Text commands: in a channel (the bot @mentioned) route / routes / unroute; in a
 // personal or group chat new / mine / show ESC-n / help. One handler a command.
-import { TurnContext } from 'botbuilder';
+import { type CloudAdapter, TurnContext } from 'botbuilder';
+import { canSee, listFilterFor, RosterUnavailable, rolesOn, viewerOn } from '../app/access';
 import { postWaiting } from '../app/escalate';
+import type { CardPlace, ChannelMove, ChannelPlace } from '../app/ports';
+import { anyone, mayBindChannel, type Viewer } from '../domain/access';
+import { escalationIdPattern, type Person } from '../domain/escalation';
 import { severityLabels, statusLabels, type Target, targetLabels, targets } from '../domain/vocabulary';
-import { bindingChannel, referenceFor, teamPeople, withNames } from './bindings';
+import { channelPlace, referenceFor, teamPeople, withNames } from './bindings';
+import { when } from './cards/briefCard';
 import { formCard } from './cards/formCard';
 import { attachment } from './cards/render';
 import type { TeamsDeps } from './deps';
 import { escalationCard } from './escalationCard';
-import { channelName, channelOfActivity, personOf, type TeamsChannel } from './people';
+import { channelOfActivity, personOf, type TeamsChannel, unknownPersonText } from './people';
 
 type Command = (context: TurnContext, argument: string, deps: TeamsDeps) => Promise<void>;
 
@@ -29,104 +34,232 @@ export const chatHelp = [
   'You can also use **Escalate** from any chat’s message box or a message’s “...” menu.',
 ].join('\n\n');
 
-const channelCommands: Record<string, Command> = {
-  route: async (context, argument, deps) => {
-    const target = targetNamed(argument);
-    if (!target) return say(context, `Which tier? Say **route** and one of: ${targets.join(', ')}.`);
-    const channel = await withNames(context, channelOfActivity(context.activity) as TeamsChannel);
-    const previous = await deps.store.channelFor(target);
-    await deps.store.bindChannel({
-      target,
-      conversationReference: referenceFor(context.activity, channel, await teamPeople(context)),
-      boundBy: personOf(context.activity),
-      boundAt: deps.clock.now().toISOString(),
-    });
-    const replaced =
-      previous && bindingChannel(previous).channelId !== channel.channelId
-        ? ` It replaces ${channelName(bindingChannel(previous))}.`
-        : '';
-    await say(context, `This channel now takes **${targetLabels[target]}** escalations.${replaced}`);
-    const waiting = await postWaiting(deps, target);
-    if (waiting.length > 0) {
+const channelCommands = new Map<string, Command>([
+  [
+    'route',
+    async (context, argument, deps) => {
+      const target = targetNamed(argument);
+      if (!target) return say(context, `Which tier? Say **route** and one of: ${targets.join(', ')}.`);
+      const person = personOf(context.activity);
+      const channel = await withNames(context, channelOfActivity(context.activity) as TeamsChannel);
+      const previous = await deps.store.channelFor(target);
+      const from = previous && channelPlace(previous);
+      const refusal = await bindingRefusal(context, deps, person, channel, target, from);
+      if (refusal) return say(context, refusal);
+      const binding = {
+        target,
+        conversationReference: referenceFor(context.activity, channel, await teamPeople(context)),
+        boundBy: person,
+        boundAt: deps.clock.now().toISOString(),
+      };
+      const to = channelPlace(binding);
+      const moved = from?.channelId !== to.channelId;
+      // Bound again where it is: its people are read afresh; nothing moved, nothing to log.
+      await deps.store.bindChannel(binding, moved ? { target, from, to, by: person, at: binding.boundAt } : undefined);
+      const replaced = from && moved ? ` It replaces ${from.name}.` : '';
+      await say(context, `This channel now takes **${targetLabels[target]}** escalations.${replaced}`);
+      if (from && moved) {
+        await tellChannel(
+          context,
+          deps,
+          from,
+          `**${targetLabels[target]}** escalations are now posted in ${to.name}: ${person.name} moved them from here.`,
+        );
+      }
+      const waiting = await postWaiting(deps, target);
+      if (waiting.length > 0) {
+        await say(
+          context,
+          `Posted ${waiting.length} escalation(s) that were waiting: ${waiting.map((e) => e.id).join(', ')}.`,
+        );
+      }
+    },
+  ],
+  [
+    'routes',
+    async (context, _argument, deps) => {
+      const bound = new Map((await deps.store.listChannels()).map((b) => [b.target, b]));
+      const lines = targets.map((target) => {
+        const binding = bound.get(target);
+        return binding
+          ? `- **${targetLabels[target]}**: ${channelPlace(binding).name}`
+          : `- **${targetLabels[target]}**: no channel yet (@mention me with “route ${target}” in its channel)`;
+      });
+      const moves = await deps.store.channelMoves(movesShown);
+      const history = moves.length > 0 ? ['', 'Latest changes:', ...moves.map(moveLine)] : [];
+      await say(context, ['Where escalations are posted:', ...lines, ...history].join('\n'));
+    },
+  ],
+  [
+    'unroute',
+    async (context, argument, deps) => {
+      const target = targetNamed(argument);
+      if (!target) return say(context, `Which tier? Say **unroute** and one of: ${targets.join(', ')}.`);
+      const binding = await deps.store.channelFor(target);
+      const here = channelOfActivity(context.activity) as TeamsChannel;
+      if (!binding) return say(context, `No channel takes ${targetLabels[target]} escalations.`);
+      const from = channelPlace(binding);
+      if (from.channelId !== here.channelId) {
+        return say(
+          context,
+          `${targetLabels[target]} escalations are posted in ${from.name}, not here: say “unroute ${target}” there.`,
+        );
+      }
+      const person = personOf(context.activity);
+      const refusal = await bindingRefusal(context, deps, person, here, target, from);
+      if (refusal) return say(context, refusal);
+      await deps.store.unbindChannel(target, { target, from, by: person, at: deps.clock.now().toISOString() });
       await say(
         context,
-        `Posted ${waiting.length} escalation(s) that were waiting: ${waiting.map((e) => e.id).join(', ')}.`,
+        `${targetLabels[target]} escalations are no longer posted here. New ones wait until a channel is bound with “route ${target}”.`,
       );
-    }
-  },
+    },
+  ],
+]);
 
-  routes: async (context, _argument, deps) => {
-    const bound = new Map((await deps.store.listChannels()).map((b) => [b.target, b]));
-    const lines = targets.map((target) => {
-      const binding = bound.get(target);
-      return binding
-        ? `- **${targetLabels[target]}**: ${channelName(bindingChannel(binding))}`
-        : `- **${targetLabels[target]}**: no channel yet (@mention me with “route ${target}” in its channel)`;
-    });
-    await say(context, ['Where escalations are posted:', ...lines].join('\n'));
-  },
+/** Channel moves `routes` lists. */
+const movesShown = 5;
 
-  unroute: async (context, argument, deps) => {
-    const target = targetNamed(argument);
-    if (!target) return say(context, `Which tier? Say **unroute** and one of: ${targets.join(', ')}.`);
-    const binding = await deps.store.channelFor(target);
-    const here = (channelOfActivity(context.activity) as TeamsChannel).channelId;
-    if (!binding) return say(context, `No channel takes ${targetLabels[target]} escalations.`);
-    if (bindingChannel(binding).channelId !== here) {
-      return say(
+function moveLine(move: ChannelMove): string {
+  const what = !move.from
+    ? `bound to ${move.to?.name}`
+    : !move.to
+      ? `unbound from ${move.from.name}`
+      : `moved from ${move.from.name} to ${move.to.name}`;
+  return `- ${when(move.at)}: **${targetLabels[move.target]}** ${what} by ${move.by.name}`;
+}
+
+/** Why this person may not bind the tier here (domain/access.ts mayBindChannel), or nothing. */
+async function bindingRefusal(
+  context: TurnContext,
+  deps: TeamsDeps,
+  person: Person,
+  channel: TeamsChannel,
+  target: Target,
+  boundNow: ChannelPlace | undefined,
+): Promise<string | undefined> {
+  if (!person.id) return unknownPersonText;
+  const team = { teamId: channel.teamId ?? channel.channelId, serviceUrl: context.activity.serviceUrl };
+  let admin: boolean;
+  let ownerOfThisTeam: boolean;
+  try {
+    [admin, ownerOfThisTeam] = await Promise.all([
+      deps.directory.isAdmin(person.id, team),
+      deps.directory.isTeamOwner(person.id, team),
+    ]);
+  } catch (error) {
+    if (!(error instanceof RosterUnavailable)) throw error;
+    return 'Teams could not tell us just now whether you are an owner of this team or an admin, so nothing was changed: try again in a minute.';
+  }
+  const allowed = mayBindChannel({
+    target,
+    admin,
+    ownerOfThisTeam,
+    boundNow: !boundNow
+      ? 'nowhere'
+      : (boundNow.teamId ?? boundNow.channelId) === team.teamId
+        ? 'thisTeam'
+        : 'otherTeam',
+  });
+  if (allowed) return undefined;
+  return target === 'security'
+    ? 'Only admins may choose where Security escalations go: whoever reads that channel reads every one of them. Nothing was changed. Ask an admin (an owner of the team Escalation Desk was first set up in, or someone in ADMINS).'
+    : `Only this team's owners and admins may choose where ${targetLabels[target]} escalations go${boundNow ? `, and it is bound in another team (${boundNow.name}): an admin can move it` : ''}. Nothing was changed.`;
+}
+
+/** A post in a channel other than the one a command was said in (a tier moved away from it). */
+async function tellChannel(context: TurnContext, deps: TeamsDeps, place: ChannelPlace, text: string): Promise<void> {
+  try {
+    await (context.adapter as CloudAdapter).createConversationAsync(
+      deps.appId,
+      'msteams',
+      place.serviceUrl,
+      '',
+      {
+        isGroup: true,
+        bot: { id: deps.appId, name: 'Escalation Desk' },
+        channelData: { channel: { id: place.channelId } },
+        activity: { type: 'message', text, textFormat: 'markdown' } as never,
+        members: [],
+      },
+      async () => {},
+    );
+  } catch (error) {
+    deps.log(`could not tell ${place.name} that its tier moved: ${(error as Error).message}`);
+    await say(context, `I could not tell ${place.name} about the move: let them know.`);
+  }
+}
+
+const chatCommands = new Map<string, Command>([
+  [
+    'new',
+    async (context) => {
+      await context.sendActivity({ type: 'message', attachments: [attachment(formCard({ mode: 'chat' }))] });
+    },
+  ],
+  [
+    'mine',
+    async (context, _argument, deps) => {
+      const person = personOf(context.activity);
+      if (!person.id) return say(context, unknownPersonText);
+      // A group chat is read by others: only what anyone may see goes there.
+      const hidden = chatPlace(context) === 'groupChat' ? listFilterFor(deps, anyone) : undefined;
+      const mine = await deps.store.listEscalations({ involving: person.id, hidden, limit: 20 });
+      if (mine.length === 0)
+        return say(context, 'You have raised or own no escalations yet. Say **new** to escalate a case.');
+      const lines = mine.map(
+        (e) =>
+          `- **${e.id}** · ${severityLabels[e.brief.severity]} · ${targetLabels[e.brief.target]} · ${statusLabels[e.status]}: ${e.brief.summary}`,
+      );
+      await say(
         context,
-        `${targetLabels[target]} escalations are posted in ${channelName(bindingChannel(binding))}, not here: say “unroute ${target}” there.`,
+        [`Your escalations (newest first${mine.length === 20 ? ', the latest 20' : ''}):`, ...lines].join('\n'),
       );
-    }
-    await deps.store.unbindChannel(target);
-    await say(
-      context,
-      `${targetLabels[target]} escalations are no longer posted here. New ones wait until a channel is bound with “route ${target}”.`,
-    );
-  },
-};
+    },
+  ],
+  [
+    'show',
+    async (context, argument, deps) => {
+      const id = argument.trim().toUpperCase();
+      const place = chatPlace(context);
+      const person = personOf(context.activity);
+      const escalation = escalationIdPattern.test(id) ? await deps.store.getEscalation(id) : undefined;
+      // In a personal chat the card is the person's; a group chat's is everyone's there.
+      const known = escalation && place === 'personal' ? await viewerOn(deps, person, escalation) : undefined;
+      const viewer: Viewer = known?.viewer ?? anyone;
+      if (!escalation || !canSee(deps, viewer, escalation)) {
+        const shown = id.length > 20 ? `${id.slice(0, 20)}…` : id;
+        return say(
+          context,
+          `No escalation ${shown || 'given'} that can be shown here: say **show ESC-12** with its number.`,
+        );
+      }
+      const roles = rolesOn(viewer, escalation);
+      const card = await escalationCard(deps, escalation, { viewer, roles, unsure: known?.unsure });
+      const sent = await context.sendActivity({ type: 'message', attachments: [attachment(card)] });
+      if (sent?.id) {
+        // Kept current too: the newest copy in this chat replaces the one before it.
+        await deps.store.recordPostedCard({
+          escalationId: escalation.id,
+          conversationId: context.activity.conversation.id,
+          activityId: sent.id,
+          serviceUrl: context.activity.serviceUrl,
+          postedAt: deps.clock.now().toISOString(),
+          place,
+          ...(place === 'personal' && person.id ? { viewerId: person.id } : {}),
+        });
+      }
+    },
+  ],
+  ['help', async (context) => say(context, chatHelp)],
+]);
 
-const chatCommands: Record<string, Command> = {
-  new: async (context) => {
-    await context.sendActivity({ type: 'message', attachments: [attachment(formCard({ mode: 'chat' }))] });
-  },
-
-  mine: async (context, _argument, deps) => {
-    const person = personOf(context.activity);
-    const mine = await deps.store.listEscalations({ involving: person.id, limit: 20 });
-    if (mine.length === 0)
-      return say(context, 'You have raised or own no escalations yet. Say **new** to escalate a case.');
-    const lines = mine.map(
-      (e) =>
-        `- **${e.id}** · ${severityLabels[e.brief.severity]} · ${targetLabels[e.brief.target]} · ${statusLabels[e.status]}: ${e.brief.summary}`,
-    );
-    await say(
-      context,
-      [`Your escalations (newest first${mine.length === 20 ? ', the latest 20' : ''}):`, ...lines].join('\n'),
-    );
-  },
-
-  show: async (context, argument, deps) => {
-    const id = argument.trim().toUpperCase();
-    const escalation = await deps.store.getEscalation(id);
-    if (!escalation) return say(context, `No escalation ${id || 'given'}: say **show ESC-12** with its number.`);
-    // A copy outside the tier's channel: everyone's buttons, and each person's own on refresh.
-    const card = await escalationCard(deps, escalation, { roles: new Set() });
-    const sent = await context.sendActivity({ type: 'message', attachments: [attachment(card)] });
-    if (sent?.id) {
-      // This copy is kept current too.
-      await deps.store.recordPostedCard({
-        escalationId: escalation.id,
-        conversationId: context.activity.conversation.id,
-        activityId: sent.id,
-        serviceUrl: context.activity.serviceUrl,
-        postedAt: deps.clock.now().toISOString(),
-      });
-    }
-  },
-
-  help: async (context) => say(context, chatHelp),
-};
+/** Where a chat command was said: the person's own chat with the bot, or a group chat. */
+function chatPlace(context: TurnContext): Exclude<CardPlace, 'channel'> {
+  return context.activity.conversation?.conversationType === 'groupChat' || context.activity.conversation?.isGroup
+    ? 'groupChat'
+    : 'personal';
+}
 
 /** Runs the command a message names; anything else gets the help of where it was said. */
 export async function runCommand(context: TurnContext, deps: TeamsDeps): Promise<void> {
@@ -137,9 +270,11 @@ export async function runCommand(context: TurnContext, deps: TeamsDeps): Promise
     .split(/\s+/);
   const inChannel = channelOfActivity(context.activity) !== undefined;
   const commands = inChannel ? channelCommands : chatCommands;
-  const command = commands[word.toLowerCase()];
+  const command = commands.get(word.toLowerCase());
   if (command) return command(context, rest.join(' '), deps);
-  await say(context, `${word ? `I don’t know “${word}”. ` : ''}${inChannel ? channelHelp : chatHelp}`);
+  // Echo a little of what was said, never all of it.
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  await say(context, `${shown ? `I don’t know “${shown}”. ` : ''}${inChannel ? channelHelp : chatHelp}`);
 }
 
 function targetNamed(argument: string): Target | undefined {

@@ -1,10 +1,17 @@
 // What the Teams edge needs from the rest of the app.
+import type { AccessDeps } from '../app/access';
 import type { ActDeps } from '../app/act';
 import type { PostingDeps } from '../app/escalate';
 
-export interface TeamsDeps extends PostingDeps, ActDeps {
+export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps {
+  /** The bot's app id; '' in local mode. */
+  appId: string;
   /** Base URL for links on cards. */
   publicUrl: string;
+  /** Signs "Brief as text" links (app/briefLinks.ts). */
+  linkSecret: string;
   /** Actionable Email provider id put on cards, for Outlook. */
   originatorId?: string;
+  /** Tenants whose activities are accepted; undefined: any (local mode without ALLOWED_TENANTS). */
+  allowedTenants?: string[];
 }

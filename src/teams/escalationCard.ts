@@ -1,50 +1,80 @@
-// The posted brief card as it is now: one place gathers what it shows (timeline, SLA
-// clocks, whom it can be assigned to, escalations that look the same) for every path that
-// renders it: channel posts and updates, the answer to a click, "show ESC-n".
-import { similarOpenEscalations } from '../app/similar';
-import type { Escalation, Person } from '../domain/escalation';
-import { isOpen, type Role } from '../domain/lifecycle';
+// The posted brief card as it is now, drawn for whoever reads it: one place gathers what it
+// shows (timeline, SLA clocks, whom it can be assigned to, escalations that look the same) for
+// every path that renders it: channel posts and updates, the answer to a click, "show ESC-n".
+// What the reader may not see (domain/access.ts) is never on it: an escalation they may not
+// see is a card that says so, and look-alikes they may not see are left out.
+import { type AccessDeps, canSee, unsureText } from '../app/access';
+import { briefLink } from '../app/briefLinks';
+import { type SimilarEscalation, shownTo, similarOpenEscalations } from '../app/similar';
+import type { Role, Viewer } from '../domain/access';
+import type { Escalation } from '../domain/escalation';
+import { isOpen } from '../domain/lifecycle';
 import { slaState } from '../domain/sla';
 import { bindingPeople } from './bindings';
 import { briefCard } from './cards/briefCard';
+import { hiddenCard, whoSeesText } from './cards/hiddenCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
 
-export type CardDeps = Pick<TeamsDeps, 'store' | 'clock' | 'slaPolicy' | 'publicUrl' | 'originatorId'>;
+export type CardDeps = Pick<
+  TeamsDeps,
+  'store' | 'clock' | 'slaPolicy' | 'publicUrl' | 'originatorId' | 'linkSecret' | 'directory' | 'access'
+>;
 
 export interface CardView {
-  /** How the viewer relates to it; a channel post is seen by its channel. */
+  /** Who reads this card: a person (a click's answer, a personal copy) or a place's readers. */
+  viewer: Viewer;
+  /** How the viewer relates to it: the buttons they get. */
   roles: ReadonlySet<Role>;
-  viewer?: Person;
   /** Why the viewer's last action was refused. */
   message?: string;
   mentionText?: string;
+  /** What an escalation the viewer may not see says instead (default: that they can't see it). */
+  hiddenHeadline?: string;
+  /** Roster questions Teams did not answer about the viewer. */
+  unsure?: string[];
 }
 
 /** Similar escalations change slowly: looked up again at most this often per escalation. */
 const similarFreshMs = 30_000;
 /** Per store (one per running app), by escalation id. */
-const similarSeenBy = new WeakMap<object, Map<string, { at: number; ids: string[] }>>();
+const similarSeenBy = new WeakMap<object, Map<string, { at: number; similar: SimilarEscalation[] }>>();
 
 export async function escalationCard(deps: CardDeps, escalation: Escalation, view: CardView): Promise<AdaptiveCard> {
+  if (!canSee(deps, view.viewer, escalation)) return hiddenEscalationCard(deps, escalation, view);
   const [timeline, binding, similar] = await Promise.all([
     deps.store.timeline(escalation.id),
     deps.store.channelFor(escalation.brief.target),
     similarTo(deps, escalation),
   ]);
+  const { viewer, ...rest } = view;
   return briefCard({
     escalation,
     sla: slaState(escalation, timeline, deps.clock.now(), deps.slaPolicy),
     timeline,
     assignable: bindingPeople(binding),
-    similar,
-    publicUrl: deps.publicUrl,
+    similar: shownTo(deps, viewer, similar).map((s) => s.id),
+    briefUrl: briefLink(deps.publicUrl, deps.linkSecret, escalation.id, viewer, deps.clock.now()),
     originatorId: deps.originatorId,
-    ...view,
+    ...rest,
   });
 }
 
-async function similarTo(deps: CardDeps, escalation: Escalation): Promise<string[]> {
+export function hiddenEscalationCard(
+  deps: AccessDeps,
+  escalation: Escalation,
+  view: Pick<CardView, 'viewer' | 'hiddenHeadline' | 'unsure'>,
+): AdaptiveCard {
+  const headline =
+    view.hiddenHeadline ?? (view.viewer.id ? "You can't see this escalation." : "This escalation can't be shown here.");
+  const unsure = unsureText({ viewer: view.viewer, unsure: view.unsure ?? [] }).trim();
+  return hiddenCard({
+    headline,
+    detail: view.hiddenHeadline ? '' : [whoSeesText(escalation.brief.target, deps.access), unsure].join(' ').trim(),
+  });
+}
+
+async function similarTo(deps: CardDeps, escalation: Escalation): Promise<SimilarEscalation[]> {
   if (!isOpen(escalation.status)) return [];
   const now = deps.clock.now().getTime();
   let similarSeen = similarSeenBy.get(deps.store);
@@ -53,9 +83,9 @@ async function similarTo(deps: CardDeps, escalation: Escalation): Promise<string
     similarSeenBy.set(deps.store, similarSeen);
   }
   const seen = similarSeen.get(escalation.id);
-  if (seen && now - seen.at < similarFreshMs) return seen.ids;
-  const ids = (await similarOpenEscalations(deps.store, escalation.brief, escalation.id)).map((s) => s.id);
+  if (seen && now - seen.at < similarFreshMs) return seen.similar;
+  const similar = await similarOpenEscalations(deps.store, escalation.brief, escalation.id);
   if (similarSeen.size > 10_000) similarSeen.clear();
-  similarSeen.set(escalation.id, { at: now, ids });
-  return ids;
+  similarSeen.set(escalation.id, { at: now, similar });
+  return similar;
 }

@@ -1,8 +1,10 @@
 // What happens when the escalation form is sent, from a dialog or a chat card:
 // "Recommend" re-renders it with the triage; "Escalate" validates, escalates, confirms.
 import { createHash } from 'node:crypto';
+import { viewerOf } from '../app/access';
+import { briefLink } from '../app/briefLinks';
 import { escalate } from '../app/escalate';
-import { similarOpenEscalations } from '../app/similar';
+import { shownTo, similarOpenEscalations } from '../app/similar';
 import { parseBrief } from '../domain/brief';
 import type { Person } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
@@ -11,16 +13,21 @@ import { confirmationCard } from './cards/confirmationCard';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
-import { channelName, channelPostUrl } from './people';
+import { channelName, channelPostUrl, unknownPersonText } from './people';
 
 type Mode = 'dialog' | 'chat';
 export type FormValues = Record<string, unknown>;
 
 /**
  * The form again, with the recommended target and severity filled in, the reasons shown,
- * and the open escalations that look like the same issue.
+ * and the open escalations that look like the same issue (those `person` may see).
  */
-export async function recommend(values: FormValues, mode: Mode, deps: TeamsDeps): Promise<AdaptiveCard> {
+export async function recommend(
+  values: FormValues,
+  mode: Mode,
+  deps: TeamsDeps,
+  person: Person,
+): Promise<AdaptiveCard> {
   const request = triageRequestSchema.safeParse({
     signals: values.signals,
     customersAffected: values.customersAffected,
@@ -34,20 +41,25 @@ export async function recommend(values: FormValues, mode: Mode, deps: TeamsDeps)
   }
   const result = triage(request.data);
   const filled = result.escalate ? { ...values, target: result.target, severity: result.severity } : values;
-  const similar = await similarOpenEscalations(deps.store, {
-    summary: text(values.summary),
-    description: text(values.description),
-    environment: text(values.environment),
-    actual: text(values.actual),
-    expected: text(values.expected),
-  });
-  return formCard({ mode, values: filled, recommendation: result, similar });
+  const [similar, { viewer }] = await Promise.all([
+    similarOpenEscalations(deps.store, {
+      summary: text(values.summary),
+      description: text(values.description),
+      environment: text(values.environment),
+      actual: text(values.actual),
+      expected: text(values.expected),
+    }),
+    viewerOf(deps, person),
+  ]);
+  return formCard({ mode, values: filled, recommendation: result, similar: shownTo(deps, viewer, similar) });
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** The confirmation when the brief is escalated; else the form with each problem by its field. */
 export async function submit(values: FormValues, person: Person, mode: Mode, deps: TeamsDeps): Promise<AdaptiveCard> {
+  // An escalation nobody raised could be followed by nobody: Teams must say who it is.
+  if (!person.id) return formCard({ mode, values, notice: unknownPersonText });
   const parsed = parseBrief(values);
   if (!parsed.ok) return formCard({ mode, values, problems: parsed.problems });
   // The same brief from the same person is one escalation, however often Teams delivers it.
@@ -60,6 +72,12 @@ export async function submit(values: FormValues, person: Person, mode: Mode, dep
     channelBound: binding !== undefined,
     postUrl: posted && channel ? channelPostUrl(channel, posted.activityId) : undefined,
     channelName: channel && channelName(channel),
-    publicUrl: deps.publicUrl,
+    briefUrl: briefLink(
+      deps.publicUrl,
+      deps.linkSecret,
+      escalation.id,
+      { id: person.id, admin: false, memberOf: new Set() },
+      deps.clock.now(),
+    ),
   });
 }

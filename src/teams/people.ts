@@ -2,13 +2,30 @@
 import type { Activity } from 'botbuilder';
 import type { Person } from '../domain/escalation';
 
-/** The AAD object id where Teams gives it (stable across chats), else the channel account id. */
+/**
+ * Who sent an activity: `id` is their Entra object id, the identity access is decided by. An
+ * activity without one is from nobody we know (no id): it may read what the whole tenant may,
+ * and acts on nothing. The channel account id ("29:...") is never taken for an identity.
+ */
 export function personOf(activity: Activity): Person {
+  const from = (activity.from ?? {}) as Partial<Activity['from']>;
+  const aadObjectId = typeof from.aadObjectId === 'string' && from.aadObjectId.trim() ? from.aadObjectId : undefined;
   return {
-    id: activity.from.aadObjectId ?? activity.from.id,
-    name: activity.from.name ?? 'Someone',
-    teamsId: activity.from.id,
+    ...(aadObjectId ? { id: aadObjectId } : {}),
+    name: typeof from.name === 'string' && from.name.trim() ? from.name : 'Someone',
+    ...(typeof from.id === 'string' ? { teamsId: from.id } : {}),
   };
+}
+
+/** The sentence for someone Teams did not identify, who tried to act. */
+export const unknownPersonText =
+  'Teams did not tell us who you are, so nothing was changed. Sign in to Teams with your work account and try again.';
+
+/** The tenant an activity comes from, as Teams says it. */
+export function tenantOf(activity: Activity): string | undefined {
+  const data = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const id = data?.tenant?.id ?? activity.conversation?.tenantId;
+  return typeof id === 'string' ? id.toLowerCase() : undefined;
 }
 
 export interface TeamsChannel {

@@ -1,7 +1,8 @@
 // Sends what the delivery worker takes from the outbox: new channel posts, updates of
 // posted copies, replies in a card's thread. Always as the bot (never as the user), so
-// the bot can update them. Channel posts use createConversationAsync, which works with
-// and without an app id (DESIGN.md). Cards are rendered as the escalation is now.
+// the bot can update them. Channel posts use createConversationAsync, which works with and
+// without an app id (TeamsInfo.sendMessageToTeamsChannel does not in local mode). Cards are
+// rendered as the escalation is now, for whoever reads each copy (domain/access.ts).
 import {
   type Activity,
   type CloudAdapter,
@@ -10,24 +11,23 @@ import {
   TeamsInfo,
   type TurnContext,
 } from 'botbuilder';
+import { canSee, channelViewer, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { postedIn } from '../app/escalate';
-import type { EscalationDeps } from '../app/escalations';
-import type { ChannelBinding, QueuedDelivery } from '../app/ports';
+import type { ChannelBinding, PostedCard, QueuedDelivery } from '../app/ports';
+import { anyone } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
-import type { Role } from '../domain/lifecycle';
-import type { Target } from '../domain/vocabulary';
+import { type Target, targetLabels } from '../domain/vocabulary';
+import { tierOfConversation } from './bindings';
 import { attachment } from './cards/render';
-import { escalationCard } from './escalationCard';
+import { type CardDeps, escalationCard } from './escalationCard';
 
 /** People mentioned on a Security escalation, at most: beyond that, Teams cards get unwieldy. */
 export const maxMentions = 20;
 
-export interface PublisherDeps extends EscalationDeps {
+export interface PublisherDeps extends CardDeps {
   adapter: CloudAdapter;
   /** '' in local mode. */
   appId: string;
-  publicUrl: string;
-  originatorId?: string;
   log: (message: string) => void;
 }
 
@@ -53,10 +53,11 @@ export class TeamsPublisher {
     const binding = await this.deps.store.channelFor(target);
     if (!binding || (await postedIn(this.deps, escalation, binding))) return;
     const channel = channelOf(binding);
-    const mentions = target === 'security' ? await this.channelPeople(channel) : [];
-    // Its own tier's channel works it; a channel it is raised to (Leadership) follows it.
-    const roles = new Set<Role>(target === escalation.brief.target ? ['tierChannel'] : []);
-    const activity = await this.cardActivity(escalation, roles, mentions);
+    // Its own tier's channel works it; a channel it is raised to (Leadership) follows it, if it may see it.
+    const readers: KnownViewer = { viewer: channelViewer(target), unsure: [] };
+    const mentions =
+      target === 'security' && canSee(this.deps, readers.viewer, escalation) ? await this.channelPeople(channel) : [];
+    const activity = await this.cardActivity(escalation, readers, mentions, target);
     let conversationId: string | undefined;
     await this.deps.adapter.createConversationAsync(
       this.deps.appId,
@@ -88,6 +89,7 @@ export class TeamsPublisher {
       escalationId: escalation.id,
       ...copy,
       postedAt: this.deps.clock.now().toISOString(),
+      place: 'channel',
     });
     // Someone acted while this post was on its way: the save did not know this copy yet.
     const now = await this.deps.store.getEscalation(escalation.id);
@@ -103,12 +105,47 @@ export class TeamsPublisher {
     escalation: Escalation,
     copy: { conversationId: string; activityId: string; serviceUrl: string },
   ): Promise<void> {
-    // The card in the tier's channel offers the channel's actions; other copies (an earlier
-    // tier's channel, a personal chat) offer only what everyone may do, and refresh per person.
-    const binding = await this.deps.store.channelFor(escalation.brief.target);
-    const inTierChannel = binding !== undefined && copy.conversationId.split(';')[0] === channelOf(binding).channelId;
-    const activity = await this.cardActivity(escalation, new Set<Role>(inTierChannel ? ['tierChannel'] : []), []);
-    await this.inConversation(copy, (context) => context.updateActivity({ ...activity, id: copy.activityId }));
+    const place = await this.placeOf(escalation, copy);
+    const readers = await this.readersOf(escalation, place);
+    const activity = await this.cardActivity(escalation, readers, [], place.channelTier);
+    try {
+      await this.inConversation(copy, (context) => context.updateActivity({ ...activity, id: copy.activityId }));
+    } catch (error) {
+      // Teams no longer has this copy, or the bot is no longer in that chat: stop keeping it current.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 403 || status === 404) {
+        await this.deps.store.forgetPostedCard(copy.conversationId, copy.activityId);
+      }
+      throw error;
+    }
+  }
+
+  /** Where a copy is, as the store knows it, and the tier whose channel it is in. */
+  private async placeOf(
+    escalation: Escalation,
+    copy: { conversationId: string; activityId: string },
+  ): Promise<{ copy?: PostedCard; channelTier?: Target }> {
+    const known = (await this.deps.store.postedCards(escalation.id)).find(
+      (c) => c.conversationId === copy.conversationId && c.activityId === copy.activityId,
+    );
+    const channelTier =
+      !known || known.place === 'channel' ? await tierOfConversation(this.deps, copy.conversationId) : undefined;
+    return { copy: known, channelTier };
+  }
+
+  /**
+   * Who reads a copy: a tier channel's members; a personal copy's person; anyone else (a group
+   * chat, a channel no tier is bound to) sees what the whole tenant may.
+   */
+  private async readersOf(
+    escalation: Escalation,
+    place: { copy?: PostedCard; channelTier?: Target },
+  ): Promise<KnownViewer> {
+    if (place.channelTier) return { viewer: channelViewer(place.channelTier), unsure: [] };
+    if (place.copy?.place === 'personal' && place.copy.viewerId) {
+      return viewerOn(this.deps, { id: place.copy.viewerId, name: '' }, escalation);
+    }
+    return { viewer: anyone, unsure: [] };
   }
 
   /** A reply in the card's thread; the owner it names is @mentioned (as they are when it is sent). */
@@ -156,19 +193,34 @@ export class TeamsPublisher {
     if (failure) throw failure;
   }
 
+  /** The card for a copy's readers; `channelTier`: the tier whose channel it is in, if any. */
   private async cardActivity(
     escalation: Escalation,
-    roles: ReadonlySet<Role>,
+    readers: KnownViewer,
     mentions: Mention[],
+    channelTier?: Target,
   ): Promise<Partial<Activity>> {
+    const { viewer, unsure } = readers;
     const mentionText = mentions.length > 0 ? `Security escalation for ${mentions.map((m) => m.text).join(', ')}` : '';
-    const card = await escalationCard(this.deps, escalation, { roles, mentionText });
+    // Raised to Leadership, which may not read its tier: the breach is all it is told.
+    const raisedHere = channelTier === 'leadership' && escalation.brief.target !== 'leadership';
+    const hiddenHeadline = raisedHere
+      ? `A ${targetLabels[escalation.brief.target]} escalation breached its SLA: ${escalation.id}`
+      : undefined;
+    const card = await escalationCard(this.deps, escalation, {
+      viewer,
+      roles: rolesOn(viewer, escalation),
+      mentionText,
+      hiddenHeadline,
+      unsure,
+    });
     if (mentions.length > 0) {
       card.msteams = { entities: mentions.map((m) => ({ type: 'mention', text: m.text, mentioned: m.mentioned })) };
     }
+    const seen = canSee(this.deps, viewer, escalation);
     return {
       type: 'message',
-      summary: `${escalation.id}: ${escalation.brief.summary}`,
+      summary: seen ? `${escalation.id}: ${escalation.brief.summary}` : (hiddenHeadline ?? 'An escalation'),
       attachments: [attachment(card)],
     };
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import type { Role } from '../../src/domain/access';
 import { parseBrief } from '../../src/domain/brief';
 import type { Escalation, Person } from '../../src/domain/escalation';
-import { availableMoves, type CardAction, decide, type Role, statusMove } from '../../src/domain/lifecycle';
+import { availableMoves, type CardAction, decide, statusMove } from '../../src/domain/lifecycle';
 import { type Status, statuses } from '../../src/domain/vocabulary';
 import { minimalForm } from '../support/briefs';
 
@@ -76,13 +77,13 @@ describe('lifecycle', () => {
 
   // Who may do what, as [action, status before, roles, allowed or the refusal].
   const who: [string, CardAction, Status, Role[], true | RegExp][] = [
-    ['the tier channel acknowledges', { kind: 'setStatus', status: 'acknowledged' }, 'new', ['tierChannel'], true],
+    ['the tier channel acknowledges', { kind: 'setStatus', status: 'acknowledged' }, 'new', ['tierMember'], true],
     [
       'the requester may not change the status',
       { kind: 'setStatus', status: 'investigating' },
       'new',
       ['requester'],
-      /^Only its owner or the tier's channel may change its status\.$/,
+      /^Only its owner or a member of the tier's channel may change its status\.$/,
     ],
     [
       'the owner resolves',
@@ -96,7 +97,7 @@ describe('lifecycle', () => {
       { kind: 'setStatus', status: 'resolved', resolution: 'x' },
       'investigating',
       [],
-      /^Only its owner or the tier's channel may resolve it\.$/,
+      /^Only its owner or a member of the tier's channel may resolve it\.$/,
     ],
     [
       'resolving needs a resolution',
@@ -139,9 +140,22 @@ describe('lifecycle', () => {
       { kind: 'logCustomerUpdate', summary: 'x' },
       'investigating',
       [],
-      /^Only its owner, the tier's channel or the person who escalated it may log a customer update\.$/,
+      /^Only its owner, a member of the tier's channel or the person who escalated it may log a customer update\.$/,
     ],
-    ['anyone adds a note', { kind: 'addNote', note: 'Seen at Globex too' }, 'investigating', [], true],
+    [
+      'the requester adds a note',
+      { kind: 'addNote', note: 'Seen at Globex too' },
+      'investigating',
+      ['requester'],
+      true,
+    ],
+    [
+      'someone with no role on it may not add a note',
+      { kind: 'addNote', note: 'x' },
+      'investigating',
+      [],
+      /^Only its owner, a member of the tier's channel or the person who escalated it may add a note\.$/,
+    ],
     [
       'the requester may not retarget',
       { kind: 'retarget', target: 'product', reason: 'feature gap' },
@@ -163,7 +177,7 @@ describe('lifecycle', () => {
       ['owner'],
       /Reopen it before/,
     ],
-    ['linking to itself', { kind: 'link', otherId: 'ESC-7' }, 'new', ['tierChannel'], /cannot be linked to itself/],
+    ['linking to itself', { kind: 'link', otherId: 'ESC-7' }, 'new', ['tierMember'], /cannot be linked to itself/],
   ];
   for (const [name, action, status, roles, expected] of who) {
     it(name, () => {
@@ -181,7 +195,7 @@ describe('lifecycle', () => {
       escalation('new'),
       { kind: 'assign', assignee: eli },
       eli,
-      new Set<Role>(['tierChannel']),
+      new Set<Role>(['tierMember']),
       at,
     );
     assert.ok(decision.ok);
@@ -224,7 +238,7 @@ describe('lifecycle', () => {
       'link',
       'note',
     ]);
-    assert.deepEqual([...availableMoves(open, new Set<Role>())], ['note']);
+    assert.deepEqual([...availableMoves(open, new Set<Role>())], []);
     assert.deepEqual([...availableMoves(escalation('resolved', eli), new Set<Role>(['requester']))].sort(), [
       'close',
       'customerUpdate',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullBriefText, fullForm, minimalForm } from '../support/briefs';
+import { tenantId } from '../support/teamsActivities';
 
 const requester = { name: 'Dana Agent', email: 'dana@example.org' };
 
@@ -142,7 +143,13 @@ describe('HTTP API outside local mode', () => {
   let app: RunningApp;
   const apiKey = 'k'.repeat(32);
   before(async () => {
-    app = await startTestApp({ BOT_ID: '00000000-0000-0000-0000-000000000001', BOT_PASSWORD: 'x', API_KEY: apiKey });
+    app = await startTestApp({
+      BOT_ID: '00000000-0000-0000-0000-000000000001',
+      BOT_PASSWORD: 'x',
+      API_KEY: apiKey,
+      ALLOWED_TENANTS: tenantId,
+      LINK_SECRET: 's'.repeat(32),
+    });
   });
   after(() => app.close());
 
@@ -156,6 +163,19 @@ describe('HTTP API outside local mode', () => {
       { authorization: `Bearer ${apiKey}` },
     );
     assert.equal(accepted.status, 201);
+  });
+
+  it('asks for the key on whatever spelling of the path the router serves', async () => {
+    for (const path of ['/%61pi/escalations', '/api/%65scalations', '/API/escalations', '/api//escalations']) {
+      const listed = await fetch(`${app.url}${path}`);
+      assert.ok([401, 404].includes(listed.status), `${path}: ${listed.status}`);
+      const created = await post(`${app.url}${path}`, { ...minimalForm, requester });
+      assert.ok([401, 404, 405].includes(created.status), `${path}: ${created.status}`);
+    }
+    const all = await json(
+      await fetch(`${app.url}/api/escalations`, { headers: { authorization: `Bearer ${apiKey}` } }),
+    );
+    assert.equal(all.length, 1, 'only the escalation made with the key');
   });
 
   it('refuses Bot Framework activities without a valid token', async () => {

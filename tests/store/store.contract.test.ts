@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import type { ChannelBinding, Store } from '../../src/app/ports';
+import type { CardPlace, ChannelBinding, ChannelMove, EscalationFilter, PostedCard, Store } from '../../src/app/ports';
 import type { Escalation, Person } from '../../src/domain/escalation';
 import type { Status, Target } from '../../src/domain/vocabulary';
 import { openStore } from '../../src/store/openStore';
@@ -22,6 +22,23 @@ import {
   postgresEngine,
   sqliteEngine,
 } from './engines';
+
+/** A move of a tier's channel, from and to channels named by a word. */
+function move(target: Target, minute: number, to?: string, from?: string): ChannelMove {
+  const place = (name: string) => ({
+    channelId: `19:${name}@thread.tacv2`,
+    teamId: '19:team@thread.tacv2',
+    serviceUrl: 'https://smba.example/emea/',
+    name: `${name} in Customer Operations`,
+  });
+  return {
+    target,
+    ...(from ? { from: place(from) } : {}),
+    ...(to ? { to: place(to) } : {}),
+    by: dana,
+    at: at(minute),
+  };
+}
 
 function storeContract(engine: Engine) {
   describe(`Store on ${engine.name}`, () => {
@@ -327,6 +344,17 @@ function storeContract(engine: Engine) {
         activityId: '1',
         serviceUrl: 'https://smba.example/emea/',
         postedAt: at(1),
+        place: 'channel',
+      });
+      // A copy in someone's personal chat is not a post in the tier's channel: ESC-1 still waits.
+      await store.recordPostedCard({
+        escalationId: 'ESC-1',
+        conversationId: 'a:1dana',
+        activityId: '7',
+        serviceUrl: 'https://smba.example/emea/',
+        postedAt: at(1),
+        place: 'personal',
+        viewerId: dana.id,
       });
       const fourth = (await store.getEscalation('ESC-4')) as Escalation;
       await store.saveEscalation(changed(fourth, { status: 'closed' as Status }), 1, {
@@ -357,8 +385,13 @@ function storeContract(engine: Engine) {
       });
       assert.equal(await store.channelFor('engineering'), undefined);
 
-      await store.bindChannel(binding('engineering', '19:eng-old@thread.tacv2', 1));
-      await store.bindChannel(binding('security', '19:sec@thread.tacv2', 2));
+      await store.bindChannel(binding('engineering', '19:eng-old@thread.tacv2', 1), move('engineering', 1, 'old'));
+      await store.bindChannel(binding('security', '19:sec@thread.tacv2', 2), move('security', 2, 'sec'));
+      await store.bindChannel(
+        binding('engineering', '19:eng-new@thread.tacv2', 3),
+        move('engineering', 3, 'new', 'old'),
+      );
+      // Bound again where it is: no move to log.
       await store.bindChannel(binding('engineering', '19:eng-new@thread.tacv2', 3));
 
       assert.deepEqual(await store.channelFor('engineering'), binding('engineering', '19:eng-new@thread.tacv2', 3));
@@ -366,25 +399,72 @@ function storeContract(engine: Engine) {
         binding('engineering', '19:eng-new@thread.tacv2', 3),
         binding('security', '19:sec@thread.tacv2', 2),
       ]);
-      assert.equal(await store.unbindChannel('engineering'), true);
-      assert.equal(await store.unbindChannel('engineering'), false);
-      assert.equal(await store.unbindChannel('product'), false);
+      assert.equal(await store.unbindChannel('engineering', move('engineering', 4, undefined, 'new')), true);
+      assert.equal(await store.unbindChannel('engineering', move('engineering', 5, undefined, 'new')), false);
+      assert.equal(await store.unbindChannel('product', move('product', 5)), false);
       assert.equal(await store.channelFor('engineering'), undefined);
       assert.deepEqual(
         (await store.listChannels()).map((b) => b.target),
         ['security'],
       );
+      // Every move that happened, newest first; the first one names the first team bound.
+      assert.deepEqual(await store.channelMoves(10), [
+        move('engineering', 4, undefined, 'new'),
+        move('engineering', 3, 'new', 'old'),
+        move('security', 2, 'sec'),
+        move('engineering', 1, 'old'),
+      ]);
+      assert.deepEqual(await store.channelMoves(1, 'oldest'), [move('engineering', 1, 'old')]);
+    });
+
+    it('keeps one copy of an escalation a chat: the newest; channel copies all stay', async () => {
+      await create();
+      const copy = (conversationId: string, activityId: string, place: CardPlace): PostedCard => ({
+        escalationId: 'ESC-1',
+        conversationId,
+        activityId,
+        serviceUrl: 'https://smba.example/emea/',
+        postedAt: at(Number(activityId)),
+        place,
+        ...(place === 'personal' ? { viewerId: eli.id } : {}),
+      });
+      for (let n = 1; n <= 10; n++) await store.recordPostedCard(copy('a:1eli', String(n), 'personal'));
+      await store.recordPostedCard(copy('19:huddle@thread.v2', '11', 'groupChat'));
+      await store.recordPostedCard(copy('19:huddle@thread.v2', '12', 'groupChat'));
+      await store.recordPostedCard(copy('19:eng@thread.tacv2;messageid=13', '13', 'channel'));
+      await store.recordPostedCard(copy('19:lead@thread.tacv2;messageid=14', '14', 'channel'));
+      assert.deepEqual(await store.postedCards('ESC-1'), [
+        copy('a:1eli', '10', 'personal'),
+        copy('19:huddle@thread.v2', '12', 'groupChat'),
+        copy('19:eng@thread.tacv2;messageid=13', '13', 'channel'),
+        copy('19:lead@thread.tacv2;messageid=14', '14', 'channel'),
+      ]);
+      await store.forgetPostedCard('a:1eli', '10');
+      assert.equal((await store.postedCards('ESC-1')).length, 3);
+    });
+
+    it('leaves out of a list what a person may not see: a tier, unless they raised or own it', async () => {
+      const raisedBy = (target: Target, requester: Person) =>
+        store.createEscalation({ brief: briefOf({ target }), requester, at: at(0) });
+      await raisedBy('security', dana);
+      await raisedBy('security', eli);
+      await raisedBy('engineering', eli);
+      const ids = async (filter: EscalationFilter) => (await store.listEscalations(filter)).map((e) => e.id);
+      assert.deepEqual(await ids({ hidden: { targets: ['security'], unlessInvolving: dana.id } }), ['ESC-3', 'ESC-1']);
+      assert.deepEqual(await ids({ hidden: { targets: ['security'] } }), ['ESC-3']);
+      assert.deepEqual(await ids({ hidden: { targets: [] } }), ['ESC-3', 'ESC-2', 'ESC-1']);
     });
 
     it('records a posted card once however often it is recorded', async () => {
       await create();
       await create();
-      const card = (escalationId: string, activityId: string, minute: number) => ({
+      const card = (escalationId: string, activityId: string, minute: number): PostedCard => ({
         escalationId,
         conversationId: '19:eng@thread.tacv2',
         activityId,
         serviceUrl: 'https://smba.example/emea/',
         postedAt: at(minute),
+        place: 'channel',
       });
 
       await store.recordPostedCard(card('ESC-1', 'activity-1', 1));

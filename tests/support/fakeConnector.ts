@@ -121,7 +121,8 @@ export interface RosterMember {
   givenName?: string;
   surname?: string;
   tenantId?: string;
-  userRole?: 'user' | 'guest' | 'anonymous';
+  /** Teams reports 'owner' for a team's owners in some tenants; ADMINS is the dependable way. */
+  userRole?: 'owner' | 'user' | 'guest' | 'anonymous';
 }
 
 export interface TeamFixtureForFake {
@@ -145,7 +146,10 @@ export interface FailOptions {
 export interface FakeConnectorOptions {
   /** Path of the service URL, like Teams' `https://smba.trafficmanager.net/amer/`. Default `/amer/`. */
   basePath?: string;
+  /** The roster of every conversation that has none of its own in `rosters`. */
   members?: RosterMember[];
+  /** Rosters of particular conversations (a channel, a team by its id): who Teams says is in them. */
+  rosters?: Record<string, RosterMember[]>;
   teams?: TeamFixtureForFake[];
   /**
    * Answer 404 to an update or delete of an activity the fake never saw posted (Teams refuses
@@ -182,7 +186,8 @@ export function adaptiveCardOf(activity: any): any {
   return attachments.find((a) => a?.contentType === ADAPTIVE_CARD)?.content;
 }
 
-function rosterFrom(personas: Persona[]): RosterMember[] {
+/** Roster entries as Teams returns them; Lena Lead owns the test team. */
+export function rosterFrom(personas: Persona[]): RosterMember[] {
   return personas.map((p) => ({
     id: p.id,
     name: p.name,
@@ -193,7 +198,7 @@ function rosterFrom(personas: Persona[]): RosterMember[] {
     givenName: p.givenName,
     surname: p.surname,
     tenantId,
-    userRole: 'user',
+    userRole: p.id === '29:1lena-lead' ? 'owner' : 'user',
   }));
 }
 
@@ -230,8 +235,10 @@ function preview(value: unknown, max = 160): string {
 export class FakeConnector {
   /** The serviceUrl to put in activities sent to the bot (ends with `/`, as Teams' does). */
   readonly url: string;
-  /** Who GET .../members answers with; replace or push to change. */
+  /** Who GET .../members answers with where a conversation has no roster of its own; replace or push to change. */
   members: RosterMember[];
+  /** Rosters by conversation (a channel, or a team by its id); a thread is its channel's. */
+  rosters: Map<string, RosterMember[]>;
   /** What GET /v3/teams/{id} and /conversations answer with. */
   teams: TeamFixtureForFake[];
 
@@ -256,6 +263,7 @@ export class FakeConnector {
     this.basePath = basePath;
     this.url = `http://127.0.0.1:${port}${basePath}`;
     this.members = options.members ?? rosterFrom(allPersonas);
+    this.rosters = new Map(Object.entries(options.rosters ?? {}));
     this.teams = options.teams ?? defaultTeams(allChannels);
     this.strictActivities = options.strictActivities ?? true;
     this.maxBodyBytes = options.maxBodyBytes ?? 100 * 1024;
@@ -555,11 +563,11 @@ export class FakeConnector {
         return this.deleteActivity(r);
       case 'getConversationMembers':
       case 'getActivityMembers':
-        return new HttpAnswer(200, this.members);
+        return new HttpAnswer(200, this.rosterOf(r.conversationId));
       case 'getConversationPagedMembers':
         return this.pagedMembers(r);
       case 'getConversationMember':
-        return this.member(r.memberId ?? '');
+        return this.member(r.memberId ?? '', r.conversationId);
       case 'getTeamDetails':
       case 'getTeamChannels':
         return this.teamAnswer(r);
@@ -706,14 +714,20 @@ export class FakeConnector {
     const requested = Number(r.query.pageSize ?? 200);
     const pageSize = Math.min(500, Math.max(50, Number.isFinite(requested) ? requested : 200));
     const start = Number(r.query.continuationToken ?? 0) || 0;
-    const members = this.members.slice(start, start + pageSize);
-    const next = start + pageSize < this.members.length ? String(start + pageSize) : undefined;
+    const roster = this.rosterOf(r.conversationId);
+    const members = roster.slice(start, start + pageSize);
+    const next = start + pageSize < roster.length ? String(start + pageSize) : undefined;
     return new HttpAnswer(200, { members, ...(next ? { continuationToken: next } : {}) });
   }
 
-  private member(memberId: string): HttpAnswer {
+  /** Who is in a conversation: its own roster, its channel's (for a thread), or everyone. */
+  rosterOf(conversationId: string | undefined): RosterMember[] {
+    return (conversationId && this.rosters.get(channelOf(conversationId))) || this.members;
+  }
+
+  private member(memberId: string, conversationId: string | undefined): HttpAnswer {
     const wanted = memberId.toLowerCase();
-    const found = this.members.find(
+    const found = this.rosterOf(conversationId).find(
       (m) =>
         m.id === memberId ||
         m.aadObjectId.toLowerCase() === wanted ||

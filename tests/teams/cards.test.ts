@@ -8,6 +8,7 @@ import { triage } from '../../src/domain/triage';
 import { briefCard } from '../../src/teams/cards/briefCard';
 import { confirmationCard } from '../../src/teams/cards/confirmationCard';
 import { formCard } from '../../src/teams/cards/formCard';
+import { hiddenCard, whoSeesText } from '../../src/teams/cards/hiddenCard';
 import { fullForm, minimalForm } from '../support/briefs';
 import { cardJson, cardProblems } from '../support/cardValidation';
 
@@ -57,7 +58,7 @@ function escalationOf(form: object): Escalation {
 }
 
 const now = new Date('2026-11-28T10:05:00Z');
-const publicUrl = 'https://escalations.contoso.example';
+const briefUrl = 'https://escalations.contoso.example/api/escalations/ESC-1/brief.txt?for=a&exp=1&sig=x';
 
 const cards: [string, () => unknown][] = [
   ['the empty form in a dialog', () => formCard({ mode: 'dialog' })],
@@ -80,7 +81,7 @@ const cards: [string, () => unknown][] = [
       briefCard({
         escalation: escalationOf(fullForm),
         sla: slaState(escalationOf(fullForm), [], now, defaultSlaPolicy),
-        publicUrl,
+        briefUrl,
       }),
   ],
   [
@@ -89,7 +90,7 @@ const cards: [string, () => unknown][] = [
       briefCard({
         escalation: escalationOf(minimalForm),
         sla: slaState(escalationOf(minimalForm), [], now, defaultSlaPolicy),
-        publicUrl,
+        briefUrl,
       }),
   ],
   [
@@ -98,11 +99,11 @@ const cards: [string, () => unknown][] = [
       briefCard({
         escalation: escalationOf(largestForm),
         sla: slaState(escalationOf(largestForm), [], now, defaultSlaPolicy),
-        publicUrl,
+        briefUrl,
         message: line(300),
         mentionText: Array.from({ length: 20 }, () => `<at>${line(60)}</at>`).join(', '),
         // As the tier's channel sees it: every button, 50 people to assign to, 5 look-alikes.
-        roles: new Set(['tierChannel'] as const),
+        roles: new Set(['tierMember'] as const),
         assignable: Array.from({ length: 100 }, (_, i) => ({ id: `aad-${i}`, name: line(60) })),
         similar: ['ESC-1', 'ESC-2', 'ESC-3', 'ESC-4', 'ESC-5'],
       }),
@@ -113,12 +114,20 @@ const cards: [string, () => unknown][] = [
       confirmationCard({
         escalation: escalationOf(fullForm),
         postUrl: 'https://teams.microsoft.com/l/message/x/1',
-        publicUrl,
+        briefUrl,
+      }),
+  ],
+  [
+    'what stands in for an escalation someone may not see',
+    () =>
+      hiddenCard({
+        headline: "You can't see this escalation.",
+        detail: whoSeesText('security', { leadershipSeesSecurity: false }),
       }),
   ],
   [
     'the confirmation of a waiting escalation',
-    () => confirmationCard({ escalation: escalationOf(minimalForm), publicUrl }),
+    () => confirmationCard({ escalation: escalationOf(minimalForm), briefUrl }),
   ],
 ];
 
@@ -137,7 +146,7 @@ describe('cards', () => {
   it('tells the person where the escalation went: posted, on its way, or waiting for a channel', () => {
     const where = (input: { postUrl?: string; channelBound?: boolean }) =>
       JSON.stringify(
-        confirmationCard({ escalation: escalationOf(minimalForm), publicUrl, channelName: 'Support L2', ...input }),
+        confirmationCard({ escalation: escalationOf(minimalForm), briefUrl, channelName: 'Support L2', ...input }),
       );
     assert.match(
       where({ postUrl: 'https://teams.microsoft.com/l/message/x/1', channelBound: true }),
@@ -155,7 +164,7 @@ describe('cards', () => {
         briefCard({
           escalation: escalationOf({ ...minimalForm, severity }),
           sla: slaState(escalationOf(minimalForm), [], now, defaultSlaPolicy),
-          publicUrl,
+          briefUrl,
         }) as any
       ).body[0].style;
     assert.deepEqual(['critical', 'high', 'medium'].map(styleOf), ['attention', 'warning', 'emphasis']);

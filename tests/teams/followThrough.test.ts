@@ -5,7 +5,7 @@ import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm } from '../support/briefs';
 import { cardProblems, elements, textOf } from '../support/cardValidation';
-import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
+import { FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
 import {
   cardAction,
   channels,
@@ -30,6 +30,7 @@ describe('Following an escalation through on its card', () => {
   after(() => teams.close());
   beforeEach(async () => {
     teams.reset();
+    teams.rosters.clear();
     app = await startTestApp();
     await routeTier(app.url, teams.url, 'engineering', channels.engineering);
     await routeTier(app.url, teams.url, 'product', channels.product);
@@ -182,15 +183,17 @@ describe('Following an escalation through on its card', () => {
   });
 
   it('tells a person not allowed to resolve why, and changes nothing', async () => {
+    // Priya is not in the Engineering channel: its roster (read from Teams) says who is.
+    teams.rosters.set(channels.engineering.id, rosterFrom([personas.agent, personas.engineer, personas.lead]));
     const answer = await click(
       'escalation.setStatus',
       { version: 1, status: 'resolved', resolution: 'Fixed' },
-      personas.engineer,
+      personas.product,
       {
         ...personalCopy,
       } as PostedActivity,
     );
-    assert.match(textOf(answer.body.value), /Only its owner or the tier's channel may resolve it\./);
+    assert.match(textOf(answer.body.value), /Only its owner or a member of the tier's channel may resolve it\./);
     assert.equal((await detail()).status, 'new');
   });
 
@@ -251,7 +254,8 @@ describe('Following an escalation through on its card', () => {
     );
     const escalation = await detail();
     const notes = escalation.timeline.filter((e: any) => e.kind === 'note');
-    const accepted = answers.filter((a) => !/Changed while you were looking/.test(textOf(a.body.value)));
+    const stale = /Changed while you were looking|This card was out of date/;
+    const accepted = answers.filter((a) => !stale.test(textOf(a.body.value)));
     assert.equal(notes.length, accepted.length);
     assert.ok(accepted.length >= 1 && accepted.length <= 5);
     for (const answer of answers) {

@@ -1,8 +1,9 @@
 // The posted brief: what the receiving team reads and works from, kept current in place.
 import template from '../../../cards/escalation-brief.json';
+import type { Role } from '../../domain/access';
 import { deadline, isBug } from '../../domain/briefText';
 import type { Escalation, Person, TimelineEntry } from '../../domain/escalation';
-import { availableMoves, openStatuses, type Role } from '../../domain/lifecycle';
+import { availableMoves, openStatuses } from '../../domain/lifecycle';
 import { type SlaState, timelineKinds } from '../../domain/sla';
 import {
   type Severity,
@@ -81,11 +82,10 @@ export interface BriefCardModel {
 export interface BriefCardInput {
   escalation: Escalation;
   sla: SlaState;
-  publicUrl: string;
+  /** "Brief as text": a signed link (app/briefLinks.ts) for whoever reads this card. */
+  briefUrl: string;
   /** How the viewer relates to it; the posted card is seen by the tier's channel. */
   roles?: ReadonlySet<Role>;
-  /** The viewer, when the card is rendered for one person (a refresh). */
-  viewer?: Person;
   /** Newest last; the card shows the latest entries and refreshes for recent actors. */
   timeline?: TimelineEntry[];
   /** Actionable Email provider id, for the same card in Outlook. */
@@ -112,7 +112,7 @@ export function briefCard(input: BriefCardInput): AdaptiveCard {
 }
 
 export function briefCardModel(input: BriefCardInput): BriefCardModel {
-  const { escalation, sla, publicUrl, message, mentionText, roles = new Set(), viewer, timeline = [] } = input;
+  const { escalation, sla, briefUrl, message, mentionText, roles = new Set(), timeline = [] } = input;
   const { brief } = escalation;
   const { impact, reproduction: repro, customerCommunication: comms } = brief;
   const none = 'none given';
@@ -122,7 +122,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     .filter((p) => p.id && p.id !== escalation.owner?.id)
     .slice(0, maxAssignable)
     .map((p) => ({ title: p.name, value: p.id as string }));
-  const isOwner = viewer?.id !== undefined && escalation.owner?.id === viewer.id;
+  const isOwner = roles.has('owner');
   const can: CardButtons = {
     acknowledge: moves.has('progress') && escalation.status === 'new',
     assignToMe: moves.has('assign') && !isOwner,
@@ -205,7 +205,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     asks: brief.needed.asks.map((ask) => `- ${ask}`),
     deadline: [{ title: 'Deadline', value: deadline(brief.needed.deadlineDate, brief.needed.deadlineTime) ?? none }],
     footer: `Version ${escalation.version} · updated ${when(escalation.updatedAt)}`,
-    briefUrl: `${publicUrl}/api/escalations/${escalation.id}/brief.txt`,
+    briefUrl,
   };
 }
 

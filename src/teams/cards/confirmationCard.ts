@@ -23,7 +23,8 @@ export interface ConfirmationInput {
   existing?: boolean;
   /** Its tier has a channel, even if the post has not gone yet (Teams slow, or a queue). */
   channelBound?: boolean;
-  publicUrl: string;
+  /** "Brief as text": a signed link (app/briefLinks.ts) for the person who escalated. */
+  briefUrl: string;
 }
 
 export function confirmationCard(input: ConfirmationInput): AdaptiveCard {
@@ -35,7 +36,7 @@ export function bindHelpText(target: Escalation['brief']['target']): string {
 }
 
 export function confirmationCardModel(input: ConfirmationInput): ConfirmationCardModel {
-  const { escalation, postUrl, channelName, existing, publicUrl } = input;
+  const { escalation, postUrl, channelName, existing, briefUrl } = input;
   const target = targetLabels[escalation.brief.target];
   const posted = postUrl !== undefined;
   const where = channelName ? `the ${channelName} channel` : `the ${target} channel`;
@@ -53,6 +54,6 @@ export function confirmationCardModel(input: ConfirmationInput): ConfirmationCar
         : 'Saved, not posted yet.',
     bindHelp: posted || input.channelBound ? '' : bindHelpText(escalation.brief.target),
     postUrl: postUrl ?? '',
-    briefUrl: `${publicUrl}/api/escalations/${escalation.id}/brief.txt`,
+    briefUrl,
   };
 }

@@ -1,0 +1,139 @@
+// Who someone is, as the access policy (domain/access.ts) needs it: their roles, worked out
+// through the Directory (Teams' rosters, read by src/teams/directory.ts). Every surface asks
+// here, then asks the policy.
+import {
+  type AccessFacts,
+  type AccessPolicy,
+  accessFacts,
+  anyone,
+  maySee,
+  type Role,
+  rolesOf,
+  tiersDecidingSight,
+  tiersSeenOnlyWhenInvolved,
+  type Viewer,
+} from '../domain/access';
+import type { Escalation, Person } from '../domain/escalation';
+import { type Target, targetLabels } from '../domain/vocabulary';
+import type { EscalationFilter } from './ports';
+
+/** Who belongs where, as Teams knows it. */
+export interface Directory {
+  /**
+   * Is this person a member of the channel bound to the tier (a private or shared channel's
+   * own members, else its team's)? False when no channel is bound. Throws RosterUnavailable
+   * when Teams could not say.
+   */
+  isMember(target: Target, personId: string): Promise<boolean>;
+  /**
+   * Named in ADMINS, or an owner of the team in which the bot was first bound (`candidateHome`
+   * stands for that team while no tier has ever been bound). Throws RosterUnavailable.
+   */
+  isAdmin(personId: string, candidateHome?: TeamPlace): Promise<boolean>;
+  /** Is this person an owner of the team? Throws RosterUnavailable. */
+  isTeamOwner(personId: string, team: TeamPlace): Promise<boolean>;
+}
+
+/** A team, as the bot reaches its roster. */
+export interface TeamPlace {
+  teamId: string;
+  serviceUrl: string;
+}
+
+/** Teams did not answer a roster question: the access it would have granted is denied. */
+export class RosterUnavailable extends Error {
+  constructor(
+    readonly where: string,
+    cause: unknown,
+  ) {
+    super(`Teams could not say who is in ${where}: ${(cause as Error)?.message ?? cause}`);
+  }
+}
+
+export interface AccessDeps {
+  directory: Directory;
+  access: AccessPolicy;
+}
+
+/** A person and what we could not find out about them (each an access denied, with a reason). */
+export interface KnownViewer {
+  viewer: Viewer;
+  /** Where Teams could not say whether they belong: "the Security channel". */
+  unsure: string[];
+}
+
+/**
+ * The person as a viewer: admin or not, and a member of which tiers' channels among those
+ * that decide sight and `also`. A tier's channel the activity comes from vouches for its
+ * members without asking. Someone Teams did not identify is nobody: they see what the whole
+ * tenant may see, and hold no role.
+ */
+export async function viewerOf(
+  deps: AccessDeps,
+  person: Person | undefined,
+  options: { inChannelOf?: Target; also?: Target[] } = {},
+): Promise<KnownViewer> {
+  const id = person?.id;
+  if (!id) return { viewer: anyone, unsure: [] };
+  const unsure: string[] = [];
+  const asked = async <T>(where: string, question: () => Promise<T>, otherwise: T): Promise<T> => {
+    try {
+      return await question();
+    } catch (error) {
+      if (!(error instanceof RosterUnavailable)) throw error;
+      unsure.push(where);
+      return otherwise;
+    }
+  };
+  const tiers = [...new Set([...tiersDecidingSight(deps.access), ...(options.also ?? [])])];
+  const [admin, ...members] = await Promise.all([
+    asked('the list of admins', () => deps.directory.isAdmin(id), false),
+    ...tiers.map((tier) =>
+      tier === options.inChannelOf
+        ? Promise.resolve(true)
+        : asked(`the ${targetLabels[tier]} channel`, () => deps.directory.isMember(tier, id), false),
+    ),
+  ]);
+  const memberOf = new Set(tiers.filter((_, n) => members[n]));
+  return { viewer: { id, admin, memberOf }, unsure };
+}
+
+/** The viewer of a person looking at (or acting on) one escalation. */
+export function viewerOn(
+  deps: AccessDeps,
+  person: Person | undefined,
+  escalation: Escalation,
+  inChannelOf?: Target,
+): Promise<KnownViewer> {
+  return viewerOf(deps, person, { inChannelOf, also: [escalation.brief.target] });
+}
+
+/** Everyone who reads a tier's channel (a card posted there): its members, nobody in particular. */
+export function channelViewer(tier: Target | undefined): Viewer {
+  return tier ? { admin: false, memberOf: new Set([tier]) } : anyone;
+}
+
+export function rolesOn(viewer: Viewer, escalation: Escalation): Set<Role> {
+  return rolesOf(viewer, accessFacts(escalation));
+}
+
+export function canSee(deps: AccessDeps, viewer: Viewer, escalation: Escalation | AccessFacts): boolean {
+  const facts = 'brief' in escalation ? accessFacts(escalation) : escalation;
+  return maySee(viewer, facts, deps.access);
+}
+
+/** Only what the viewer may see, of a list of escalations (or their facts). */
+export function visibleTo<T extends Escalation | AccessFacts>(deps: AccessDeps, viewer: Viewer, items: T[]): T[] {
+  return items.filter((item) => canSee(deps, viewer, item));
+}
+
+/** The part of a list query that leaves out what the viewer may not see. */
+export function listFilterFor(deps: AccessDeps, viewer: Viewer): EscalationFilter['hidden'] {
+  return { targets: tiersSeenOnlyWhenInvolved(viewer, deps.access), unlessInvolving: viewer.id };
+}
+
+/** Why someone holds no role we could confirm, in a sentence; '' when Teams answered every question. */
+export function unsureText(known: KnownViewer): string {
+  if (known.unsure.length === 0) return '';
+  return ` Teams could not tell us just now whether you are in ${known.unsure.join(' or ')}: try again in a minute.`;
+}

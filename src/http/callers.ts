@@ -1,0 +1,63 @@
+// Who is calling /api/*: an integration with the API key (sees everything), or a person (in
+// local mode named by X-Dev-User; later by the tab's token), who gets only what the access
+// policy lets them see. Decided on the route the router matched, never on the raw path (the
+// router decodes "/%61pi/..." to "/api/...").
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'restify';
+import type { Config } from '../config';
+import type { Person } from '../domain/escalation';
+import { sendError } from './errors';
+
+export type Caller = { kind: 'integration' } | { kind: 'person'; person: Person };
+
+const callers = new WeakMap<Request, Caller>();
+
+/** Who made this request; set by requireCaller for every /api route but the bot's. */
+export function callerOf(req: Request): Caller {
+  return callers.get(req) ?? { kind: 'integration' };
+}
+
+const entraObjectId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The routes a signed link opens without a key (the handler checks the link). */
+const linkRoutes = new Set(['/api/escalations/:id/brief.txt']);
+
+export function requireCaller(config: Config) {
+  return (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const route = String(req.getRoute()?.path ?? '');
+    if (!route.startsWith('/api/') || route === '/api/messages') return next();
+    if (linkRoutes.has(route) && typeof (req.query as Record<string, unknown> | undefined)?.sig === 'string') {
+      return next();
+    }
+    if (config.localMode) {
+      const named = req.header('x-dev-user');
+      if (named === undefined || named === '') {
+        callers.set(req, { kind: 'integration' });
+        return next();
+      }
+      if (!entraObjectId.test(named)) {
+        sendError(res, 400, 'X-Dev-User must be the Entra object id (a GUID) of the person to act for');
+        return next(false);
+      }
+      callers.set(req, { kind: 'person', person: { id: named.toLowerCase(), name: named.toLowerCase() } });
+      return next();
+    }
+    const given = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    if (!config.apiKey) {
+      sendError(res, 401, 'This route needs an API key: set API_KEY on the server and send it as a Bearer token');
+      return next(false);
+    }
+    if (!given || !sameSecret(given, config.apiKey)) {
+      sendError(res, 401, 'Send the API key as "Authorization: Bearer <API_KEY>"');
+      return next(false);
+    }
+    callers.set(req, { kind: 'integration' });
+    return next();
+  };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
