@@ -40,7 +40,13 @@ export class EscalationBot extends ActivityHandler {
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     const name = typeof context.activity.name === 'string' ? context.activity.name : '';
     const handler = invokes.get(name);
-    if (!handler) return super.onInvokeActivity(context);
+    if (!handler) {
+      // An invoke this app does not take (Teams sends those its manifest names): the sender's mistake.
+      const answer = await super.onInvokeActivity(context);
+      return answer.status >= 500
+        ? { status: 400, body: { error: 'Escalation Desk does not answer this invoke' } }
+        : answer;
+    }
     try {
       return invokeResponse(await handler(context, this.deps));
     } catch (error) {
