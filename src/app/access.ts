@@ -17,6 +17,15 @@ import type { Escalation, Person } from '../domain/escalation';
 import { type Target, targetLabels } from '../domain/vocabulary';
 import type { EscalationFilter } from './ports';
 
+/**
+ * Someone to look up: their Entra object id, and their Teams user id ("29:...") when an
+ * activity gave it (Teams' roster takes either; some emulators only the latter).
+ */
+export interface Member {
+  id: string;
+  teamsId?: string;
+}
+
 /** Who belongs where, as Teams knows it. */
 export interface Directory {
   /**
@@ -24,14 +33,14 @@ export interface Directory {
    * own members, else its team's)? False when no channel is bound. Throws RosterUnavailable
    * when Teams could not say.
    */
-  isMember(target: Target, personId: string): Promise<boolean>;
+  isMember(target: Target, member: Member): Promise<boolean>;
   /**
    * Named in ADMINS, or an owner of the team in which the bot was first bound (`candidateHome`
    * stands for that team while no tier has ever been bound). Throws RosterUnavailable.
    */
-  isAdmin(personId: string, candidateHome?: TeamPlace): Promise<boolean>;
+  isAdmin(member: Member, candidateHome?: TeamPlace): Promise<boolean>;
   /** Is this person an owner of the team? Throws RosterUnavailable. */
-  isTeamOwner(personId: string, team: TeamPlace): Promise<boolean>;
+  isTeamOwner(member: Member, team: TeamPlace): Promise<boolean>;
 }
 
 /** A team, as the bot reaches its roster. */
@@ -75,6 +84,7 @@ export async function viewerOf(
 ): Promise<KnownViewer> {
   const id = person?.id;
   if (!id) return { viewer: anyone, unsure: [] };
+  const member: Member = { id, teamsId: person?.teamsId };
   const unsure: string[] = [];
   const asked = async <T>(where: string, question: () => Promise<T>, otherwise: T): Promise<T> => {
     try {
@@ -87,11 +97,11 @@ export async function viewerOf(
   };
   const tiers = [...new Set([...tiersDecidingSight(deps.access), ...(options.also ?? [])])];
   const [admin, ...members] = await Promise.all([
-    asked('the list of admins', () => deps.directory.isAdmin(id), false),
+    asked('the list of admins', () => deps.directory.isAdmin(member), false),
     ...tiers.map((tier) =>
       tier === options.inChannelOf
         ? Promise.resolve(true)
-        : asked(`the ${targetLabels[tier]} channel`, () => deps.directory.isMember(tier, id), false),
+        : asked(`the ${targetLabels[tier]} channel`, () => deps.directory.isMember(tier, member), false),
     ),
   ]);
   const memberOf = new Set(tiers.filter((_, n) => members[n]));

@@ -144,8 +144,8 @@ async function bindingRefusal(
   let ownerOfThisTeam: boolean;
   try {
     [admin, ownerOfThisTeam] = await Promise.all([
-      deps.directory.isAdmin(person.id, team),
-      deps.directory.isTeamOwner(person.id, team),
+      deps.directory.isAdmin({ id: person.id, teamsId: person.teamsId }, team),
+      deps.directory.isTeamOwner({ id: person.id, teamsId: person.teamsId }, team),
     ]);
   } catch (error) {
     if (!(error instanceof RosterUnavailable)) throw error;

@@ -4,7 +4,7 @@
 // ADMINS or is an owner of the team the bot was first bound in. Answers are kept a few
 // minutes; a question Teams does not answer is an error (access denied), never a yes.
 import { type CloudAdapter, type ConversationReference, type TeamsChannelAccount, TeamsInfo } from 'botbuilder';
-import { type Directory, RosterUnavailable, type TeamPlace } from '../app/access';
+import { type Directory, type Member, RosterUnavailable, type TeamPlace } from '../app/access';
 import type { Clock, Store } from '../app/ports';
 import type { Config } from '../config';
 import type { Target } from '../domain/vocabulary';
@@ -32,40 +32,42 @@ export interface DirectoryDeps {
 export class TeamsDirectory implements Directory {
   /** By place and person: the roster's account, or null when the person is not in it. */
   private readonly answers = new Map<string, { at: number; account: TeamsChannelAccount | null }>();
+  /** Teams user ids by Entra object id, as activities told them: the roster is asked by either. */
+  private readonly teamsIds = new Map<string, string>();
   private home: Place | undefined;
 
   constructor(private readonly deps: DirectoryDeps) {}
 
-  async isMember(target: Target, personId: string): Promise<boolean> {
+  async isMember(target: Target, member: Member): Promise<boolean> {
     const binding = await this.deps.store.channelFor(target);
     const reference = binding?.conversationReference as Partial<ConversationReference> | undefined;
     const channelId = reference?.conversation?.id;
     if (!channelId || !reference?.serviceUrl) return false;
     const account = await this.account(
       { conversationId: channelId, serviceUrl: reference.serviceUrl },
-      personId,
+      member,
       `the ${target} channel`,
     );
     return account !== null;
   }
 
-  async isTeamOwner(personId: string, team: TeamPlace): Promise<boolean> {
+  async isTeamOwner(member: Member, team: TeamPlace): Promise<boolean> {
     const account = await this.account(
       { conversationId: team.teamId, serviceUrl: team.serviceUrl },
-      personId,
+      member,
       'this team',
     );
     return account?.userRole === 'owner';
   }
 
-  async isAdmin(personId: string, candidateHome?: TeamPlace): Promise<boolean> {
+  async isAdmin(member: Member, candidateHome?: TeamPlace): Promise<boolean> {
     const { ids, upns } = this.deps.admins;
-    if (ids.includes(personId.toLowerCase())) return true;
+    if (ids.includes(member.id.toLowerCase())) return true;
     const home =
       (await this.homeTeam()) ??
       (candidateHome && { conversationId: candidateHome.teamId, serviceUrl: candidateHome.serviceUrl });
     if (!home) return false;
-    const account = await this.account(home, personId, 'the team the bot was first bound in');
+    const account = await this.account(home, member, 'the team the bot was first bound in');
     if (!account) return false;
     const upn = (account.userPrincipalName ?? account.email ?? '').toLowerCase();
     return account.userRole === 'owner' || (upn !== '' && upns.includes(upn));
@@ -82,12 +84,15 @@ export class TeamsDirectory implements Directory {
     return this.home;
   }
 
-  private async account(place: Place, personId: string, where: string): Promise<TeamsChannelAccount | null> {
-    const key = `${place.conversationId}\u0000${personId}`;
+  private async account(place: Place, member: Member, where: string): Promise<TeamsChannelAccount | null> {
+    this.remember(member);
+    const key = `${place.conversationId}\u0000${member.id}`;
     const now = this.deps.clock.now().getTime();
     const known = this.answers.get(key);
     if (known && now - known.at < rosterTtlMs) return known.account;
-    const account = await this.ask(place, personId, where);
+    const asked = await this.ask(place, this.teamsIds.get(member.id) ?? member.id, where);
+    // Asked by Teams user id, the answer must still be the same person.
+    const account = asked?.aadObjectId && asked.aadObjectId.toLowerCase() !== member.id.toLowerCase() ? null : asked;
     this.answers.delete(key);
     if (this.answers.size >= rosterEntriesKept) {
       const oldest = this.answers.keys().next().value;
@@ -95,6 +100,12 @@ export class TeamsDirectory implements Directory {
     }
     this.answers.set(key, { at: now, account });
     return account;
+  }
+
+  private remember(member: Member): void {
+    if (!member.teamsId || this.teamsIds.get(member.id) === member.teamsId) return;
+    if (this.teamsIds.size >= rosterEntriesKept) this.teamsIds.clear();
+    this.teamsIds.set(member.id, member.teamsId);
   }
 
   private async ask(place: Place, personId: string, where: string): Promise<TeamsChannelAccount | null> {
