@@ -22,9 +22,12 @@ playground_log="$scratch/playground.log"
 
 if [ -z "${SKIP_BUILD:-}" ]; then npm run build; fi
 
-# Local mode: no Bot Framework authentication, which is what the playground speaks.
+# Local mode: no Bot Framework authentication, which is what the playground speaks. The
+# playground's roster names no team owners: Dana (you, in .m365agentsplayground.yml) is made an
+# admin so she may bind tiers to channels.
 env -u BOT_ID -u BOT_PASSWORD -u BOT_TENANT_ID -u BOT_TYPE \
   PORT="$bot_port" HOST=127.0.0.1 DATABASE_URL="$database_url" \
+  ADMINS="${ADMINS:-00000000-0000-4000-8000-0000000d0a00}" \
   node dist/src/main.js &
 bot_pid=$!
 trap 'kill "$bot_pid" 2>/dev/null || true' EXIT INT TERM

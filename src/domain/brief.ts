@@ -1,6 +1,6 @@
 // The escalation brief: one zod schema is the validation, the type and the message
 // a support agent reads when a field needs fixing. Input ids are those of the form
-// (CONTRACT.md); a card submits strings, JSON clients may send natural types.
+// (cards/escalation-form.json); a card submits strings, JSON clients may send natural types.
 import { z } from 'zod';
 import {
   oneOf,
@@ -149,7 +149,7 @@ const triedStep = z.preprocess(
   ),
 );
 
-/** The form as submitted: flat, with the input ids of CONTRACT.md. */
+/** The form as submitted: flat, with the input ids of cards/escalation-form.json. */
 export const briefFormSchema = z
   .object({
     signals: z

@@ -1,4 +1,5 @@
-// The brief as plain text, in exactly the layout of CONTRACT.md "The brief".
+// The brief as plain text, in one fixed layout that people paste and integrations parse: its
+// golden tests (tests/domain/briefText.test.ts, tests/support/briefs.ts fullBriefText) are the spec.
 import type { Brief } from './brief';
 import { severityLabels, slaStatusLabels, targetLabels } from './vocabulary';
 

@@ -1,4 +1,5 @@
-// The words of CONTRACT.md: ids as stored and sent, labels as people read them.
+// The words of the public surface (the README, the form, the API): ids as stored and sent,
+// labels as people read them.
 
 export const targets = ['support', 'engineering', 'product', 'security', 'leadership'] as const;
 export type Target = (typeof targets)[number];

@@ -73,7 +73,7 @@ interface Posted {
   activityId: string | undefined;
 }
 
-// Posts a new thread in a channel the way DESIGN.md says the bot does, and returns what
+// Posts a new thread in a channel the way src/teams/publisher.ts does, and returns what
 // `logic` could see.
 async function postThread(
   adapter: CloudAdapter,

@@ -1,5 +1,5 @@
 // The adaptivecards SDK's own validation of a card at schema 1.5, as Teams' renderer parses it.
-// (require the bundle: the package's main entry does not load in Node, see DESIGN.md)
+// (require the bundle: the package's main entry does not load in Node)
 const AC: any = require('adaptivecards/dist/adaptivecards.js');
 
 /** Every problem the SDK finds: parse events (unknown types...) and property validation. */
