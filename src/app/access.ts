@@ -97,7 +97,7 @@ export async function viewerOf(
   };
   const tiers = [...new Set([...tiersDecidingSight(deps.access), ...(options.also ?? [])])];
   const [admin, ...members] = await Promise.all([
-    asked('the list of admins', () => deps.directory.isAdmin(member), false),
+    asked('the team whose owners are admins', () => deps.directory.isAdmin(member), false),
     ...tiers.map((tier) =>
       tier === options.inChannelOf
         ? Promise.resolve(true)

@@ -3,7 +3,7 @@
 // channel. A Security escalation must never reach anyone outside it: every request the bot
 // makes to Teams and every answer it gives are searched for its summary, customer and id.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { briefLink } from '../../src/app/briefLinks';
@@ -468,6 +468,29 @@ describe('Who may see and do what', () => {
     );
   });
 
+  it('denies, with a message, what a roster Teams does not answer would have granted', async () => {
+    await twoEscalations();
+    // Sol is in Security, but Teams fails every roster question for a while.
+    teams.failNext(20, 503, { match: (r) => r.route === 'getConversationMember' });
+    const solChat = { conversationId: personalConversationId(personas.security), activityId: '1' };
+    const refreshed = await click(personas.security, solChat, 'escalation.refresh', {
+      escalationId: 'ESC-1',
+      version: 1,
+    });
+    assert.equal(refreshed.body.statusCode, 200);
+    const text = textOf(refreshed.body.value);
+    assert.match(text, /^You can't see this escalation\./);
+    assert.match(
+      text,
+      /Teams could not tell us just now whether you are in the Security channel.*: try again in a minute\./,
+    );
+    assert.doesNotMatch(text, /Initech/);
+    // Once Teams answers again, she sees it (nothing was remembered of the failure).
+    teams.clearFaults();
+    const again = await click(personas.security, solChat, 'escalation.refresh', { escalationId: 'ESC-1', version: 1 });
+    assert.match(textOf(again.body.value), new RegExp(secret.summary));
+  });
+
   it('treats an activity without an Entra object id as nobody: reads what anyone may, changes nothing', async () => {
     const { engineering } = await twoEscalations();
     const ghost = { id: '29:1ghost', name: 'Ghost' } as Persona;
@@ -633,6 +656,29 @@ describe('A Security escalation raised to Leadership', () => {
         assert.doesNotMatch(JSON.stringify(request.body), /Initech|export API/i);
       }
       assert.ok(teams.posts(channels.security.id).length >= 1);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('The link secret in local mode', () => {
+  it('is made once in the data folder and kept across restarts, so links from cards keep opening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'link-secret-'));
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'escalations.db')}` };
+    let app = await startTestApp(env);
+    await post(`${app.url}/api/escalations`, { ...engineeringForm, requester: { name: 'Dana Agent' } });
+    const secretFile = join(dir, 'link-secret');
+    const made = readFileSync(secretFile, 'utf8').trim();
+    assert.ok(made.length >= 32);
+    assert.equal(statSync(secretFile).mode & 0o077, 0, 'readable by its owner only');
+    const link = briefLink(app.url, made, 'ESC-1', anyone, new Date());
+    await app.close();
+    app = await startTestApp(env);
+    try {
+      assert.equal(readFileSync(secretFile, 'utf8').trim(), made);
+      const path = new URL(link);
+      assert.equal((await fetch(`${app.url}${path.pathname}${path.search}`)).status, 200);
     } finally {
       await app.close();
     }

@@ -1,6 +1,6 @@
 // What stands in for an escalation someone may not see: it says so, and nothing about it.
 import template from '../../../cards/escalation-hidden.json';
-import { type AccessPolicy, whoMaySee } from '../../domain/access';
+import { type AccessPolicy, type Role, whoMaySee } from '../../domain/access';
 import type { Target } from '../../domain/vocabulary';
 import { targetLabels } from '../../domain/vocabulary';
 import { type AdaptiveCard, expand } from './render';
@@ -15,19 +15,18 @@ export function hiddenCard(model: HiddenCardModel): AdaptiveCard {
   return expand(template, model);
 }
 
-const roleWords = {
-  requester: 'the person who raised it',
-  owner: 'its owner',
-  tierMember: 'the members of its channel',
-  leadershipMember: 'the Leadership channel',
-  admin: 'admins',
-} as const;
-
-/** "Security escalations are seen only by ...", from the policy itself. */
+/** "A Security escalation is seen only by ...", from the policy itself. */
 export function whoSeesText(target: Target, policy: AccessPolicy): string {
   const seeing = whoMaySee(target, policy);
   if (seeing === 'tenant') return '';
+  const roleWords: Record<Role, string> = {
+    requester: 'the person who raised it',
+    owner: 'its owner',
+    tierMember: `the ${targetLabels[target]} channel`,
+    leadershipMember: 'the Leadership channel',
+    admin: 'admins',
+  };
   const words = seeing.map((role) => roleWords[role]);
   const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0];
-  return `${targetLabels[target]} escalations are seen only by ${list}.`;
+  return `A ${targetLabels[target]} escalation is seen only by ${list}.`;
 }
