@@ -85,27 +85,26 @@ export async function viewerOf(
   const id = person?.id;
   if (!id) return { viewer: anyone, unsure: [] };
   const member: Member = { id, teamsId: person?.teamsId };
-  const unsure: string[] = [];
-  const asked = async <T>(where: string, question: () => Promise<T>, otherwise: T): Promise<T> => {
+  // Each question answered yes, no, or (Teams did not answer) undefined: denied, and said so.
+  const asked = async (question: () => Promise<boolean>): Promise<boolean | undefined> => {
     try {
       return await question();
     } catch (error) {
       if (!(error instanceof RosterUnavailable)) throw error;
-      unsure.push(where);
-      return otherwise;
+      return undefined;
     }
   };
   const tiers = [...new Set([...tiersDecidingSight(deps.access), ...(options.also ?? [])])];
   const [admin, ...members] = await Promise.all([
-    asked('the team whose owners are admins', () => deps.directory.isAdmin(member), false),
-    ...tiers.map((tier) =>
-      tier === options.inChannelOf
-        ? Promise.resolve(true)
-        : asked(`the ${targetLabels[tier]} channel`, () => deps.directory.isMember(tier, member), false),
-    ),
+    asked(() => deps.directory.isAdmin(member)),
+    ...tiers.map((tier) => (tier === options.inChannelOf ? true : asked(() => deps.directory.isMember(tier, member)))),
   ]);
-  const memberOf = new Set(tiers.filter((_, n) => members[n]));
-  return { viewer: { id, admin, memberOf }, unsure };
+  const memberOf = new Set(tiers.filter((_, n) => members[n] === true));
+  const unsure = [
+    ...tiers.filter((_, n) => members[n] === undefined).map((tier) => `the ${targetLabels[tier]} channel`),
+    ...(admin === undefined ? ['the team whose owners are admins'] : []),
+  ];
+  return { viewer: { id, admin: admin === true, memberOf }, unsure };
 }
 
 /** The viewer of a person looking at (or acting on) one escalation. */

@@ -6,7 +6,7 @@ import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
-import { statuses, targets } from '../domain/vocabulary';
+import { statuses, type Target, targets } from '../domain/vocabulary';
 import { tierOfActivity } from './bindings';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
@@ -116,13 +116,13 @@ function actingWith(reader: ActionReader): VerbHandler {
   return async (data, context, deps) => {
     const escalation = await escalationOf(data, deps);
     if (typeof escalation === 'string') return cardAnswer(notice(escalation));
-    const known = await clickerOn(context, deps, escalation);
+    const inChannelOf = await tierOfActivity(deps, context.activity);
+    const known = await clickerOn(context, deps, escalation, inChannelOf);
     if (!canSee(deps, known.viewer, escalation)) return cardAnswer(hiddenEscalationCard(deps, escalation, known));
     const actor = personOf(context.activity);
     if (!actor.id) return cardAnswer(await cardFor(deps, escalation, known, unknownPersonText));
     const action = await reader(data, context);
     if (typeof action === 'string') return cardAnswer(await cardFor(deps, escalation, known, action));
-    const inChannelOf = await tierOfActivity(deps, context.activity);
     const outcome = await act(deps, {
       escalationId: escalation.id,
       cardVersion: Number(data.version),
@@ -135,7 +135,8 @@ function actingWith(reader: ActionReader): VerbHandler {
     });
     const current = outcome.escalation ?? escalation;
     // Moved to another tier: whether they belong to it, and may still see it, is asked again.
-    const after = current.brief.target === escalation.brief.target ? known : await clickerOn(context, deps, current);
+    const after =
+      current.brief.target === escalation.brief.target ? known : await clickerOn(context, deps, current, inChannelOf);
     const reason = outcome.outcome === 'refused' ? outcome.reason : undefined;
     return cardAnswer(await cardFor(deps, current, after, reason));
   };
@@ -151,9 +152,18 @@ async function escalationOf(data: FormValues, deps: TeamsDeps): Promise<Escalati
   );
 }
 
-/** The person who clicked, as a viewer of this escalation; a tier's channel vouches for its members. */
-async function clickerOn(context: TurnContext, deps: TeamsDeps, escalation: Escalation): Promise<KnownViewer> {
-  return viewerOn(deps, personOf(context.activity), escalation, await tierOfActivity(deps, context.activity));
+/**
+ * The person who clicked, as a viewer of this escalation. The tier's channel they clicked in
+ * vouches for them: Teams delivers a channel's clicks from its members only.
+ */
+async function clickerOn(
+  context: TurnContext,
+  deps: TeamsDeps,
+  escalation: Escalation,
+  inChannelOf?: Target,
+): Promise<KnownViewer> {
+  const here = inChannelOf ?? (await tierOfActivity(deps, context.activity));
+  return viewerOn(deps, personOf(context.activity), escalation, here);
 }
 
 /** The card as the person who clicked sees it: their buttons, and why their action was refused. */
