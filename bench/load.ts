@@ -4,7 +4,7 @@
 // latency percentiles (hrtime), peak RSS and CPU time of the bot process.
 import { Agent, request } from 'node:http';
 import { type CardLocation, cardAction, personas } from '../tests/support/teamsActivities';
-import type { BotProcess } from './botProcess';
+import type { BotProcess } from '../tests/support/botProcess';
 
 export type ClickStatus = 'new' | 'investigating' | 'fix_in_progress';
 

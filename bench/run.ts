@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fullForm } from '../tests/support/briefs';
 import { FakeConnector } from '../tests/support/fakeConnector';
 import { channelMessage, channels, personas, send } from '../tests/support/teamsActivities';
-import { type BotProcess, startBot } from './botProcess';
+import { type BotProcess, startBot } from '../tests/support/botProcess';
 import { type ClickTarget, runWindow, sleep, type WindowStats } from './load';
 import { summariseProfile } from './profileSummary';
 import { type CopiesCurrent, machine, markdown, type Params, type Results, summarise, table } from './report';

@@ -100,7 +100,10 @@ const envSchema = z.object({
     blank,
     z
       .string()
-      .refine((v) => parseDuration(v) !== undefined, 'an ISO-8601 duration such as PT30S or PT5M')
+      .refine((v) => {
+        const ms = parseDuration(v);
+        return ms !== undefined && ms >= 100 && ms <= 3_600_000;
+      }, 'an ISO-8601 duration from PT0.1S to PT1H, such as PT30S or PT5M')
       .default('PT30S'),
   ),
   API_KEY: z.preprocess(blank, z.string().min(16, 'a key of at least 16 characters').optional()),

@@ -87,6 +87,16 @@ describe('configuration', () => {
       /^SLA_CHECK_INTERVAL="30s" is not valid: expected an ISO-8601 duration/,
     ],
     [
+      'a check interval so short it would spin',
+      { SLA_CHECK_INTERVAL: 'PT0S' },
+      /^SLA_CHECK_INTERVAL="PT0S" is not valid: expected an ISO-8601 duration from PT0\.1S to PT1H/,
+    ],
+    [
+      'a check interval longer than a timer can wait',
+      { SLA_CHECK_INTERVAL: 'P30D' },
+      /^SLA_CHECK_INTERVAL="P30D" is not valid: expected an ISO-8601 duration from PT0\.1S to PT1H/,
+    ],
+    [
       'an unknown bot type',
       { BOT_TYPE: 'Global' },
       /^BOT_TYPE="Global" is not valid: expected MultiTenant, SingleTenant or UserAssignedMSI$/,

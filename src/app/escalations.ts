@@ -1,6 +1,7 @@
 // Use cases that read escalations: one with its SLA state and timeline, or a list.
 import { z } from 'zod';
 import { fieldProblems, type Parsed } from '../domain/brief';
+import { hasControlCharacters } from '../domain/clientText';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import { type SlaState, slaState } from '../domain/sla';
 import type { SlaPolicy } from '../domain/slaPolicy';
@@ -35,7 +36,8 @@ const requesterSchema = z.object(
       .string({ error: 'requester.name is required: who is escalating?' })
       .trim()
       .min(1, 'requester.name is required: who is escalating?')
-      .max(200, 'requester.name must be at most 200 characters'),
+      .max(200, 'requester.name must be at most 200 characters')
+      .refine((name) => !hasControlCharacters(name), 'requester.name must not contain control characters'),
     email: z.email('requester.email must be an email address').optional(),
   },
   { error: 'requester is required: {"name": "...", "email": "..."}' },

@@ -61,6 +61,8 @@ export interface EscalationFilter {
    * access policy hides from someone (domain/access.ts tiersSeenOnlyWhenInvolved).
    */
   hidden?: { targets: Target[]; unlessInvolving?: string };
+  /** Only escalations older than this one (its id): the next page of a list. */
+  before?: string;
   limit?: number;
 }
 

@@ -2,6 +2,7 @@
 // a support agent reads when a field needs fixing. Input ids are those of the form
 // (cards/escalation-form.json); a card submits strings, JSON clients may send natural types.
 import { z } from 'zod';
+import { decimalNumber, hasControlCharacters, isCalendarDate, shownValue } from './clientText';
 import {
   oneOf,
   type Severity,
@@ -36,6 +37,10 @@ const trimmed = (value: unknown) => {
   return text === '' ? undefined : text;
 };
 
+/** Text with no control characters: `label` names the field in the message. */
+const plain = (label: string) => (schema: z.ZodString) =>
+  schema.refine((s) => !hasControlCharacters(s), `${label} must not contain control characters`);
+
 /** A field schema whose output is optional unless `required` is true. */
 type Field<R extends boolean, T> = z.ZodType<R extends true ? T : T | undefined>;
 
@@ -43,14 +48,14 @@ function text<R extends boolean>(label: string, max: number, required: R): Field
   const base = z.string({
     error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`),
   });
-  const capped = base.max(max, `${label} must be at most ${max} characters`);
+  const capped = plain(label)(base.max(max, `${label} must be at most ${max} characters`));
   return z.preprocess(trimmed, required ? capped : capped.optional()) as Field<R, string>;
 }
 
 function oneLine<R extends boolean>(label: string, max: number, required: R): Field<R, string> {
-  const base = z
-    .string({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`) })
-    .refine((s) => s.length <= max && !s.includes('\n'), `${label} must be one line of at most ${max} characters`);
+  const base = plain(label)(
+    z.string({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`) }),
+  ).refine((s) => s.length <= max && !s.includes('\n'), `${label} must be one line of at most ${max} characters`);
   return z.preprocess(trimmed, required ? base : base.optional()) as Field<R, string>;
 }
 
@@ -63,7 +68,7 @@ function choice<const T extends readonly [string, ...string[]], R extends boolea
     error: (issue) =>
       issue.input === undefined
         ? `${label} is required: choose ${oneOf(values)}`
-        : `${label} must be ${oneOf(values)}, not "${String(issue.input)}"`,
+        : `${label} must be ${oneOf(values)}, not ${shownValue(issue.input)}`,
   });
   const normalised = (v: unknown) => (typeof v === 'string' ? trimmed(v.toLowerCase().replace(/[\s-]+/g, '_')) : v);
   return z.preprocess(normalised, required ? base : base.optional()) as Field<R, T[number]>;
@@ -81,9 +86,11 @@ const splitLines = (value: unknown) => {
 function lines<R extends boolean>(label: string, itemLabel: string, maxItems: number, required: R): Field<R, string[]> {
   const base = z
     .array(
-      z
-        .string({ error: `Each ${itemLabel} must be text` })
-        .max(caps.line, `Each ${itemLabel} must be at most ${caps.line} characters`),
+      plain(label)(
+        z
+          .string({ error: `Each ${itemLabel} must be text` })
+          .max(caps.line, `Each ${itemLabel} must be at most ${caps.line} characters`),
+      ),
       {
         error: (issue) =>
           issue.input === undefined ? `${label} is required` : `${label} must be text, one ${itemLabel} a line`,
@@ -107,13 +114,12 @@ const commaList = (value: unknown) =>
         .filter(Boolean)
     : value;
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 function date(label: string) {
   return z.preprocess(
     (v) => (typeof v === 'string' ? trimmed(v.slice(0, 10)) : v),
     z
       .string({ error: `${label} must be a date like 2026-11-28` })
-      .refine((s) => isoDate.test(s) && !Number.isNaN(Date.parse(s)), `${label} must be a date like 2026-11-28`)
+      .refine(isCalendarDate, `${label} must be a real date like 2026-11-28`)
       .optional(),
   );
 }
@@ -136,12 +142,14 @@ const triedStep = z.preprocess(
   },
   z.object(
     {
-      action: z
-        .string({ error: "Each line of What's been tried needs what was done before the '->'" })
+      action: plain("What's been tried")(
+        z.string({ error: "Each line of What's been tried needs what was done before the '->'" }),
+      )
         .min(1, "Each line of What's been tried needs what was done before the '->'")
         .max(caps.line, `Each line of What's been tried must be at most ${caps.line} characters`),
-      result: z
-        .string({ error: "Each line of What's been tried needs 'action -> result': add what happened after '->'" })
+      result: plain("What's been tried")(
+        z.string({ error: "Each line of What's been tried needs 'action -> result': add what happened after '->'" }),
+      )
         .min(1, "Each line of What's been tried needs 'action -> result': add what happened after '->'")
         .max(caps.line, `Each line of What's been tried must be at most ${caps.line} characters`),
     },
@@ -158,7 +166,7 @@ export const briefFormSchema = z
         z
           .array(
             z.enum(signals as [Signal, ...Signal[]], {
-              error: (issue) => `"${String(issue.input)}" is not a known signal id`,
+              error: (issue) => `${shownValue(issue.input)} is not a known signal id`,
             }),
             { error: 'Signals must be a comma-separated list of signal ids' },
           )
@@ -169,7 +177,7 @@ export const briefFormSchema = z
     severity: choice('Severity', severities, true),
     target: choice('Target', targets, true),
     customersAffected: z.preprocess(
-      (v) => (typeof v === 'string' ? (trimmed(v) === undefined ? undefined : Number(v)) : v),
+      decimalNumber,
       z
         .number({
           error: (issue) =>
@@ -186,9 +194,11 @@ export const briefFormSchema = z
         commaList,
         z
           .array(
-            z
-              .string({ error: 'Customer names must be text' })
-              .max(caps.customerName, `Each customer name must be at most ${caps.customerName} characters`),
+            plain('Customer names')(
+              z
+                .string({ error: 'Customer names must be text' })
+                .max(caps.customerName, `Each customer name must be at most ${caps.customerName} characters`),
+            ),
             { error: 'Customer names must be a comma-separated list' },
           )
           .max(caps.customerNames, `Name at most ${caps.customerNames} customers`),

@@ -26,6 +26,8 @@
 // escalations stored, while "how much of what this escalation says does that one say too"
 // reads the same everywhere.
 
+import { withoutControlCharacters } from './clientText';
+
 /** The text of a brief that similarity looks at; a form not yet submitted may lack all but the summary. */
 export interface SimilarityText {
   summary: string;
@@ -66,10 +68,16 @@ export const queryLimits = { words: 16, rankedWords: 8, errors: 6 } as const;
 export const similarityRule = { minSharedWords: 3, minShareOfWords: 0.25 } as const;
 
 /** The significant words and error strings of a brief, most telling first, capped for a lookup. */
+/** Of each field, only this much is looked at: a brief's longest field is 2,000 characters. */
+const maxLookupText = 4000;
+
 export function searchTerms(text: SimilarityText): SearchTerms {
-  const fields = [text.summary, text.description, text.environment, text.actual, text.expected];
+  // A lookup never fails on what it is given: text from an unsent form may hold anything.
+  const fields = [text.summary, text.description, text.environment, text.actual, text.expected].map((field) =>
+    typeof field === 'string' ? withoutControlCharacters(field).slice(0, maxLookupText) : '',
+  );
   const errors = new Set<string>();
-  const rest = fields.map((field) => takeErrors(field ?? '', errors));
+  const rest = fields.map((field) => takeErrors(field, errors));
   const [summary = '', ...details] = rest;
 
   const summaryWords = significantWords(summary);

@@ -1,6 +1,7 @@
 // The SLA policy as data: per severity, how soon an escalation must be acknowledged,
 // how often the customer must hear from us, and how soon it must be resolved.
 import { z } from 'zod';
+import { shownValue } from './clientText';
 import { parseDuration } from './duration';
 import { type Severity, severities } from './vocabulary';
 
@@ -23,7 +24,7 @@ export const defaultSlaPolicy: SlaPolicy = {
 const duration = z
   .string({ error: 'must be an ISO-8601 duration such as "PT30M"' })
   .refine((text) => parseDuration(text) !== undefined, {
-    error: (issue) => `"${String(issue.input)}" is not an ISO-8601 duration such as "PT15M", "PT4H", "P1D" or "PT5S"`,
+    error: (issue) => `${shownValue(issue.input)} is not an ISO-8601 duration such as "PT15M", "PT4H", "P1D" or "PT5S"`,
   })
   .transform((text) => parseDuration(text) as number);
 

@@ -11,6 +11,7 @@
 // - The same issue from 3 or more customers is a pattern and always escalates.
 // - No signal: do not escalate yet.
 import { z } from 'zod';
+import { decimalNumber, shownValue } from './clientText';
 import type { Severity, Signal, Target } from './vocabulary';
 import { signals as allSignals, severityRank, signalGroups, targetLabels } from './vocabulary';
 
@@ -215,13 +216,13 @@ export const triageRequestSchema = z.object(
           : (v ?? []),
       z.array(
         z.enum(allSignals as [Signal, ...Signal[]], {
-          error: (issue) => `"${String(issue.input)}" is not a known signal id`,
+          error: (issue) => `${shownValue(issue.input)} is not a known signal id`,
         }),
         { error: 'signals must be a list of signal ids' },
       ),
     ),
     customersAffected: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v === '' ? undefined : v),
+      decimalNumber,
       z
         .number({ error: 'customersAffected must be a whole number' })
         .int('customersAffected must be a whole number')

@@ -12,13 +12,20 @@ const codes: Record<number, string> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  405: 'method_not_allowed',
   409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
   500: 'internal_error',
   503: 'unavailable',
 };
 
+export function errorCode(status: number): string {
+  return codes[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request');
+}
+
 export function sendError(res: Response, status: number, message: string, problems?: FieldProblem[]): void {
-  res.send(status, { error: codes[status] ?? 'error', message, ...(problems ? { problems } : {}) });
+  res.send(status, { error: errorCode(status), message, ...(problems ? { problems } : {}) });
 }
 
 /** 400 naming every bad field; the message lists them so a log line alone says what to fix. */

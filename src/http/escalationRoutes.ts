@@ -10,17 +10,34 @@ import { escalationDetail, listEscalations, parseRequester } from '../app/escala
 import { anyone, type Viewer } from '../domain/access';
 import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefText } from '../domain/briefText';
-import type { Escalation } from '../domain/escalation';
+import { decimalNumber } from '../domain/clientText';
+import { type Escalation, escalationIdPattern } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
 import { severities, statuses, targets } from '../domain/vocabulary';
 import { callerOf } from './callers';
 import { sendError, sendProblems } from './errors';
 import { guarded, type ServerDeps } from './server';
 
+/** A page of the list holds this many unless `limit` says otherwise, and never more than the most. */
+export const pageSize = { default: 50, most: 200 };
+
 const listQuerySchema = z.object({
   status: z.enum(statuses, { error: `status must be one of ${statuses.join(', ')}` }).optional(),
   target: z.enum(targets, { error: `target must be one of ${targets.join(', ')}` }).optional(),
   severity: z.enum(severities, { error: `severity must be one of ${severities.join(', ')}` }).optional(),
+  limit: z.preprocess(
+    decimalNumber,
+    z
+      .number({ error: `limit must be a whole number from 1 to ${pageSize.most}` })
+      .int(`limit must be a whole number from 1 to ${pageSize.most}`)
+      .min(1, `limit must be a whole number from 1 to ${pageSize.most}`)
+      .max(pageSize.most, `limit must be a whole number from 1 to ${pageSize.most}`)
+      .default(pageSize.default),
+  ),
+  cursor: z
+    .string({ error: 'cursor must be the one a Link header gave' })
+    .regex(escalationIdPattern, 'cursor must be the one a Link header gave')
+    .optional(),
 });
 
 export function registerEscalationRoutes(server: Server, deps: ServerDeps): void {
@@ -77,10 +94,18 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
     guarded(deps, async (req, res) => {
       const parsed = listQuerySchema.safeParse(req.query ?? {});
       if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
+      const { limit, cursor, ...filter } = parsed.data;
       const viewer = await viewerOfCaller(deps, req);
       const hidden = viewer ? listFilterFor(deps, viewer) : undefined;
-      const escalations = await listEscalations(deps, { ...parsed.data, hidden });
-      res.send(200, escalations.map(summaryJson));
+      // One more than the page, to know whether there is a next one.
+      const found = await listEscalations(deps, { ...filter, hidden, before: cursor, limit: limit + 1 });
+      const page = found.slice(0, limit);
+      const last = page.at(-1);
+      if (found.length > limit && last) {
+        const next = new URLSearchParams({ ...definedOnly(filter), limit: String(limit), cursor: last.id });
+        res.header('link', `<${deps.config.publicUrl}/api/escalations?${next}>; rel="next"`);
+      }
+      res.send(200, page.map(summaryJson));
     }),
   );
 
@@ -130,6 +155,12 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
       res.setHeader('content-type', 'text/plain; charset=utf-8');
       res.sendRaw(200, briefText(escalation.brief));
     }),
+  );
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 }
 

@@ -6,9 +6,10 @@ import type { PostingDeps } from '../app/escalate';
 import type { Config } from '../config';
 import type { EscalationBot } from '../teams/bot';
 import { requireCaller } from './callers';
-import { type ApiError, sendError } from './errors';
+import { type ApiError, errorCode, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
 import type { Metrics } from './metrics';
+import { activityProblem, refuseEncodedBodies } from './requestGuards';
 
 export interface ServerDeps extends PostingDeps, AccessDeps {
   config: Config;
@@ -21,24 +22,30 @@ export interface ServerDeps extends PostingDeps, AccessDeps {
 
 export type Handler = (req: Request, res: Response) => Promise<void>;
 
+/** What restify's own refusals say, in the words of this API. */
+const restifyMessages = new Map<number, string>([
+  [404, 'No such route: see the HTTP routes in the README'],
+  [405, 'This route does not accept that method'],
+  [413, 'The body is too large: at most 512 KB'],
+  [415, 'Send the body as JSON (content-type application/json)'],
+]);
+
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'escalation-desk', handleUncaughtExceptions: false });
+  server.pre(refuseEncodedBodies);
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
-  // Runs after routing: it looks at the route matched, whatever spelling of the path reached it.
+  // Runs after routing: it looks at the route matched, whatever spelling of the path reached
+  // it; and before the body is read, so a caller without a key costs no parsing.
   server.use(requireCaller(deps.config));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
 
   server.on('restifyError', (_req: Request, _res: Response, err: ApiError, callback: () => void) => {
     // Restify's own errors (bad JSON, unknown route, wrong method) answer in our JSON shape.
     const status = err.statusCode ?? 500;
     const message =
       status === 400 || err.name === 'InvalidContentError'
-        ? `The body is not valid JSON: ${err.message}`
-        : status === 404
-          ? 'No such route: see the HTTP routes in the README'
-          : status === 405
-            ? 'This route does not accept that method'
-            : err.message;
+        ? `The body is not valid JSON: ${err.message.slice(0, 120)}`
+        : (restifyMessages.get(status) ?? err.message.slice(0, 200));
     err.toJSON = () => ({ error: errorCode(status), message });
     callback();
   });
@@ -50,9 +57,14 @@ export function createServer(deps: ServerDeps): Server {
     });
   });
 
-  server.post('/api/messages', async (req: Request, res: Response) => {
-    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
-  });
+  server.post(
+    '/api/messages',
+    guarded(deps, async (req, res) => {
+      const problem = activityProblem(req.body);
+      if (problem) return sendError(res, 400, problem);
+      await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    }),
+  );
 
   server.get(
     '/healthz',
@@ -89,14 +101,4 @@ export function guarded(deps: Pick<ServerDeps, 'log'>, handler: Handler) {
       if (!res.headersSent) sendError(res, 500, 'Something went wrong on our side; please try again');
     }
   };
-}
-
-function errorCode(status: number): string {
-  return status === 400
-    ? 'invalid_request'
-    : status === 404
-      ? 'not_found'
-      : status === 405
-        ? 'method_not_allowed'
-        : 'error';
 }

@@ -131,6 +131,8 @@ export class KyselyStore implements Store {
     const person = filter.involving;
     if (person) query = query.where((eb) => eb.or([eb('requester_id', '=', person), eb('owner_id', '=', person)]));
     if (filter.open) query = query.where('status', 'not in', closedStatuses);
+    const before = filter.before === undefined ? undefined : storedNumber(filter.before);
+    if (filter.before !== undefined) query = query.where('id', '<', before ?? 0);
     const hidden = filter.hidden;
     if (hidden && hidden.targets.length > 0) {
       const viewer = hidden.unlessInvolving;

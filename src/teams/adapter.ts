@@ -13,8 +13,12 @@ export function createAdapter(config: Config, log: (message: string) => void): C
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log(`turn failed (${context.activity.type} ${context.activity.name ?? ''}): ${error.stack ?? error.message}`);
-    if (context.activity.type === 'message') {
+    if (context.activity.type !== 'message') return;
+    try {
       await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
+    } catch (replyError) {
+      // Where the turn failed, the reply may fail too (an unreachable serviceUrl): logged, never thrown.
+      log(`could not say so in the conversation: ${(replyError as Error).message}`);
     }
   };
   return adapter;

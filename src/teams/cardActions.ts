@@ -4,6 +4,7 @@ import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
+import { hasControlCharacters } from '../domain/clientText';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
 import { statuses, type Target, targets } from '../domain/vocabulary';
@@ -23,7 +24,10 @@ type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardActi
 const text = (label: string, max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
-    z.string({ error: `${label} is required` }).max(max, `${label} must be at most ${max} characters`),
+    z
+      .string({ error: `${label} is required` })
+      .max(max, `${label} must be at most ${max} characters`)
+      .refine((s) => !hasControlCharacters(s), `${label} must not contain control characters`),
   );
 const optionalText = (label: string, max: number) => text(label, max).optional();
 

@@ -10,7 +10,7 @@ import { severityLabels, statusLabels, type Target, targetLabels, targets } from
 import { channelPlace, referenceFor, teamPeople, withNames } from './bindings';
 import { when } from './cards/briefCard';
 import { formCard } from './cards/formCard';
-import { attachment } from './cards/render';
+import { attachment, neverALink } from './cards/render';
 import type { TeamsDeps } from './deps';
 import { escalationCard } from './escalationCard';
 import { channelOfActivity, personOf, type TeamsChannel, unknownPersonText } from './people';
@@ -126,7 +126,7 @@ function moveLine(move: ChannelMove): string {
     : !move.to
       ? `unbound from ${move.from.name}`
       : `moved from ${move.from.name} to ${move.to.name}`;
-  return `- ${when(move.at)}: **${targetLabels[move.target]}** ${what} by ${move.by.name}`;
+  return neverALink(`- ${when(move.at)}: **${targetLabels[move.target]}** ${what} by ${move.by.name}`);
 }
 
 /** Why this person may not bind the tier here (domain/access.ts mayBindChannel), or nothing. */
@@ -209,7 +209,7 @@ const chatCommands = new Map<string, Command>([
         return say(context, 'You have raised or own no escalations yet. Say **new** to escalate a case.');
       const lines = mine.map(
         (e) =>
-          `- **${e.id}** · ${severityLabels[e.brief.severity]} · ${targetLabels[e.brief.target]} · ${statusLabels[e.status]}: ${e.brief.summary}`,
+          `- **${e.id}** · ${severityLabels[e.brief.severity]} · ${targetLabels[e.brief.target]} · ${statusLabels[e.status]}: ${neverALink(e.brief.summary)}`,
       );
       await say(
         context,

@@ -100,7 +100,7 @@ describe('the brief schema', () => {
       'a bad date',
       { lastUpdateDate: 'yesterday' },
       'lastUpdateDate',
-      'Last update date must be a date like 2026-11-28',
+      'Last update date must be a real date like 2026-11-28',
     ],
     [
       'a bad time',

@@ -13,7 +13,7 @@ import {
   targetLabels,
   targets,
 } from '../../domain/vocabulary';
-import { type AdaptiveCard, expand } from './render';
+import { type AdaptiveCard, expand, userTextSafe } from './render';
 
 interface Fact {
   title: string;
@@ -105,8 +105,11 @@ const headerStyles: Record<Severity, { style: string }> = {
   medium: { style: 'emphasis' },
 };
 
+/** Markdown and URLs of ours in the model: every other string is text people wrote, never a link. */
+const ours = new Set(['mentionText', 'briefUrl']);
+
 export function briefCard(input: BriefCardInput): AdaptiveCard {
-  const card = expand(template, briefCardModel(input));
+  const card = expand(template, userTextSafe(briefCardModel(input), ours));
   if (input.originatorId) card.originator = input.originatorId;
   return card;
 }

@@ -2,7 +2,7 @@
 import template from '../../../cards/escalation-confirmation.json';
 import type { Escalation } from '../../domain/escalation';
 import { severityLabels, targetLabels } from '../../domain/vocabulary';
-import { type AdaptiveCard, expand } from './render';
+import { type AdaptiveCard, expand, userTextSafe } from './render';
 
 export interface ConfirmationCardModel {
   headline: string;
@@ -28,7 +28,7 @@ export interface ConfirmationInput {
 }
 
 export function confirmationCard(input: ConfirmationInput): AdaptiveCard {
-  return expand(template, confirmationCardModel(input));
+  return expand(template, userTextSafe(confirmationCardModel(input), new Set(['postUrl', 'briefUrl'])));
 }
 
 export function bindHelpText(target: Escalation['brief']['target']): string {

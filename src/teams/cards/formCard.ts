@@ -18,7 +18,7 @@ import {
   targetLabels,
   targets,
 } from '../../domain/vocabulary';
-import { type AdaptiveCard, expand } from './render';
+import { type AdaptiveCard, expand, neverALink } from './render';
 
 export const formFields = [
   'signals',
@@ -118,7 +118,7 @@ export function formCardModel(input: FormCardInput): FormCardModel {
 
   const byField = Object.fromEntries(formFields.map((f) => [f, ''])) as Record<FormField, string>;
   for (const problem of problems) {
-    if (problem.field in byField) byField[problem.field as FormField] = problem.message;
+    if (problem.field in byField) byField[problem.field as FormField] = neverALink(problem.message);
   }
   const target = targets.find((t) => t === shown.target);
   const chosenSignals = String(shown.signals ?? '')
@@ -128,7 +128,7 @@ export function formCardModel(input: FormCardInput): FormCardModel {
 
   return {
     mode,
-    notice: notice ?? '',
+    notice: neverALink(notice ?? ''),
     values: shown,
     signalChoices: (Object.keys(signalGroups) as (keyof typeof signalGroups)[]).flatMap((group) =>
       signalGroups[group].map((s) => ({ title: `${signalGroupLabels[group]}: ${signalLabels[s]}`, value: s })),
@@ -143,10 +143,10 @@ export function formCardModel(input: FormCardInput): FormCardModel {
         problems.length === 1
           ? 'Please fix 1 thing before escalating:'
           : `Please fix ${problems.length} things before escalating:`,
-      list: problems.map((p) => `${fieldLabels[p.field as FormField] ?? p.field}: ${p.message}`),
+      list: problems.map((p) => neverALink(`${fieldLabels[p.field as FormField] ?? p.field}: ${p.message}`)),
     },
     recommendation: recommendationModel(recommendation),
-    similar: (input.similar ?? []).map((s) => `${s.id}: ${s.summary}`),
+    similar: (input.similar ?? []).map((s) => `${s.id}: ${neverALink(s.summary)}`),
     readiness: {
       style: stillLacking.length === 0 ? 'good' : 'warning',
       text:

@@ -19,6 +19,29 @@ export function expand<Model extends object>(template: object, model: Model, dro
   return (dropNulls ? withoutNulls(card) : card) as AdaptiveCard;
 }
 
+/**
+ * Text a person wrote, shown where Teams reads markdown (TextBlock, FactSet, chat messages):
+ * an invisible space breaks link, image and reference syntax and tags, so `[x](javascript:…)`
+ * or `<at>` in a summary stays the text it was.
+ */
+export function neverALink(text: string): string {
+  return text.replace(/\](\s*)([(:[])/g, ']$1\u200B$2').replace(/</g, '<\u200B');
+}
+
+/** Every string of a card model through neverALink, but those under the keys kept (markdown of ours, URLs). */
+export function userTextSafe<Model>(model: Model, keep: ReadonlySet<string>): Model {
+  const walk = (value: unknown, key?: string): unknown => {
+    if (key !== undefined && keep.has(key)) return value;
+    if (typeof value === 'string') return neverALink(value);
+    if (Array.isArray(value)) return value.map((item) => walk(item));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+    }
+    return value;
+  };
+  return walk(model) as Model;
+}
+
 /** An attachment for sendActivity / updateActivity. */
 export function attachment(card: AdaptiveCard) {
   return { contentType: adaptiveCardContentType, content: card };

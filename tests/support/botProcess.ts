@@ -1,5 +1,7 @@
-// A bot under test as its own child process: started on a free loopback port, ready once
-// its /healthz answers, watched through /proc (RSS, peak RSS, CPU time), stopped by its pid.
+// A bot as its own child process (`node dist/src/main.js`, as `npm start` runs it): started
+// on a free loopback port, ready once its /healthz answers, watched through /proc (RSS, peak
+// RSS, CPU time), stopped or killed. Used by the tests that must survive what they send, and
+// by `npm run bench`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,6 +20,10 @@ export interface BotProcess {
   peakRss(): number;
   /** User + system CPU time used so far, in ms. */
   cpuMs(): number;
+  /** Still running? */
+  alive(): boolean;
+  /** SIGKILL, as a crash would: nothing is cleaned up. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -100,6 +106,12 @@ export async function startBot(
       } catch {
         return 0;
       }
+    },
+    alive: () => exited === undefined,
+    async kill() {
+      if (exited !== undefined) return;
+      child.kill('SIGKILL');
+      await exit;
     },
     async stop() {
       if (exited !== undefined) return;
