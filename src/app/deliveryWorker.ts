@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { copyKey } from './deliveryKeys';
 import type { Clock, QueuedDelivery, Store } from './ports';
 
 /** Renders and sends one delivery. Implemented in src/teams. */
@@ -253,8 +254,8 @@ export class DeliveryWorker {
       }
       // The same card (or post) already waits here unsent: it renders the escalation as it is when
       // it goes, so it carries this change too. A burst of changes becomes one or two sends.
-      const copy = copyOf(delivery);
-      if (copy !== undefined && lane.waiting.some((item) => copyOf(item.delivery) === copy)) {
+      const copy = copyKey(delivery);
+      if (copy !== undefined && lane.waiting.some((item) => copyKey(item.delivery) === copy)) {
         coalesced.push(delivery.id);
         continue;
       }
@@ -460,13 +461,6 @@ export class DeliveryWorker {
 /** Sends to one conversation are paced together. New threads have no conversation yet: one lane for all. */
 function laneOf(delivery: QueuedDelivery): string {
   return delivery.kind === 'post' ? 'post' : `conversation:${delivery.conversationId}`;
-}
-
-/** What a post or update stands for: one post of an escalation, one copy of its card. Replies are each their own. */
-function copyOf(delivery: QueuedDelivery): string | undefined {
-  if (delivery.kind === 'post') return `post:${delivery.escalationId}`;
-  if (delivery.kind === 'update') return `update:${delivery.conversationId}:${delivery.activityId}`;
-  return undefined;
 }
 
 function describe(delivery: QueuedDelivery): string {

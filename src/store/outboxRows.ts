@@ -1,6 +1,7 @@
 // The delivery outbox as rows: what a queued post, update or reply stores, how rows are
 // claimed, and how they read back. The queries that use them are in kyselyStore.ts.
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { copyKey } from '../app/deliveryKeys';
 import type { Delivery, DeliveryRecord, DeliveryState, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
@@ -65,16 +66,9 @@ export function outboxRow(delivery: Delivery, at: string) {
   }
 }
 
-/** What a waiting post or update stands for: one post of an escalation, one copy of a card. */
+/** What a waiting post or update stands for (app/deliveryKeys.ts): one row a key while it waits. */
 export function pendingKey(delivery: Delivery): string | null {
-  switch (delivery.kind) {
-    case 'post':
-      return JSON.stringify(['post', delivery.escalationId, ...(delivery.target ? [delivery.target] : [])]);
-    case 'update':
-      return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
-    case 'reply':
-      return null;
-  }
+  return copyKey(delivery) ?? null;
 }
 
 export function pendingKeyOfRow(row: Selectable<OutboxTable>): string | null {

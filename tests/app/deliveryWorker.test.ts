@@ -164,6 +164,24 @@ describe('DeliveryWorker', () => {
     assert.equal(record?.attempts, 0);
   });
 
+  it("sends an escalation's own post and its Leadership raise claimed together: neither stands for the other", async () => {
+    const escalation = await escalate(true);
+    await store.enqueueDeliveries(
+      [{ kind: 'post', escalationId: escalation.id, target: 'leadership' }],
+      new Date().toISOString(),
+    );
+    const sender = new ScriptedTeams();
+    const worker = startWorker(sender);
+    await worker.drain(3000);
+    assert.deepEqual(
+      sender.calls.map((call) => [call.delivery.kind, (call.delivery as { target?: string }).target ?? 'own']),
+      [
+        ['post', 'own'],
+        ['post', 'leadership'],
+      ],
+    );
+  });
+
   it('deliverNow sends what is due at once instead of at the next poll', async () => {
     const sender = new ScriptedTeams();
     const worker = startWorker(sender, { pollMs: 60_000 });
