@@ -1,8 +1,8 @@
 // When linking makes a group of the same issue reach 3 customers: flag every escalation of
 // the group, once, and raise it to the tier that can fix it (domain/pattern.ts).
-import type { Escalation } from '../domain/escalation';
+import { type Escalation, timelineKinds } from '../domain/escalation';
 import { isPattern, patternEntryText, raisedTarget } from '../domain/pattern';
-import { timelineKinds } from '../domain/sla';
+
 import type { EscalationDeps } from './escalations';
 import type { Delivery } from './ports';
 import { deskActor } from './watchClocks';

@@ -3,8 +3,8 @@
 // thread, naming the owner or asking the channel), and escalations raised to Leadership
 // when their SLA is breached. Safe to run from several replicas: reminders are keyed,
 // SLA status changes and raises are claimed in the store.
-import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
-import { type ClockState, nextChange, type SlaState, slaNever, slaState, timelineKinds } from '../domain/sla';
+import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../domain/escalation';
+import { type ClockState, nextChange, type SlaState, slaNever, slaState } from '../domain/sla';
 import { signalRules } from '../domain/triage';
 import { severityLabels, targetLabels } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';

@@ -42,6 +42,24 @@ export interface TimelineEntry {
   actionKey?: string;
 }
 
+/** What kind of change a timeline entry records. */
+export const timelineKinds = {
+  created: 'created',
+  acknowledged: 'acknowledged',
+  assigned: 'assigned',
+  statusChanged: 'status_changed',
+  resolved: 'resolved',
+  reopened: 'reopened',
+  customerUpdate: 'customer_update',
+  note: 'note',
+  retargeted: 'retargeted',
+  linked: 'linked',
+  /** Raised to Leadership by the SLA watcher. */
+  raised: 'raised',
+  /** Flagged as a pattern (3+ customers) and raised to the tier that can fix it. */
+  pattern: 'pattern',
+} as const;
+
 export const escalationIdPattern = /^ESC-([1-9]\d{0,15})$/;
 
 export function escalationNumber(id: string): number | undefined {

@@ -1,8 +1,8 @@
 // The lifecycle of an escalation: which moves are allowed, what each needs, who may
 // make it. decide() is the one place a card action becomes a change (or a refusal).
 import { isRestricted, type Role } from './access';
-import type { Escalation, Person } from './escalation';
-import { timelineKinds } from './sla';
+import { type Escalation, type Person, timelineKinds } from './escalation';
+
 import { type Status, statusLabels, type Target, targetLabels } from './vocabulary';
 
 export type CardAction =

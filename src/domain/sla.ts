@@ -7,33 +7,18 @@
 // A clock at 75% of its allowance or more is "at risk"; past it, "breached". Resolved and
 // closed escalations stop every clock at the moment they were resolved.
 // While an escalation waits on the customer, the customer-update and resolve clocks pause:
-// the time the customer takes to answer is not ours to account for.
+// the time the customer takes to answer is not ours to account for. So does the time it
+// spent resolved or closed before it was reopened: nobody was expected to work it then.
 import { describeDuration } from './duration';
-import type { Escalation, TimelineEntry } from './escalation';
+import { type Escalation, type TimelineEntry, timelineKinds } from './escalation';
+import { isOpen } from './lifecycle';
 import type { SlaClock, SlaPolicy } from './slaPolicy';
-import type { SlaStatus } from './vocabulary';
+import type { SlaStatus, Status } from './vocabulary';
 
 export const atRiskShare = 0.75;
 
 /** "Never" as an ISO time: later than any check (ISO times compare as text). */
 export const slaNever = '9999-12-31T00:00:00.000Z';
-
-export const timelineKinds = {
-  created: 'created',
-  acknowledged: 'acknowledged',
-  assigned: 'assigned',
-  statusChanged: 'status_changed',
-  resolved: 'resolved',
-  reopened: 'reopened',
-  customerUpdate: 'customer_update',
-  note: 'note',
-  retargeted: 'retargeted',
-  linked: 'linked',
-  /** Raised to Leadership by the SLA watcher. */
-  raised: 'raised',
-  /** Flagged as a pattern (3+ customers) and raised to the tier that can fix it. */
-  pattern: 'pattern',
-} as const;
 
 const acknowledging = new Set<string>([
   timelineKinds.acknowledged,
@@ -76,12 +61,12 @@ export const clockWords: Record<Clock, string> = {
 export function slaState(escalation: Escalation, timeline: TimelineEntry[], now: Date, policy: SlaPolicy): SlaState {
   const allowance = policy[escalation.brief.severity];
   const created = Date.parse(escalation.createdAt);
-  const stopped = ['resolved', 'closed'].includes(escalation.status);
+  const stopped = !isOpen(escalation.status);
   const resolvedAt = stopped
     ? (lastAt(timeline, [timelineKinds.resolved]) ?? Date.parse(escalation.updatedAt))
     : undefined;
   const at = resolvedAt ?? now.getTime();
-  const pauses = waitingOnCustomer(timeline, at);
+  const pauses = pausedSpans(timeline, at);
   const pausedNow = !stopped && escalation.status === 'waiting_on_customer';
 
   const ackedAt = timeline.find((e) => acknowledging.has(e.kind));
@@ -140,15 +125,18 @@ function clock(
   };
 }
 
-/** The spans the escalation spent waiting on the customer, up to `until`. */
-function waitingOnCustomer(timeline: TimelineEntry[], until: number): [number, number][] {
+/** The customer-update and resolve clocks stand still in these: waiting on the customer, or not open. */
+const clocksPaused = (status: Status) => status === 'waiting_on_customer' || !isOpen(status);
+
+/** The spans the escalation spent with its clocks paused, up to `until`. */
+function pausedSpans(timeline: TimelineEntry[], until: number): [number, number][] {
   const spans: [number, number][] = [];
   let since: number | undefined;
   for (const entry of timeline) {
     if (entry.status === undefined) continue;
     const when = Date.parse(entry.at);
-    if (entry.status === 'waiting_on_customer' && since === undefined) since = when;
-    else if (entry.status !== 'waiting_on_customer' && since !== undefined) {
+    if (clocksPaused(entry.status) && since === undefined) since = when;
+    else if (!clocksPaused(entry.status) && since !== undefined) {
       spans.push([since, when]);
       since = undefined;
     }

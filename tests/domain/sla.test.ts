@@ -134,6 +134,33 @@ describe('SLA clocks', () => {
       'customer update due in 2 h',
     ],
     [
+      'reopened two days after it was resolved: the time resolved does not count',
+      'high',
+      'investigating',
+      [
+        [10, 'assigned', 'acknowledged'],
+        [120, 'resolved', 'resolved'],
+        [3000, 'reopened', 'investigating'],
+      ],
+      3030,
+      'within',
+      'customer update due in 1 h 30 min',
+    ],
+    [
+      'closed, then reopened: the time closed does not count either',
+      'critical',
+      'acknowledged',
+      [
+        [5, 'assigned', 'acknowledged'],
+        [30, 'resolved', 'resolved'],
+        [40, 'status_changed', 'closed'],
+        [5000, 'reopened', 'acknowledged'],
+      ],
+      5010,
+      'within',
+      'customer update due in 20 min',
+    ],
+    [
       'a high escalation a day and a half old, never paused',
       'high',
       'investigating',

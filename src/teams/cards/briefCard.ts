@@ -2,9 +2,9 @@
 import template from '../../../cards/escalation-brief.json';
 import type { Role } from '../../domain/access';
 import { deadline, isBug } from '../../domain/briefText';
-import type { Escalation, Person, TimelineEntry } from '../../domain/escalation';
+import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
 import { availableMoves, openStatuses } from '../../domain/lifecycle';
-import { type SlaState, timelineKinds } from '../../domain/sla';
+import type { SlaState } from '../../domain/sla';
 import {
   type Severity,
   severityLabels,
