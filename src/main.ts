@@ -34,7 +34,7 @@ export interface StartOptions {
 
 export async function start(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? ((message: string) => console.log(`${new Date().toISOString()} ${message}`));
-  const store = await openStore(config.databaseUrl, { schema: options.schema });
+  const store = await openStore(config.databaseUrl, { schema: options.schema, log });
   const adapter = createAdapter(config, log);
   const clock = options.clock ?? systemClock;
   const appId = config.bot?.id ?? '';

@@ -216,6 +216,8 @@ export interface Store {
   releaseDeliveries(ids: number[], nextAttemptAt?: string): Promise<void>;
   /** Deliveries not yet sent nor given up on, claimed or not. */
   pendingDeliveries(): Promise<number>;
+  /** Deliveries given up on (Teams refused them for good, or too many attempts), ever. */
+  failedDeliveries(): Promise<number>;
   /** The outbox rows, oldest first, for inspection. */
   deliveries(filter?: { escalationId?: string; state?: DeliveryState }): Promise<DeliveryRecord[]>;
 

@@ -78,17 +78,22 @@ export function createServer(deps: ServerDeps): Server {
     '/metrics',
     guarded(deps, async (_req, res) => {
       // Card posts and updates not yet sent: a growing number means Teams is refusing them.
-      const pending = await deps.store.pendingDeliveries();
+      // Given up on: a copy Teams no longer has, a conversation the bot was removed from.
+      const [pending, failed] = await Promise.all([deps.store.pendingDeliveries(), deps.store.failedDeliveries()]);
       res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
       res.sendRaw(
         200,
-        `${deps.metrics.render()}# HELP escalation_desk_deliveries_pending Card posts, updates and replies waiting to be sent\n# TYPE escalation_desk_deliveries_pending gauge\nescalation_desk_deliveries_pending ${pending}\n`,
+        `${deps.metrics.render()}${gauge('escalation_desk_deliveries_pending', 'Card posts, updates and replies waiting to be sent', pending)}${gauge('escalation_desk_deliveries_failed', 'Card posts, updates and replies given up on', failed)}`,
       );
     }),
   );
 
   registerEscalationRoutes(server, deps);
   return server;
+}
+
+function gauge(name: string, help: string, value: number): string {
+  return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
 }
 
 /** A route handler whose failures answer 500 in JSON and are logged, never crash the server. */

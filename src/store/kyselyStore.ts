@@ -586,6 +586,15 @@ export class KyselyStore implements Store {
     return Number(count);
   }
 
+  async failedDeliveries(): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('failed_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
   async deliveries(filter: { escalationId?: string; state?: DeliveryState } = {}): Promise<DeliveryRecord[]> {
     let query = this.db.selectFrom('outbox').selectAll();
     if (filter.escalationId !== undefined) {

@@ -13,6 +13,8 @@ import type { EscalationDeskTables } from './tables';
 export interface StoreOptions {
   /** PostgreSQL only: keep every table in this schema (created if missing). */
   schema?: string;
+  /** Where trouble that no caller sees is told (a dropped idle connection). */
+  log?: (message: string) => void;
 }
 
 type Db = Kysely<EscalationDeskTables>;
@@ -22,7 +24,10 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
   if (engine === 'sqlite' && options.schema !== undefined) {
     throw new Error('A schema can only be chosen for a PostgreSQL DATABASE_URL');
   }
-  const db = engine === 'sqlite' ? openSqlite(databaseUrl) : openPostgres(databaseUrl, options.schema);
+  const db =
+    engine === 'sqlite'
+      ? openSqlite(databaseUrl)
+      : openPostgres(databaseUrl, options.schema, options.log ?? (() => {}));
   try {
     const migrationSchema = engine === 'postgres' ? await ensureSchema(db, options.schema) : undefined;
     await migrate(db, engine, migrationSchema);
@@ -59,7 +64,7 @@ function openSqlite(databaseUrl: string): Db {
 
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function openPostgres(databaseUrl: string, schema: string | undefined): Db {
+function openPostgres(databaseUrl: string, schema: string | undefined, log: (message: string) => void): Db {
   if (schema !== undefined && !schemaName.test(schema)) {
     throw new Error(`Schema "${schema}" must be lower-case letters, digits and _ (at most 63)`);
   }
@@ -69,9 +74,9 @@ function openPostgres(databaseUrl: string, schema: string | undefined): Db {
     connectionTimeoutMillis: 5_000,
     ...(schema !== undefined && { options: `-c search_path=${schema}` }),
   });
-  // An idle connection dropped by the server must not crash the bot; the next query
-  // (or ping) reports the trouble where it can be handled.
-  pool.on('error', () => {});
+  // An idle connection dropped by the server must not crash the bot: it is told, and the next
+  // query (or ping) reports the trouble where it can be handled.
+  pool.on('error', (error) => log(`a database connection was dropped: ${error.message}`));
   return new Kysely<EscalationDeskTables>({ dialect: new PostgresDialect({ pool }) });
 }
 

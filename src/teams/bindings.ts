@@ -56,22 +56,27 @@ export function bindingPeople(binding: ChannelBinding | undefined): Person[] {
   return (binding?.conversationReference as { people?: Person[] } | undefined)?.people ?? [];
 }
 
-/** The team's members as people, when Teams lets the bot read them. */
-export async function teamPeople(context: TurnContext): Promise<Person[]> {
+/** The team's members as people (those Teams names an Entra id for), when Teams lets the bot read them. */
+export async function teamPeople(context: TurnContext, log: (message: string) => void): Promise<Person[]> {
   try {
     const page = await TeamsInfo.getPagedMembers(context, maxTeamPeople);
-    return page.members.slice(0, maxTeamPeople).map((m) => ({
-      id: m.aadObjectId ?? m.id,
-      name: m.name ?? m.givenName ?? m.id,
-      teamsId: m.id,
-    }));
-  } catch {
+    return page.members
+      .slice(0, maxTeamPeople)
+      .flatMap((m) =>
+        m.aadObjectId ? [{ id: m.aadObjectId, name: m.name ?? m.givenName ?? 'Someone', teamsId: m.id }] : [],
+      );
+  } catch (error) {
+    log(`could not read the team's members (assignment will offer nobody): ${(error as Error).message}`);
     return [];
   }
 }
 
 /** Teams sends only ids with a message: ask for the team's and channel's names, for people to read. */
-export async function withNames(context: TurnContext, channel: TeamsChannel): Promise<TeamsChannel> {
+export async function withNames(
+  context: TurnContext,
+  channel: TeamsChannel,
+  log: (message: string) => void,
+): Promise<TeamsChannel> {
   if (!channel.teamId) return channel;
   try {
     const [details, teamChannels] = await Promise.all([
@@ -86,7 +91,8 @@ export async function withNames(context: TurnContext, channel: TeamsChannel): Pr
       // Teams gives the General channel no name.
       channelName: channel.channelName ?? named?.name ?? (channel.channelId === channel.teamId ? 'General' : undefined),
     };
-  } catch {
+  } catch (error) {
+    log(`could not read the names of team ${channel.teamId}: ${(error as Error).message}`);
     return channel;
   }
 }

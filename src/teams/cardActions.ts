@@ -43,10 +43,9 @@ const readers: [string, ActionReader][] = Object.entries({
   'escalation.assign': async (data, context) => {
     const assignee = typeof data.assignee === 'string' ? data.assignee.trim() : '';
     if (!assignee) return { kind: 'assign', assignee: personOf(context.activity) };
+    if (!/^[\w:.@-]{1,128}$/.test(assignee)) return 'Choose the person to assign it to from the list.';
     const person = await memberById(context, assignee);
-    return person
-      ? { kind: 'assign', assignee: person }
-      : 'That person is not a member here: choose someone in this team or chat.';
+    return typeof person === 'string' ? person : { kind: 'assign', assignee: person };
   },
   'escalation.logCustomerUpdate': reading(
     z.object({
@@ -189,16 +188,17 @@ function objectOr(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-async function memberById(context: TurnContext, aadObjectId: string): Promise<Person | undefined> {
+/** A member of the conversation clicked in, by id; or why not, in a sentence. */
+async function memberById(context: TurnContext, id: string): Promise<Person | string> {
   try {
-    const member = await TeamsInfo.getMember(context, aadObjectId);
-    return {
-      id: member.aadObjectId ?? aadObjectId,
-      name: member.name ?? member.givenName ?? aadObjectId,
-      teamsId: member.id,
-    };
-  } catch {
-    return undefined;
+    const member = await TeamsInfo.getMember(context, id);
+    if (!member.aadObjectId) return 'Teams did not say who that is: choose someone else, or try again.';
+    return { id: member.aadObjectId, name: member.name ?? member.givenName ?? 'Someone', teamsId: member.id };
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) {
+      return 'That person is not a member here: choose someone in this team or chat.';
+    }
+    return 'Teams could not tell us just now who is in this team, so nothing was changed: try again in a minute.';
   }
 }
 

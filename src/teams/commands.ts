@@ -41,14 +41,14 @@ const channelCommands = new Map<string, Command>([
       const target = targetNamed(argument);
       if (!target) return say(context, `Which tier? Say **route** and one of: ${targets.join(', ')}.`);
       const person = personOf(context.activity);
-      const channel = await withNames(context, channelOfActivity(context.activity) as TeamsChannel);
+      const channel = await withNames(context, channelOfActivity(context.activity) as TeamsChannel, deps.log);
       const previous = await deps.store.channelFor(target);
       const from = previous && channelPlace(previous);
       const refusal = await bindingRefusal(context, deps, person, channel, target, from);
       if (refusal) return say(context, refusal);
       const binding = {
         target,
-        conversationReference: referenceFor(context.activity, channel, await teamPeople(context)),
+        conversationReference: referenceFor(context.activity, channel, await teamPeople(context, deps.log)),
         boundBy: person,
         boundAt: deps.clock.now().toISOString(),
       };

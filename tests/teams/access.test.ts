@@ -466,6 +466,8 @@ describe('Who may see and do what', () => {
       (await app.store.postedCards('ESC-2')).map((c) => c.place),
       ['channel'],
     );
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    assert.match(metrics, /^escalation_desk_deliveries_failed 1$/m);
   });
 
   it('denies, with a message, what a roster Teams does not answer would have granted', async () => {

@@ -197,6 +197,18 @@ describe('Following an escalation through on its card', () => {
     assert.equal((await detail()).status, 'new');
   });
 
+  it('says it could not check, not "not a member", when Teams does not answer who is in the team', async () => {
+    teams.failNext(10, 503, { match: (r) => r.route === 'getConversationMember' });
+    const answer = await click('escalation.assign', { version: 1, assignee: personas.lead.aadObjectId });
+    assert.match(textOf(answer.body.value), /Teams could not tell us just now who is in this team/);
+    assert.equal((await detail()).version, 1);
+    // Asked once: the Bot Connector client does not retry on its own (the outbox retries sends).
+    assert.equal(teams.requests.filter((r) => r.route === 'getConversationMember' && r.injected).length, 1);
+    teams.clearFaults();
+    const stranger = await click('escalation.assign', { version: 1, assignee: '29:1nobody-here' });
+    assert.match(textOf(stranger.body.value), /That person is not a member here/);
+  });
+
   it('refuses bad input with the reason on the card: a resolve without a resolution', async () => {
     const answer = await click('escalation.setStatus', { version: 1, status: 'resolved' });
     assert.match(textOf(answer.body.value), /a resolution is required/);
