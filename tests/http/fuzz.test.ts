@@ -1,0 +1,313 @@
+// Generated hostile input against the real server in its own process: 2,000 bad REST bodies
+// and 1,000 bad activities and invokes (wrong types, huge and nested values, prototype keys,
+// control characters, bad encodings). No answer is a 5xx, the process stays up, every error
+// is JSON naming what was wrong, and exactly the accepted escalations are stored.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { json } from '../support/app';
+import { type BotProcess, startBot } from '../support/botProcess';
+import { fullForm } from '../support/briefs';
+import { FakeConnector } from '../support/fakeConnector';
+import {
+  cardAction,
+  channelMessage,
+  channels,
+  fetchTask,
+  personalMessage,
+  personas,
+  routeTier,
+  submitAction,
+} from '../support/teamsActivities';
+
+const main = resolve(__dirname, '../../src/main.js');
+
+/** A small seeded generator, so a failure can be replayed (the seed is in the message). */
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+  return { next, int, pick };
+}
+
+type Random = ReturnType<typeof generator>;
+
+const prototypeKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
+const controls = ['\u0000', '\u0001', '\u0007', '\u001b[31m', '\u007f', '\ud800', '\uffff'];
+
+function hostileValue(random: Random, depth = 0): unknown {
+  switch (random.int(14)) {
+    case 0:
+      return null;
+    case 1:
+      return random.pick([0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER + 2]);
+    case 2:
+      return random.pick([true, false]);
+    case 3:
+      return random.pick(prototypeKeys);
+    case 4:
+      return `text${random.pick(controls)}more`;
+    case 5:
+      return 'x'.repeat(random.pick([1_001, 5_000, 40_000]));
+    case 6:
+      return random.pick(['0x10', '1e3', '2026-02-30', '25:99', 'ESC-0', 'ESC-99999999999999999999', ' ', '']);
+    case 7: {
+      let nested: unknown = 'deep';
+      for (let i = 0; i < random.pick([10, 200, 1000]); i++) nested = [nested];
+      return nested;
+    }
+    case 8:
+      return { toString: null, valueOf: null };
+    case 9:
+      return JSON.parse(`{"${random.pick(prototypeKeys)}": {"polluted": true}}`);
+    case 10:
+      return depth < 2 ? Array.from({ length: random.int(4) }, () => hostileValue(random, depth + 1)) : [];
+    case 11:
+      return depth < 2 ? { [random.pick(prototypeKeys)]: hostileValue(random, depth + 1), x: 1 } : {};
+    case 12:
+      return '[x](javascript:alert(1)) <at>all</at>';
+    default:
+      return random.pick(['critical', 'security', 'bug_confirmed,nonsense', 'resolved', '17:00']);
+  }
+}
+
+/** A value as text for a URL or a message (an object's own toString may be anything). */
+const asText = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined'));
+
+/** A value in a URL: a lone surrogate cannot be encoded, so it becomes U+FFFD (as a browser would send it). */
+const inUrl = (value: unknown, max: number) =>
+  encodeURIComponent(
+    asText(value)
+      .slice(0, max)
+      .replace(/[\ud800-\udfff]/g, '\ufffd'),
+  );
+
+/** A brief with some of its fields replaced by hostile values, or extra hostile keys. */
+function hostileBrief(random: Random): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...fullForm, requester: { name: 'Fuzz' } };
+  const keys = [...Object.keys(body), ...prototypeKeys];
+  for (let i = 0, n = 1 + random.int(3); i < n; i++) body[random.pick(keys)] = hostileValue(random);
+  if (random.int(5) === 0) body.requester = hostileValue(random);
+  return body;
+}
+
+interface RawRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+}
+
+function hostileRestRequest(random: Random): RawRequest {
+  const json = { 'content-type': 'application/json' };
+  switch (random.int(10)) {
+    case 0:
+      return { method: 'POST', path: '/api/triage', headers: json, body: JSON.stringify(hostileValue(random)) };
+    case 1:
+      return {
+        method: 'POST',
+        path: '/api/triage',
+        headers: json,
+        body: JSON.stringify({ signals: hostileValue(random), customersAffected: hostileValue(random) }),
+      };
+    case 2: {
+      const text = JSON.stringify(hostileBrief(random));
+      // Cut short, or with a byte that is not UTF-8.
+      const body =
+        random.int(2) === 0
+          ? text.slice(0, random.int(text.length))
+          : Buffer.concat([
+              Buffer.from(text.slice(0, 20)),
+              Buffer.from([0xff, 0xfe, 0xc3]),
+              Buffer.from(text.slice(20)),
+            ]);
+      return { method: 'POST', path: '/api/escalations', headers: json, body };
+    }
+    case 3:
+      return {
+        method: 'POST',
+        path: '/api/escalations',
+        headers: { 'content-type': random.pick(['text/plain', 'application/xml', 'multipart/form-data', '']) },
+        body: JSON.stringify(hostileBrief(random)),
+      };
+    case 4: {
+      const query = new URLSearchParams();
+      for (const key of ['status', 'target', 'severity', 'limit', 'cursor', random.pick(prototypeKeys)]) {
+        if (random.int(2) === 0) query.append(key, asText(hostileValue(random)).slice(0, 200));
+      }
+      return { method: 'GET', path: `/api/escalations?${query}`, headers: {} };
+    }
+    case 5:
+      return {
+        method: 'GET',
+        path: `/api/escalations/${inUrl(hostileValue(random), 300)}${random.pick(['', '/brief.txt'])}`,
+        headers:
+          random.int(2) === 0
+            ? {
+                'x-dev-user': asText(hostileValue(random))
+                  .slice(0, 100)
+                  .replace(/[^\x20-\x7e]/g, '?'),
+              }
+            : {},
+      };
+    case 6:
+      return {
+        method: 'GET',
+        path: `/api/escalations/ESC-1/brief.txt?sig=${inUrl(hostileValue(random), 100)}&for=${random.pick(['a', 'p:x', 'c:security', '%00'])}&exp=${random.pick(['1', '99999999999', 'x', ''])}`,
+        headers: {},
+      };
+    case 7:
+      return {
+        method: 'POST',
+        path: random.pick(['/api/escalations', '/api/triage', '/api/messages']),
+        headers: { ...json, 'content-encoding': random.pick(['gzip', 'deflate', 'br', 'x-unknown', 'gzip, gzip']) },
+        body: random.int(2) === 0 ? 'not compressed at all' : gzipSync(JSON.stringify(hostileBrief(random))),
+      };
+    default:
+      return { method: 'POST', path: '/api/escalations', headers: json, body: JSON.stringify(hostileBrief(random)) };
+  }
+}
+
+function hostileActivity(random: Random, serviceUrl: string): unknown {
+  const base = { serviceUrl };
+  const activity = random.pick([
+    () => personalMessage({ ...base, user: personas.agent, text: asText(hostileValue(random)).slice(0, 5000) }),
+    () =>
+      channelMessage({
+        ...base,
+        channel: channels.engineering,
+        user: personas.lead,
+        text: `${random.pick(['route', 'unroute', 'routes', 'show'])} ${asText(hostileValue(random)).slice(0, 300)}`,
+      }),
+    () =>
+      cardAction({
+        ...base,
+        user: random.pick(Object.values(personas)),
+        card: {
+          conversationId: random.pick([channels.engineering.id, 'a:1dana-agent', '19:x@thread.v2']),
+          activityId: '1',
+        },
+        verb: random.pick([
+          'escalation.addNote',
+          'escalation.setStatus',
+          'escalation.link',
+          'escalation.refresh',
+          'triage.evaluate',
+          'escalation.submit',
+          asText(hostileValue(random)),
+        ]),
+        data: {
+          escalationId: random.pick(['ESC-1', 'ESC-2', hostileValue(random)]),
+          version: hostileValue(random),
+          note: hostileValue(random),
+          status: hostileValue(random),
+          otherId: hostileValue(random),
+          ...(random.int(2) ? hostileBrief(random) : {}),
+        } as never,
+      }),
+    () => fetchTask({ ...base, user: personas.agent, commandId: asText(hostileValue(random)).slice(0, 100) }),
+    () => submitAction({ ...base, user: personas.agent, data: hostileBrief(random) }),
+  ])() as Record<string, unknown>;
+  // Then break it somewhere.
+  switch (random.int(6)) {
+    case 0:
+      activity[random.pick(['type', 'conversation', 'from', 'value', 'channelData', 'name', 'recipient', 'entities'])] =
+        hostileValue(random);
+      break;
+    case 1:
+      activity.value = hostileValue(random);
+      break;
+    case 2:
+      (activity.from as Record<string, unknown>).aadObjectId = hostileValue(random);
+      break;
+    case 3:
+      activity.channelData = {
+        tenant: { id: hostileValue(random) },
+        team: hostileValue(random),
+        channel: hostileValue(random),
+      };
+      break;
+    default:
+      break;
+  }
+  return activity;
+}
+
+describe('Fuzzing the running server', () => {
+  let bot: BotProcess;
+  let teams: FakeConnector;
+  before(async () => {
+    teams = await FakeConnector.start();
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
+    bot = await startBot('the bot', [main], {
+      ...process.env,
+      BOT_ID: '',
+      DATABASE_URL: `sqlite:${join(dir, 'escalations.db')}`,
+    });
+    await routeTier(bot.url, teams.url, 'engineering', channels.engineering);
+  });
+  after(async () => {
+    await bot.stop();
+    await teams.close();
+  });
+
+  it('answers 2,000 bad REST requests with a named 4xx or success, never 5xx, and stores exactly what it accepted', async function () {
+    this.timeout(180_000);
+    const seed = 20261204;
+    const random = generator(seed);
+    let accepted = 0;
+    for (let n = 0; n < 2000; n++) {
+      const request = hostileRestRequest(random);
+      const answer = await fetch(`${bot.url}${request.path}`, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+      });
+      const text = await answer.text();
+      const what = `request ${n} (seed ${seed}): ${request.method} ${request.path.slice(0, 120)} -> ${answer.status} ${text.slice(0, 200)}`;
+      assert.ok(answer.status < 500, what);
+      if (answer.status >= 400) {
+        const error = JSON.parse(text);
+        assert.equal(typeof error.error, 'string', what);
+        assert.ok(typeof error.message === 'string' && error.message.length > 0, what);
+        assert.ok(text.length < 20_000, `${what}: an error repeats what was sent`);
+      }
+      if (request.method === 'POST' && request.path === '/api/escalations' && answer.status === 201) accepted += 1;
+    }
+    assert.ok(bot.alive(), bot.output());
+    const stored = await json(await fetch(`${bot.url}/api/escalations?limit=200`));
+    assert.equal(stored.length, accepted);
+    assert.ok(accepted > 0, 'some generated briefs are valid: the fuzz reaches the store');
+  });
+
+  it('answers 1,000 bad activities and invokes without a 5xx, and keeps serving', async function () {
+    this.timeout(240_000);
+    const seed = 4122026;
+    const random = generator(seed);
+    for (let n = 0; n < 1000; n++) {
+      const activity = hostileActivity(random, teams.url);
+      const body = JSON.stringify(activity);
+      const answer = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const text = await answer.text();
+      assert.ok(
+        answer.status < 500,
+        `activity ${n} (seed ${seed}) -> ${answer.status} ${text.slice(0, 300)}\n${body.slice(0, 300)}`,
+      );
+    }
+    assert.ok(bot.alive(), bot.output());
+    assert.equal((await fetch(`${bot.url}/healthz`)).status, 200);
+  });
+});
