@@ -19,6 +19,8 @@ export interface Escalated {
   escalation: Escalation;
   /** False when the same request was already escalated (a retry or a double click). */
   created: boolean;
+  /** The request's key was used for another request: nothing was made (`escalation` is that other one's). */
+  conflict?: boolean;
   /** Where the card is, once posted. */
   posted?: PostedCard;
   binding?: ChannelBinding;
@@ -27,19 +29,34 @@ export interface Escalated {
 /** How long a person waits for their escalation's post before being answered anyway (Teams allows 5 s). */
 export const postWaitMs = 3000;
 
+/** An idempotency key a client sends names its request for this long; after that it is free again. */
+export const requestKeyLifetimeMs = 24 * 3_600_000;
+
+/** What makes a request the same as an earlier one: its key, and (for a client's key) a hash of what it asked. */
+export interface RequestIdentity {
+  key: string;
+  hash?: string;
+  /** A client's key expires (requestKeyLifetimeMs); one we derive from the request itself does not. */
+  expires?: boolean;
+}
+
 export async function escalate(
   deps: PostingDeps,
   brief: Brief,
   requester: Person,
-  requestKey?: string,
+  request?: RequestIdentity,
 ): Promise<Escalated> {
-  const { escalation, created } = await deps.store.createEscalation({
+  const now = deps.clock.now();
+  const { escalation, created, conflict } = await deps.store.createEscalation({
     brief,
     requester,
-    at: deps.clock.now().toISOString(),
-    requestKey,
+    at: now.toISOString(),
+    requestKey: request?.key,
+    requestHash: request?.hash,
+    requestKeyUsableAfter: request?.expires ? new Date(now.getTime() - requestKeyLifetimeMs).toISOString() : undefined,
     post: true,
   });
+  if (conflict) return { escalation, created, conflict };
   const binding = await deps.store.channelFor(escalation.brief.target);
   if (binding && created) await deps.deliverNow(postWaitMs);
   const posted = binding && (await postedIn(deps, escalation, binding));

@@ -11,6 +11,10 @@ export interface NewEscalation {
   at: string;
   /** Same key twice (a retried delivery) returns the first escalation, unchanged. */
   requestKey?: string;
+  /** What was asked under the key: the same key with another request is a conflict, not a retry. */
+  requestHash?: string;
+  /** A key first used before this time is free again: the new request makes a new escalation. */
+  requestKeyUsableAfter?: string;
   /** Queue a post of its card to its tier's channel, in the same transaction. */
   post?: boolean;
 }
@@ -131,8 +135,12 @@ export interface SimilarCandidate extends SimilarityMatch {
 export interface Store {
   /** True once the database answers. */
   ping(): Promise<boolean>;
-  /** Stores a new escalation as ESC-n (n never reused), version 1, with a "created" timeline entry. */
-  createEscalation(input: NewEscalation): Promise<{ escalation: Escalation; created: boolean }>;
+  /**
+   * Stores a new escalation as ESC-n (n never reused), version 1, with a "created" timeline
+   * entry; or, for a request key already used (and still usable), returns that escalation
+   * (`created: false`), with `conflict: true` when it was asked with another request hash.
+   */
+  createEscalation(input: NewEscalation): Promise<{ escalation: Escalation; created: boolean; conflict?: boolean }>;
   getEscalation(id: string): Promise<Escalation | undefined>;
   /** Newest first. */
   listEscalations(filter?: EscalationFilter): Promise<Escalation[]>;

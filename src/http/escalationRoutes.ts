@@ -1,6 +1,7 @@
 // The JSON API: triage, create, list, read, and the plain-text brief. A person calling
 // (callers.ts) gets only what the access policy lets them see: an escalation they may not see
 // is, to them, one that does not exist.
+import { createHash } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { canSee, channelViewer, listFilterFor, viewerOf, viewerOn } from '../app/access';
@@ -66,14 +67,28 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
       if (!person.ok || !brief.ok) {
         return sendProblems(res, [...(person.ok ? [] : person.problems), ...(brief.ok ? [] : brief.problems)]);
       }
-      // A client retrying after a lost answer sends the same Idempotency-Key and gets the same ESC-n.
+      // A client retrying after a lost answer sends the same Idempotency-Key and gets the same ESC-n;
+      // the same key with another escalation is a mistake to point out, not a retry.
       const key = req.header('idempotency-key');
-      const { escalation, created, posted } = await escalate(
+      if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+        return sendError(res, 400, 'Idempotency-Key must be 1 to 200 visible ASCII characters, e.g. a UUID');
+      }
+      const hash = createHash('sha256')
+        .update(JSON.stringify([brief.value, person.value]))
+        .digest('hex');
+      const { escalation, created, posted, conflict } = await escalate(
         deps,
         brief.value,
         person.value,
-        key ? `api:${key}` : undefined,
+        key ? { key: `api:${key}`, hash, expires: true } : undefined,
       );
+      if (conflict) {
+        return sendError(
+          res,
+          409,
+          `Idempotency-Key "${key}" was used in the last 24 hours for another escalation (${escalation.id}): send a new key for a new escalation`,
+        );
+      }
       if (created) {
         deps.metrics.increment('escalation_desk_escalations_created_total', {
           target: escalation.brief.target,

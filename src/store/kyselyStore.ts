@@ -54,11 +54,23 @@ export class KyselyStore implements Store {
     }
   }
 
-  async createEscalation(input: NewEscalation): Promise<{ escalation: Escalation; created: boolean }> {
+  async createEscalation(
+    input: NewEscalation,
+  ): Promise<{ escalation: Escalation; created: boolean; conflict?: boolean }> {
     // A retried delivery usually arrives after the first one finished: answer it without
     // trying an insert (on PostgreSQL a failed insert still spends an id).
     const earlier = await this.byRequestKey(input.requestKey);
-    if (earlier) return { escalation: earlier, created: false };
+    if (earlier && input.requestKeyUsableAfter && earlier.row.created_at < input.requestKeyUsableAfter) {
+      // Its key has served its time: free it for this request.
+      await this.db
+        .updateTable('escalations')
+        .set({ request_key: null })
+        .where('id', '=', earlier.row.id)
+        .where('request_key', '=', input.requestKey ?? '')
+        .execute();
+    } else if (earlier) {
+      return sameRequest(earlier, input);
+    }
 
     const brief = stored(input.brief);
     const requester = stored(input.requester);
@@ -68,6 +80,7 @@ export class KyselyStore implements Store {
           .insertInto('escalations')
           .values({
             request_key: input.requestKey ?? null,
+            request_hash: input.requestHash ?? null,
             status: 'new',
             ...filterColumns(brief),
             brief: JSON.stringify(brief),
@@ -111,7 +124,7 @@ export class KyselyStore implements Store {
     } catch (error) {
       // The same key delivered twice at once: the other insert won the unique request_key.
       const winner = await this.byRequestKey(input.requestKey);
-      if (winner) return { escalation: winner, created: false };
+      if (winner) return sameRequest(winner, input);
       throw error;
     }
   }
@@ -640,14 +653,14 @@ export class KyselyStore implements Store {
     await this.db.destroy();
   }
 
-  private async byRequestKey(requestKey: string | undefined): Promise<Escalation | undefined> {
+  private async byRequestKey(requestKey: string | undefined): Promise<KeyedEscalation | undefined> {
     if (requestKey === undefined) return undefined;
     const row = await this.db
       .selectFrom('escalations')
       .selectAll()
       .where('request_key', '=', requestKey)
       .executeTakeFirst();
-    return row && escalationFromRow(row);
+    return row && { row, escalation: escalationFromRow(row) };
   }
 }
 
@@ -675,6 +688,17 @@ const closedStatuses: Status[] = ['resolved', 'closed'];
 /** What the row will read back as: JSON drops undefined fields, so callers compare like with like. */
 function stored<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+interface KeyedEscalation {
+  row: Selectable<EscalationsTable>;
+  escalation: Escalation;
+}
+
+/** The escalation a request key already made: the same request again, or another one (a conflict). */
+function sameRequest(earlier: KeyedEscalation, input: NewEscalation) {
+  const conflict = input.requestHash !== undefined && earlier.row.request_hash !== input.requestHash;
+  return { escalation: earlier.escalation, created: false, ...(conflict ? { conflict: true } : {}) };
 }
 
 function filterColumns(brief: Brief) {

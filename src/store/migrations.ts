@@ -92,6 +92,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0003_outbox_action_keys': outboxAndActionKeys(engine),
     '0004_search': searchIndex(engine),
     '0008_access': accessColumns(engine),
+    '0009_request_hash': requestHash,
   };
 }
 
@@ -277,3 +278,13 @@ function accessColumns(engine: Engine): Migration {
     },
   };
 }
+
+/** Idempotency keys say what they were used for: the same key with another body is a conflict. */
+const requestHash: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('escalations').addColumn('request_hash', 'text').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('escalations').dropColumn('request_hash').execute();
+  },
+};

@@ -9,6 +9,8 @@ export interface EscalationsTable {
   id: GeneratedAlways<StoredNumber>;
   /** Set when the caller gave one: a retried delivery finds its first escalation by it. */
   request_key: string | null;
+  /** What was asked under request_key (a hash of it): the same key with another request is refused. */
+  request_hash: string | null;
   status: string;
   severity: string;
   target: string;

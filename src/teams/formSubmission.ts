@@ -64,7 +64,7 @@ export async function submit(values: FormValues, person: Person, mode: Mode, dep
   if (!parsed.ok) return formCard({ mode, values, problems: parsed.problems });
   // The same brief from the same person is one escalation, however often Teams delivers it.
   const requestKey = `teams:${person.id}:${createHash('sha256').update(JSON.stringify(parsed.value)).digest('hex')}`;
-  const { escalation, created, posted, binding } = await escalate(deps, parsed.value, person, requestKey);
+  const { escalation, created, posted, binding } = await escalate(deps, parsed.value, person, { key: requestKey });
   const channel = binding && bindingChannel(binding);
   return confirmationCard({
     escalation,

@@ -85,6 +85,47 @@ describe('HTTP API (local mode)', () => {
     assert.equal((await json(first)).id, (await json(second)).id);
   });
 
+  it('refuses an Idempotency-Key reused for another escalation (409), and frees a key after 24 hours', async () => {
+    let now = Date.parse('2026-12-01T09:00:00Z');
+    const clocked = await startTestApp({}, { clock: { now: () => new Date(now) } });
+    try {
+      const headers = { 'idempotency-key': 'crm-ticket-4712' };
+      const first = await post(`${clocked.url}/api/escalations`, { ...minimalForm, requester }, headers);
+      assert.equal(first.status, 201);
+      const other = await post(
+        `${clocked.url}/api/escalations`,
+        { ...minimalForm, summary: 'Another problem entirely', requester },
+        headers,
+      );
+      assert.equal(other.status, 409);
+      const refusal = await json(other);
+      assert.equal(refusal.error, 'conflict');
+      assert.match(
+        refusal.message,
+        /Idempotency-Key "crm-ticket-4712" was used in the last 24 hours for another escalation \(ESC-1\)/,
+      );
+      now += 23 * 3_600_000;
+      assert.equal((await post(`${clocked.url}/api/escalations`, { ...minimalForm, requester }, headers)).status, 200);
+      now += 2 * 3_600_000;
+      const later = await post(
+        `${clocked.url}/api/escalations`,
+        { ...minimalForm, summary: 'Another problem entirely', requester },
+        headers,
+      );
+      assert.equal(later.status, 201);
+      assert.equal((await json(later)).id, 'ESC-2');
+      const bad = await post(
+        `${clocked.url}/api/escalations`,
+        { ...minimalForm, requester },
+        { 'idempotency-key': 'x'.repeat(201) },
+      );
+      assert.equal(bad.status, 400);
+      assert.equal((await json(await fetch(`${clocked.url}/api/escalations`))).length, 2);
+    } finally {
+      await clocked.close();
+    }
+  });
+
   it('lists escalations newest first, filtered by status, target and severity', async () => {
     await post(`${app.url}/api/escalations`, { ...minimalForm, severity: 'critical', target: 'security', requester });
     const all = await json(await fetch(`${app.url}/api/escalations`));

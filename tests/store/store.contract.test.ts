@@ -273,6 +273,42 @@ function storeContract(engine: Engine) {
       assert.equal((await store.timeline(first.escalation.id)).length, 1);
     });
 
+    it('a request key used for another request is a conflict, and free again once it is old enough', async () => {
+      const keyed = (summary: string, hash: string, usableAfter?: string) =>
+        store.createEscalation({
+          brief: briefOf({ summary }),
+          requester: dana,
+          at: at(usableAfter ? 30 : 0),
+          requestKey: 'api:key-1',
+          requestHash: hash,
+          requestKeyUsableAfter: usableAfter,
+        });
+      const first = await keyed('First problem', 'hash-a');
+      assert.equal(first.created, true);
+      const again = await keyed('First problem', 'hash-a');
+      assert.deepEqual(
+        { created: again.created, conflict: again.conflict, id: again.escalation.id },
+        {
+          created: false,
+          conflict: undefined,
+          id: 'ESC-1',
+        },
+      );
+      const other = await keyed('Second problem', 'hash-b');
+      assert.deepEqual(
+        { created: other.created, conflict: other.conflict, id: other.escalation.id },
+        {
+          created: false,
+          conflict: true,
+          id: 'ESC-1',
+        },
+      );
+      // Keys first used before minute 10 are free: the second problem gets its own escalation.
+      const later = await keyed('Second problem', 'hash-b', at(10));
+      assert.deepEqual({ created: later.created, id: later.escalation.id }, { created: true, id: 'ESC-2' });
+      assert.equal((await keyed('Second problem', 'hash-b', at(10))).escalation.id, 'ESC-2');
+    });
+
     it('creates with the same request key at once store one escalation', async () => {
       const results = await Promise.all(Array.from({ length: 10 }, () => create({}, 'retried-webhook')));
 
