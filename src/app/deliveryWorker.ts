@@ -75,6 +75,8 @@ export class DeliveryWorker {
   private readonly capacity: number;
 
   private running = false;
+  /** The database's clock minus ours, as measured at the last claim round. */
+  private skewMs = 0;
   private readonly lanes = new Map<string, Lane>();
   /** Ids claimed and not yet finished (waiting in a lane or being sent). */
   private readonly inHand = new Set<number>();
@@ -139,7 +141,9 @@ export class DeliveryWorker {
         this.inHand.delete(delivery.id);
       }
     }
-    await this.safely('handing back unsent deliveries', () => this.store.releaseDeliveries(unsent));
+    await this.safely('handing back unsent deliveries', () =>
+      this.store.releaseDeliveries(unsent, undefined, this.workerId),
+    );
     await Promise.allSettled([...this.chores]);
     this.notify();
     if (this.sends.size > 0) {
@@ -219,7 +223,10 @@ export class DeliveryWorker {
     try {
       const room = this.capacity - this.inHand.size;
       if (room > 0) {
-        const now = this.clock.now().getTime();
+        // Leases and due times are the database's: replicas' own clocks may disagree.
+        const local = this.clock.now().getTime();
+        this.skewMs = (await this.store.databaseNow()).getTime() - local;
+        const now = local + this.skewMs;
         const rows = await this.store.claimDeliveries(this.workerId, iso(now), iso(now + this.leaseMs), room);
         found = rows.length;
         // A full hand: more may be due.
@@ -270,10 +277,10 @@ export class DeliveryWorker {
     }
     for (const [id, pause] of throttled) this.chore(this.handBack([id], pause));
     if (coalesced.length > 0) {
-      const at = iso(this.clock.now().getTime());
+      const at = iso(this.outboxNow());
       this.chore(
         this.safely('recording coalesced deliveries', async () => {
-          for (const id of coalesced) await this.store.completeDelivery(id, at);
+          for (const id of coalesced) await this.store.completeDelivery(id, at, this.workerId);
         }),
       );
     }
@@ -343,24 +350,25 @@ export class DeliveryWorker {
       return;
     }
     this.inHand.delete(delivery.id);
-    await this.safely(`recording ${describe(delivery)} as sent`, () =>
-      this.store.completeDelivery(delivery.id, iso(this.clock.now().getTime())),
-    );
+    await this.safely(`recording ${describe(delivery)} as sent`, async () => {
+      const mine = await this.store.completeDelivery(delivery.id, iso(this.outboxNow()), this.workerId);
+      if (!mine) this.log(`${describe(delivery)} was sent after its lease ran out; another worker sends it again`);
+    });
   }
 
   private async failed(lane: Lane, delivery: QueuedDelivery, error: unknown): Promise<void> {
-    const now = this.clock.now().getTime();
+    const now = this.outboxNow();
     const failure = sendFailure(error, now);
     const attempts = delivery.attempts + 1;
     const what = `${describe(delivery)}, attempt ${attempts} of ${this.maxAttempts}`;
     if (!retryable(failure.statusCode)) {
       this.log(`Gave up on ${what}: ${failure.message} (a retry cannot help)`);
-      await this.store.failDelivery(delivery.id, iso(now), failure.message);
+      await this.store.failDelivery(delivery.id, iso(now), failure.message, this.workerId);
       return;
     }
     if (attempts >= this.maxAttempts) {
       this.log(`Gave up on ${what}: ${failure.message}`);
-      await this.store.failDelivery(delivery.id, iso(now), failure.message);
+      await this.store.failDelivery(delivery.id, iso(now), failure.message, this.workerId);
       return;
     }
     const throttled = failure.statusCode === 429;
@@ -371,7 +379,7 @@ export class DeliveryWorker {
     this.log(`${what} failed: ${failure.message}; trying again in ${Math.round(delayMs)} ms`);
     // Teams throttles the conversation, not one message: the rest of it waits too.
     if (throttled) this.throttle(lane, delayMs);
-    await this.store.retryDelivery(delivery.id, iso(now + delayMs), failure.message);
+    await this.store.retryDelivery(delivery.id, iso(now + delayMs), failure.message, this.workerId);
     this.wakeIn(delayMs);
   }
 
@@ -390,8 +398,8 @@ export class DeliveryWorker {
   private async handBack(ids: number[], afterMs: number): Promise<void> {
     if (ids.length === 0) return;
     for (const id of ids) this.inHand.delete(id);
-    const at = iso(this.clock.now().getTime() + afterMs);
-    await this.safely('handing back deliveries', () => this.store.releaseDeliveries(ids, at));
+    const at = iso(this.outboxNow() + afterMs);
+    await this.safely('handing back deliveries', () => this.store.releaseDeliveries(ids, at, this.workerId));
     this.wakeIn(afterMs);
   }
 
@@ -413,6 +421,11 @@ export class DeliveryWorker {
   private chore(work: Promise<void>): void {
     this.chores.add(work);
     void work.finally(() => this.chores.delete(work));
+  }
+
+  /** Now by the database's clock, as of the last claim round (ms). */
+  private outboxNow(): number {
+    return this.clock.now().getTime() + this.skewMs;
   }
 
   /** Rows held longer than this risk outliving their lease. */

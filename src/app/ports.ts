@@ -211,17 +211,24 @@ export interface Store {
   /**
    * Claims up to `limit` due deliveries (not sent, not given up on, next attempt due, no live
    * lease), oldest first, leased to `workerId` until `leaseUntil`. No two claims get the same
-   * row while its lease lasts; a lease that runs out (a worker died) makes the row claimable again.
+   * row while its lease lasts; a lease that runs out (a worker died) makes the row claimable
+   * again. A conversation is one worker's at a time: no row is claimed for a conversation another
+   * worker holds a live lease in, so its cards go out in order whichever replica sends them.
    */
   claimDeliveries(workerId: string, now: string, leaseUntil: string, limit: number): Promise<QueuedDelivery[]>;
-  /** Sent: done for good. */
-  completeDelivery(id: number, at: string): Promise<void>;
-  /** A send failed and will be tried again: counts the attempt and releases the lease. */
-  retryDelivery(id: number, nextAttemptAt: string, error: string): Promise<void>;
-  /** A send failed for good (or too often): counts the attempt; the row stays for inspection. */
-  failDelivery(id: number, at: string, error: string): Promise<void>;
+  /**
+   * Sent: done for good. With `workerId`, only while that worker still holds the claim (false:
+   * its lease ran out and another worker took the row, which will send it).
+   */
+  completeDelivery(id: number, at: string, workerId?: string): Promise<boolean>;
+  /** A send failed and will be tried again: counts the attempt and releases the lease (`workerId`: as above). */
+  retryDelivery(id: number, nextAttemptAt: string, error: string, workerId?: string): Promise<boolean>;
+  /** A send failed for good (or too often): counts the attempt; the row stays for inspection (`workerId`: as above). */
+  failDelivery(id: number, at: string, error: string, workerId?: string): Promise<boolean>;
   /** Gives claimed deliveries back unsent (a worker stopping, a throttled conversation), counting no attempt. */
-  releaseDeliveries(ids: number[], nextAttemptAt?: string): Promise<void>;
+  releaseDeliveries(ids: number[], nextAttemptAt?: string, workerId?: string): Promise<void>;
+  /** The database's clock: the one time every replica agrees on, for leases and retries. */
+  databaseNow(): Promise<Date>;
   /** Deliveries not yet sent nor given up on, claimed or not. */
   pendingDeliveries(): Promise<number>;
   /** Deliveries given up on (Teams refused them for good, or too many attempts), ever. */

@@ -22,19 +22,25 @@ import { type Escalation, escalationId, type Person, type TimelineEntry } from '
 import { slaNever } from '../domain/sla';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
 import { storedNumber, storedNumberOf } from './ids';
+import type { Engine } from './migrations';
 import {
   claimable,
   deliveryFromRow,
   deliveryKinds,
   enqueue,
   enqueueChunk,
+  notHeldByAnother,
   pendingKeyOfRow,
   recordFromRow,
+  stillClaimedBy,
 } from './outboxRows';
 import { findSimilarEscalations } from './search';
 import type { EscalationDeskTables, EscalationsTable, OutboxTable, StoredNumber, TimelineEntriesTable } from './tables';
 
 type Db = Kysely<EscalationDeskTables>;
+
+/** The PostgreSQL advisory lock that makes claims one at a time across replicas (any fixed number). */
+const claimLock = 7_243_001;
 
 /** Escalations whose timelines are kept in memory: the ones being worked. */
 const timelinesKept = 2000;
@@ -43,7 +49,10 @@ export class KyselyStore implements Store {
   /** Timelines read lately, by escalation number, most recently used last. */
   private readonly timelinesRead = new Map<number, TimelineEntry[]>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
   async ping(): Promise<boolean> {
     try {
@@ -500,46 +509,52 @@ export class KyselyStore implements Store {
   }
 
   async claimDeliveries(workerId: string, now: string, leaseUntil: string, limit: number): Promise<QueuedDelivery[]> {
-    const claimed: QueuedDelivery[] = [];
-    // Each row is claimed by its own conditional update: of two workers after the same row, the
-    // database lets one update it (SQLite writes one at a time; PostgreSQL re-checks the
-    // condition once the other's update commits), and the loser sees no row come back. A loser
-    // looks again, so it is not left idle while other rows are due.
-    for (let round = 0; round < 3 && claimed.length < limit; round++) {
-      const candidates = await this.db
+    const claim = async (db: Db) => {
+      const candidates = await db
         .selectFrom('outbox')
         .select('id')
         .where((eb) => claimable(eb, now))
+        .where((eb) => notHeldByAnother(eb, workerId, now))
         .orderBy('id')
-        .limit(limit - claimed.length)
+        .limit(limit)
         .execute();
-      let lost = 0;
-      for (const { id } of candidates) {
-        const row = await this.db
-          .updateTable('outbox')
-          // Claimed, it no longer stands for its copy: a change from now on queues a new row.
-          .set({ claimed_by: workerId, claimed_until: leaseUntil, pending_key: null })
-          .where('id', '=', id)
-          .where((eb) => claimable(eb, now))
-          .returningAll()
-          .executeTakeFirst();
-        if (row) claimed.push(deliveryFromRow(row));
-        else lost += 1;
-      }
-      if (lost === 0) break;
-    }
-    return claimed;
+      if (candidates.length === 0) return [];
+      const rows = await db
+        .updateTable('outbox')
+        // Claimed, it no longer stands for its copy: a change from now on queues a new row.
+        .set({ claimed_by: workerId, claimed_until: leaseUntil, pending_key: null })
+        .where(
+          'id',
+          'in',
+          candidates.map((c) => c.id),
+        )
+        .where((eb) => claimable(eb, now))
+        .where((eb) => notHeldByAnother(eb, workerId, now))
+        .returningAll()
+        .execute();
+      return rows.sort((a, b) => Number(a.id) - Number(b.id)).map(deliveryFromRow);
+    };
+    // One claim at a time across replicas, so a claim sees every conversation another worker
+    // holds: two workers never send to one conversation at once, and its cards go out in order.
+    // SQLite writes one statement at a time (the update checks again); PostgreSQL takes a lock.
+    if (this.engine === 'sqlite') return claim(this.db);
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${claimLock})`.execute(trx);
+      return claim(trx);
+    });
   }
 
-  async completeDelivery(id: number, at: string): Promise<void> {
-    await this.db
+  async completeDelivery(id: number, at: string, workerId?: string): Promise<boolean> {
+    const result = await this.db
       .updateTable('outbox')
       .set({ delivered_at: at, claimed_until: null, pending_key: null })
       .where('id', '=', id)
-      .execute();
+      .where((eb) => stillClaimedBy(eb, workerId))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  async retryDelivery(id: number, nextAttemptAt: string, error: string): Promise<void> {
+  async retryDelivery(id: number, nextAttemptAt: string, error: string, workerId?: string): Promise<boolean> {
     const row = await this.db
       .updateTable('outbox')
       .set((eb) => ({
@@ -552,13 +567,15 @@ export class KyselyStore implements Store {
       .where('id', '=', id)
       .where('delivered_at', 'is', null)
       .where('failed_at', 'is', null)
+      .where((eb) => stillClaimedBy(eb, workerId))
       .returningAll()
       .executeTakeFirst();
     if (row) await this.standForCopyAgain(row);
+    return row !== undefined;
   }
 
-  async failDelivery(id: number, at: string, error: string): Promise<void> {
-    await this.db
+  async failDelivery(id: number, at: string, error: string, workerId?: string): Promise<boolean> {
+    const result = await this.db
       .updateTable('outbox')
       .set((eb) => ({
         attempts: eb('attempts', '+', 1),
@@ -569,10 +586,12 @@ export class KyselyStore implements Store {
       }))
       .where('id', '=', id)
       .where('delivered_at', 'is', null)
-      .execute();
+      .where((eb) => stillClaimedBy(eb, workerId))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  async releaseDeliveries(ids: number[], nextAttemptAt?: string): Promise<void> {
+  async releaseDeliveries(ids: number[], nextAttemptAt?: string, workerId?: string): Promise<void> {
     if (ids.length === 0) return;
     const rows = await this.db
       .updateTable('outbox')
@@ -584,9 +603,21 @@ export class KyselyStore implements Store {
       .where('id', 'in', ids)
       .where('delivered_at', 'is', null)
       .where('failed_at', 'is', null)
+      .where((eb) => stillClaimedBy(eb, workerId))
       .returningAll()
       .execute();
     for (const row of rows) await this.standForCopyAgain(row);
+  }
+
+  async databaseNow(): Promise<Date> {
+    const query =
+      this.engine === 'postgres'
+        ? sql<{
+            now: string;
+          }>`select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`
+        : sql<{ now: string }>`select strftime('%Y-%m-%dT%H:%M:%fZ', 'now') as now`;
+    const { rows } = await query.execute(this.db);
+    return new Date(rows[0]?.now ?? Date.now());
   }
 
   async pendingDeliveries(): Promise<number> {

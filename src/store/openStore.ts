@@ -35,7 +35,7 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db);
+  return new KyselyStore(db, engine);
 }
 
 function engineOf(databaseUrl: string): Engine {

@@ -1,6 +1,6 @@
 // The delivery outbox as rows: what a queued post, update or reply stores, how rows are
 // claimed, and how they read back. The queries that use them are in kyselyStore.ts.
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import { copyKey } from '../app/deliveryKeys';
 import type { Delivery, DeliveryRecord, DeliveryState, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
@@ -129,4 +129,28 @@ export function recordFromRow(row: Selectable<OutboxTable>): DeliveryRecord {
     ...(row.failed_at !== null && { failedAt: row.failed_at }),
     ...(row.last_error !== null && { lastError: row.last_error }),
   };
+}
+
+/** No other worker holds a live lease on a row of the same conversation (posts have none). */
+export function notHeldByAnother(eb: ExpressionBuilder<EscalationDeskTables, 'outbox'>, workerId: string, now: string) {
+  return eb.or([
+    eb('outbox.conversation_id', 'is', null),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('outbox as held')
+          .select('held.id')
+          .whereRef('held.conversation_id', '=', 'outbox.conversation_id')
+          .where('held.claimed_by', '!=', workerId)
+          .where('held.claimed_until', '>', now)
+          .where('held.delivered_at', 'is', null)
+          .where('held.failed_at', 'is', null),
+      ),
+    ),
+  ]);
+}
+
+/** The row is still the worker's (when one is named): its lease was not run out and taken. */
+export function stillClaimedBy(eb: ExpressionBuilder<EscalationDeskTables, 'outbox'>, workerId: string | undefined) {
+  return workerId === undefined ? sql<boolean>`1 = 1` : eb('claimed_by', '=', workerId);
 }

@@ -165,6 +165,59 @@ function outboxContract(engine: Engine) {
       }
     });
 
+    it("a conversation is one worker's at a time: another worker waits until its rows are done", async () => {
+      await create();
+      const other = '19:product@thread.tacv2;messageid=1700000000001';
+      await store.enqueueDeliveries(
+        [update('ESC-1', 'x1'), update('ESC-1', 'x2'), update('ESC-1', 'y1', other)],
+        at(1),
+      );
+      const [first] = await claim(store, 'worker-a', 2, 1);
+      assert.equal(first && 'activityId' in first ? first.activityId : '', 'x1');
+      // Worker b may not send to the conversation worker a is sending to: only the other one.
+      const taken = await claim(store, 'worker-b', 2);
+      assert.deepEqual(
+        taken.map((d) => ('activityId' in d ? d.activityId : '')),
+        ['y1'],
+      );
+      assert.equal(await store.completeDelivery(first?.id ?? 0, at(3), 'worker-a'), true);
+      const next = await claim(store, 'worker-b', 3);
+      assert.deepEqual(
+        next.map((d) => ('activityId' in d ? d.activityId : '')),
+        ['x2'],
+      );
+    });
+
+    it('a worker whose lease ran out and was taken over changes nothing with its late outcome', async () => {
+      await create();
+      await store.enqueueDeliveries([update('ESC-1', 'x1'), update('ESC-1', 'x2', `${channel}2`)], at(1));
+      const [late, alsoLate] = await claim(store, 'worker-a', 1, 10, 5);
+      assert.ok(late && alsoLate);
+      // Worker a stalled past its lease; worker b took both rows.
+      assert.equal((await claim(store, 'worker-b', 7)).length, 2);
+      assert.equal(await store.completeDelivery(late.id, at(8), 'worker-a'), false);
+      assert.equal(await store.retryDelivery(late.id, at(9), 'late', 'worker-a'), false);
+      assert.equal(await store.failDelivery(alsoLate.id, at(8), 'late', 'worker-a'), false);
+      await store.releaseDeliveries([late.id, alsoLate.id], at(8), 'worker-a');
+      const rows = await store.deliveries();
+      assert.deepEqual(
+        rows.map((r) => [r.state, r.attempts]),
+        [
+          ['pending', 0],
+          ['pending', 0],
+        ],
+      );
+      // Still worker b's: no third worker takes them while b's lease lasts.
+      assert.deepEqual(await claim(store, 'worker-c', 8), []);
+      assert.equal(await store.completeDelivery(late.id, at(9), 'worker-b'), true);
+      assert.equal(await store.failDelivery(alsoLate.id, at(9), 'gone', 'worker-b'), true);
+    });
+
+    it("tells the database's own time, the one every replica agrees on", async () => {
+      const told = (await store.databaseNow()).getTime();
+      assert.ok(Math.abs(told - Date.now()) < 5000, `${new Date(told).toISOString()}`);
+    });
+
     it('a completed delivery is done: never claimed again, no longer pending', async () => {
       await create({ post: true });
       await store.enqueueDeliveries([update('ESC-1')], at(0));
