@@ -7,8 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { immediateTargets } from '../domain/triage';
 import { copyKey } from './deliveryKeys';
 import type { Clock, QueuedDelivery, Store } from './ports';
+import { perConversationLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';
 
 /** Renders and sends one delivery. Implemented in src/teams. */
 export interface DeliverySender {
@@ -30,7 +32,11 @@ export interface DeliveryWorkerDeps {
   workerId?: string;
   /** How often to look for due deliveries when nobody kicks. */
   pollMs?: number;
-  /** At least this long between two sends to one conversation (Teams allows about 7 a second). */
+  /** At most so many sends to one conversation in so long (default: Teams' published per-thread limits). */
+  conversationLimits?: readonly SendLimit[];
+  /** At most so many sends in all, per app and tenant (default: Teams' 50 a second). */
+  tenantLimits?: readonly SendLimit[];
+  /** At least this long between two sends to one conversation, on top of the limits (tests). */
   perConversationIntervalMs?: number;
   /** Conversations sent to at once. */
   concurrency?: number;
@@ -51,12 +57,17 @@ interface Claimed {
   claimedAt: number;
 }
 
-/** The deliveries of one conversation, sent one at a time, in order, paced. */
+/**
+ * The deliveries of one conversation (or the new posts of one tier's channel), sent one at a
+ * time, in order, within its send budget.
+ */
 interface Lane {
   waiting: Claimed[];
   sending: boolean;
-  /** performance.now() before which nothing more goes to this conversation. */
+  /** performance.now() before which nothing more goes to this conversation (a 429's Retry-After). */
   notBefore: number;
+  /** 0: posts of a tier that goes out at once (Security), served first; 1: the rest. */
+  priority: number;
 }
 
 export class DeliveryWorker {
@@ -66,7 +77,10 @@ export class DeliveryWorker {
   private readonly log: (message: string) => void;
   private readonly workerId: string;
   private readonly pollMs: number;
-  private readonly intervalMs: number;
+  private readonly conversationLimits: readonly SendLimit[];
+  /** Each conversation's budget (kept past its lane: Teams counts an hour back). */
+  private readonly budgets = new Map<string, SendBudget>();
+  private readonly tenantBudget: SendBudget;
   private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
@@ -103,7 +117,9 @@ export class DeliveryWorker {
     this.log = deps.log;
     this.workerId = deps.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.pollMs = deps.pollMs ?? 500;
-    this.intervalMs = deps.perConversationIntervalMs ?? 150;
+    const spacing = deps.perConversationIntervalMs ? [{ ms: deps.perConversationIntervalMs, max: 1 }] : [];
+    this.conversationLimits = [...(deps.conversationLimits ?? perConversationLimits), ...spacing];
+    this.tenantBudget = new SendBudget(deps.tenantLimits ?? perTenantLimits);
     this.concurrency = Math.max(1, deps.concurrency ?? 8);
     this.maxAttempts = Math.max(1, deps.maxAttempts ?? 12);
     this.leaseMs = deps.leaseMs ?? 30_000;
@@ -250,7 +266,9 @@ export class DeliveryWorker {
       const key = laneOf(delivery);
       let lane = this.lanes.get(key);
       if (!lane) {
-        lane = { waiting: [], sending: false, notBefore: 0 };
+        const urgent =
+          delivery.kind === 'post' && delivery.tier !== undefined && immediateTargets.includes(delivery.tier);
+        lane = { waiting: [], sending: false, notBefore: 0, priority: urgent ? 0 : 1 };
         this.lanes.set(key, lane);
       }
       if (this.inHand.has(delivery.id)) {
@@ -267,7 +285,7 @@ export class DeliveryWorker {
         continue;
       }
       // A conversation Teams throttles for long: hand the row back until then rather than sit on its lease.
-      const pause = lane.notBefore - claimedAt;
+      const pause = Math.max(lane.notBefore, this.budgetOf(key).nextAt(claimedAt)) - claimedAt;
       if (pause > this.holdLimitMs) {
         throttled.set(delivery.id, pause);
         continue;
@@ -295,15 +313,18 @@ export class DeliveryWorker {
     if (!this.running) return;
     const now = performance.now();
     let nextAt = Number.POSITIVE_INFINITY;
-    for (const [key, lane] of [...this.lanes]) {
+    // Security's posts first; otherwise in turn.
+    const lanes = [...this.lanes].sort(([, a], [, b]) => a.priority - b.priority);
+    for (const [key, lane] of lanes) {
       if (lane.sending) continue;
       if (lane.waiting.length === 0) {
-        // Its pacing no longer matters once the interval has passed.
         if (lane.notBefore <= now) this.lanes.delete(key);
         continue;
       }
-      if (lane.notBefore > now) {
-        nextAt = Math.min(nextAt, lane.notBefore);
+      const budget = this.budgetOf(key);
+      const at = Math.max(lane.notBefore, budget.nextAt(now), this.tenantBudget.nextAt(now));
+      if (at > now) {
+        nextAt = Math.min(nextAt, at);
         continue;
       }
       if (this.sending >= this.concurrency) continue;
@@ -311,17 +332,36 @@ export class DeliveryWorker {
       // To the back of the turn order, so a busy conversation does not starve the others.
       this.lanes.delete(key);
       this.lanes.set(key, lane);
+      budget.spend(now);
+      this.tenantBudget.spend(now);
       this.startSend(lane, item);
     }
+    this.forgetIdleBudgets(now);
     if (nextAt !== Number.POSITIVE_INFINITY) {
       this.laneTimer = setTimeout(() => this.schedule(), Math.max(0, nextAt - now));
       this.laneTimer.unref();
     }
   }
 
+  private budgetOf(key: string): SendBudget {
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = new SendBudget(this.conversationLimits);
+      this.budgets.set(key, budget);
+    }
+    return budget;
+  }
+
+  /** Budgets of conversations with nothing sent for the longest window, and no lane, go. */
+  private forgetIdleBudgets(now: number): void {
+    if (this.budgets.size < budgetsKept) return;
+    for (const [key, budget] of this.budgets) {
+      if (!this.lanes.has(key) && budget.idle(now)) this.budgets.delete(key);
+    }
+  }
+
   private startSend(lane: Lane, item: Claimed): void {
     lane.sending = true;
-    lane.notBefore = performance.now() + this.intervalMs;
     this.sending += 1;
     const send = this.deliver(lane, item).finally(() => {
       lane.sending = false;
@@ -472,9 +512,13 @@ export class DeliveryWorker {
 }
 
 /** Sends to one conversation are paced together. New threads have no conversation yet: one lane for all. */
+/** Posts go out in their tier's channel's lane, everything else in its conversation's. */
 function laneOf(delivery: QueuedDelivery): string {
-  return delivery.kind === 'post' ? 'post' : `conversation:${delivery.conversationId}`;
+  return delivery.kind === 'post' ? `post:${delivery.tier ?? 'unknown'}` : `conversation:${delivery.conversationId}`;
 }
+
+/** Past this many conversations' budgets, the idle ones are forgotten. */
+const budgetsKept = 1000;
 
 function describe(delivery: QueuedDelivery): string {
   return `delivery ${delivery.id} (${delivery.kind} of ${delivery.escalationId})`;
@@ -515,8 +559,11 @@ export function sendFailure(error: unknown, nowMs: number): SendFailure {
 }
 
 /** 408, 429, 5xx and network errors pass; any other 4xx will be answered the same way next time. */
+/** The 4xx a retry may cure: timeout, precondition (Teams asks to retry 412), throttling. Every 5xx and network error too. */
+const retriedClientErrors = new Set([408, 412, 429]);
+
 export function retryable(statusCode: number | undefined): boolean {
-  if (statusCode === undefined || statusCode === 408 || statusCode === 429) return true;
+  if (statusCode === undefined || retriedClientErrors.has(statusCode)) return true;
   return !(statusCode >= 400 && statusCode < 500);
 }
 

@@ -36,6 +36,8 @@ export type QueuedDelivery = Delivery & {
   /** Sends tried so far. */
   attempts: number;
   createdAt: string;
+  /** A post: the tier whose channel it goes to, as it was when claimed (its own, or the one raised to). */
+  tier?: Target;
 };
 
 /** Where a delivery stands: waiting (or being sent), sent, or given up on. */

@@ -190,6 +190,9 @@ export function triage(input: TriageInput): Triage {
   return { escalate: true, target, severity, immediate: hasAny(given, securitySignals), reasons };
 }
 
+/** Tiers whose escalations go out before any other: Security, immediately. */
+export const immediateTargets: readonly Target[] = ['security'];
+
 function hasAny(given: ReadonlySet<Signal>, wanted: ReadonlySet<Signal>): boolean {
   for (const s of wanted) if (given.has(s)) return true;
   return false;

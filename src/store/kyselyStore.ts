@@ -20,6 +20,7 @@ import type {
 import type { Brief } from '../domain/brief';
 import { type Escalation, escalationId, type Person, type TimelineEntry } from '../domain/escalation';
 import { slaNever } from '../domain/sla';
+import { immediateTargets } from '../domain/triage';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
 import { storedNumber, storedNumberOf } from './ids';
 import type { Engine } from './migrations';
@@ -38,6 +39,28 @@ import { findSimilarEscalations } from './search';
 import type { EscalationDeskTables, EscalationsTable, OutboxTable, StoredNumber, TimelineEntriesTable } from './tables';
 
 type Db = Kysely<EscalationDeskTables>;
+
+/** 0 for a post to a tier that goes out at once (triage's immediateTargets), else 1. */
+const immediatePostsFirst = sql<number>`case when outbox.kind = 'post' and coalesce(outbox.target, (select e.target from escalations e where e.id = outbox.escalation_id)) in (${sql.join(immediateTargets.map((t) => sql.lit(t)))}) then 0 else 1 end`;
+
+/** Each claimed post with the tier whose channel it goes to. */
+async function withPostTiers(db: Db, claimed: QueuedDelivery[]): Promise<QueuedDelivery[]> {
+  const own = claimed.filter((d) => d.kind === 'post' && !d.target);
+  if (own.length === 0) {
+    return claimed.map((d) => (d.kind === 'post' && d.target ? { ...d, tier: d.target } : d));
+  }
+  const rows = await db
+    .selectFrom('escalations')
+    .select(['id', 'target'])
+    .where(
+      'id',
+      'in',
+      own.map((d) => storedNumberOf(d.escalationId, 'claim')),
+    )
+    .execute();
+  const tierOf = new Map(rows.map((row) => [escalationId(Number(row.id)), row.target as Target]));
+  return claimed.map((d) => (d.kind === 'post' ? { ...d, tier: d.target ?? tierOf.get(d.escalationId) } : d));
+}
 
 /** The PostgreSQL advisory lock that makes claims one at a time across replicas (any fixed number). */
 const claimLock = 7_243_001;
@@ -515,6 +538,8 @@ export class KyselyStore implements Store {
         .select('id')
         .where((eb) => claimable(eb, now))
         .where((eb) => notHeldByAnother(eb, workerId, now))
+        // Posts of the tiers that go out at once (Security) before anything else, then oldest first.
+        .orderBy(immediatePostsFirst)
         .orderBy('id')
         .limit(limit)
         .execute();
@@ -532,7 +557,8 @@ export class KyselyStore implements Store {
         .where((eb) => notHeldByAnother(eb, workerId, now))
         .returningAll()
         .execute();
-      return rows.sort((a, b) => Number(a.id) - Number(b.id)).map(deliveryFromRow);
+      const claimed = rows.sort((a, b) => Number(a.id) - Number(b.id)).map(deliveryFromRow);
+      return withPostTiers(db, claimed);
     };
     // One claim at a time across replicas, so a claim sees every conversation another worker
     // holds: two workers never send to one conversation at once, and its cards go out in order.

@@ -264,9 +264,11 @@ describe('DeliveryWorker', () => {
     assert.deepEqual(sendFailure('broken', now), { message: 'broken' });
   });
 
-  it('retries 408, 429, 5xx and network errors; never another 4xx', () => {
-    for (const status of [undefined, 408, 429, 500, 502, 503, 504]) assert.equal(retryable(status), true, `${status}`);
-    for (const status of [400, 401, 403, 404, 409, 412, 413]) assert.equal(retryable(status), false, `${status}`);
+  it('retries what Teams says to retry (408, 412, 429, 502, 504), every 5xx and network errors; never another 4xx', () => {
+    for (const status of [undefined, 408, 412, 429, 500, 502, 503, 504]) {
+      assert.equal(retryable(status), true, `${status}`);
+    }
+    for (const status of [400, 401, 403, 404, 409, 413]) assert.equal(retryable(status), false, `${status}`);
   });
 
   it('backs off exponentially with full jitter, up to the cap', () => {
@@ -368,6 +370,60 @@ describe('DeliveryWorker', () => {
     assert.ok(elapsed >= (n - 1) * interval - 2);
     assert.ok(elapsed < 2 * (n - 1) * interval, `took ${elapsed} ms`);
     assert.ok((to(2)[0]?.at ?? 0) < (to(1)[1]?.at ?? 0), 'the second conversation waited for the first');
+  });
+
+  it("keeps to Teams' limits in one conversation: 7 at once, then no more than 8 in any 2 s", async () => {
+    await escalate();
+    const deliveries = Array.from({ length: 10 }, (_, i) => reply('ESC-1', 1, `r${i}`));
+    await store.enqueueDeliveries(deliveries, new Date().toISOString());
+    const sender = new ScriptedTeams();
+    const worker = startWorker(sender, { perConversationIntervalMs: 0, conversationLimits: undefined });
+    await worker.drain(8000);
+    const at = sender.calls.map((call) => call.at);
+    assert.equal(at.length, 10);
+    const first = at[0] as number;
+    assert.ok((at[6] as number) - first < 500, 'the first seven go at once');
+    assert.ok((at[7] as number) - first >= 995, `the eighth waits a second: ${(at[7] as number) - first} ms`);
+    assert.ok((at[8] as number) - first >= 1995, `the ninth waits for the 2 s window: ${(at[8] as number) - first} ms`);
+  });
+
+  it("posts each tier's channel in its own lane, Security first: a throttled channel holds back no other", async () => {
+    const posts: Delivery[] = [];
+    for (let i = 0; i < 6; i++) {
+      const made = await store.createEscalation({
+        brief: { ...brief, target: 'engineering' },
+        requester: { name: 'Dana' },
+        at: new Date().toISOString(),
+        post: true,
+      });
+      posts.push({ kind: 'post', escalationId: made.escalation.id });
+    }
+    const security = await store.createEscalation({
+      brief: { ...brief, target: 'security' },
+      requester: { name: 'Dana' },
+      at: new Date().toISOString(),
+      post: true,
+    });
+    const product = await store.createEscalation({
+      brief: { ...brief, target: 'product' },
+      requester: { name: 'Dana' },
+      at: new Date().toISOString(),
+      post: true,
+    });
+    // Engineering's channel is throttled for 2 s at its first post.
+    const sender = new ScriptedTeams((delivery, call) =>
+      delivery.kind === 'post' && delivery.tier === 'engineering' && call === 1
+        ? { statusCode: 429, retryAfterMs: 2000 }
+        : 'ok',
+    );
+    const worker = startWorker(sender, { concurrency: 1 });
+    await worker.drain(8000);
+    const order = sender.calls.map((call) => `${call.delivery.escalationId}:${call.delivery.tier}`);
+    assert.equal(order[0], `${security.escalation.id}:security`, `Security first: ${order.join(', ')}`);
+    assert.equal(sender.calls.filter((c) => c.delivery.tier === 'engineering').length, 7, 'six posts, one sent twice');
+    const productAt = sender.calls.find((c) => c.delivery.escalationId === product.escalation.id)?.at ?? 0;
+    const engineeringAgainAt = sender.calls.filter((c) => c.delivery.tier === 'engineering')[1]?.at ?? 0;
+    assert.ok(productAt < engineeringAgainAt, 'Product was posted while Engineering was throttled');
   });
 
   it('sends a burst of 20 changes to one card as a few updates, the last showing the latest version', async () => {

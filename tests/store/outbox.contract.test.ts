@@ -40,8 +40,11 @@ const reply = (escalationId: string, text: string, key?: string): Delivery => ({
 const claim = (store: Store, worker: string, minute: number, limit = 100, leaseMinutes = 5) =>
   store.claimDeliveries(worker, at(minute), at(minute + leaseMinutes), limit);
 
-/** What was queued, without the bookkeeping. */
-const queued = (rows: QueuedDelivery[]) => rows.map(({ id, attempts, createdAt, ...delivery }) => delivery);
+/** A claimed delivery as the outbox's records show it (a record has no lane). */
+const asRecorded = ({ tier, ...delivery }: QueuedDelivery) => delivery;
+
+/** What was queued, without the bookkeeping (and the tier a claim tells a post's lane by). */
+const queued = (rows: QueuedDelivery[]) => rows.map(({ id, attempts, createdAt, tier, ...delivery }) => delivery);
 
 function outboxContract(engine: Engine) {
   describe(`Delivery outbox on ${engine.name}`, () => {
@@ -63,7 +66,15 @@ function outboxContract(engine: Engine) {
       assert.equal(await store.pendingDeliveries(), 1);
       const [row, ...more] = await claim(store, 'worker-a', 0);
       assert.deepEqual(more, []);
-      assert.deepEqual(row, { kind: 'post', escalationId: 'ESC-1', id: row?.id, attempts: 0, createdAt: at(0) });
+      // A claimed post says the tier whose channel it goes to: the lane the worker sends it in.
+      assert.deepEqual(row, {
+        kind: 'post',
+        escalationId: 'ESC-1',
+        id: row?.id,
+        attempts: 0,
+        createdAt: at(0),
+        tier: 'engineering',
+      });
     });
 
     it('a save queues its deliveries with it; a save that fails queues nothing', async () => {
@@ -232,7 +243,7 @@ function outboxContract(engine: Engine) {
         [other.id],
       );
       const [record] = await store.deliveries({ state: 'delivered' });
-      assert.deepEqual(record, { ...sent, state: 'delivered', nextAttemptAt: at(0), deliveredAt: at(2) });
+      assert.deepEqual(record, { ...asRecorded(sent), state: 'delivered', nextAttemptAt: at(0), deliveredAt: at(2) });
     });
 
     it('a retried delivery counts the attempt, is released, and waits until its next attempt', async () => {
@@ -246,7 +257,7 @@ function outboxContract(engine: Engine) {
       const [again] = await claim(store, 'worker-b', 3);
       assert.deepEqual(again, { ...row, attempts: 1 });
       assert.deepEqual(await store.deliveries(), [
-        { ...row, attempts: 1, state: 'pending', nextAttemptAt: at(3), lastError: 'Teams answered 503' },
+        { ...asRecorded(row), attempts: 1, state: 'pending', nextAttemptAt: at(3), lastError: 'Teams answered 503' },
       ]);
     });
 
@@ -261,7 +272,7 @@ function outboxContract(engine: Engine) {
       assert.deepEqual(await claim(store, 'worker-b', 59), []);
       assert.deepEqual(await store.deliveries({ escalationId: 'ESC-1', state: 'failed' }), [
         {
-          ...row,
+          ...asRecorded(row),
           attempts: 1,
           state: 'failed',
           nextAttemptAt: at(0),
