@@ -3,6 +3,7 @@
 // (cards/escalation-form.json); a card submits strings, JSON clients may send natural types.
 import { z } from 'zod';
 import { decimalNumber, hasControlCharacters, isCalendarDate, shownValue } from './clientText';
+import { dateTimeWithOffset, knownTimeZone, zonedMoment } from './timeZones';
 import {
   oneOf,
   type Severity,
@@ -124,6 +125,18 @@ function date(label: string) {
   );
 }
 
+/** A deadline: a date (read in the zone of whoever sent it), or a date-time with its offset. */
+const deadlineDate = z.preprocess(
+  (v) => (typeof v === 'string' ? trimmed(v) : v),
+  z
+    .string({ error: 'Deadline date must be a date like 2026-11-28' })
+    .refine(
+      (s) => isCalendarDate(s) || (dateTimeWithOffset(s) !== undefined && isCalendarDate(s.slice(0, 10))),
+      'Deadline date must be a real date like 2026-11-28, or a date-time with its offset like 2026-11-28T17:00:00+01:00',
+    )
+    .optional(),
+);
+
 const timeOfDay = z.preprocess(
   (v) => (typeof v === 'string' ? trimmed(v.slice(0, 5)) : v),
   z
@@ -228,7 +241,7 @@ export const briefFormSchema = z
     customerExpectation: text('Customer expectation', caps.text, false),
     escalationRisk: text('Escalation risk', caps.text, false),
     asks: lines("What's needed", 'ask', caps.asks, true),
-    deadlineDate: date('Deadline date'),
+    deadlineDate,
     deadlineTime: timeOfDay,
   })
   .superRefine((form, ctx) => {
@@ -238,6 +251,13 @@ export const briefFormSchema = z
         code: 'custom',
         path: ['customersAffected'],
         message: `Customers affected (${form.customersAffected}) is fewer than the ${named} customers named`,
+      });
+    }
+    if (form.deadlineTime && form.deadlineDate && dateTimeWithOffset(form.deadlineDate)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deadlineTime'],
+        message: 'Deadline time is already in the deadline date-time: give it once',
       });
     }
     if (form.deadlineTime && !form.deadlineDate) {
@@ -273,10 +293,45 @@ export interface Brief {
     customerExpectation?: string;
     escalationRisk?: string;
   };
-  needed: { asks: string[]; deadlineDate?: string; deadlineTime?: string };
+  needed: {
+    asks: string[];
+    /** As the requester wrote them, in their zone. */
+    deadlineDate?: string;
+    deadlineTime?: string;
+    /** The zone they wrote it in: an IANA name or an offset; UTC when nobody said. */
+    deadlineZone?: string;
+    /** The moment it falls due (UTC ISO): the end of the day when no time was given. */
+    deadlineAt?: string;
+  };
 }
 
-export function briefFromForm(form: BriefForm): Brief {
+export interface BriefContext {
+  /** The zone of the person sending the form (Teams' localTimezone): how their dates and times are read. */
+  timeZone?: string;
+}
+
+/** A deadline as written, and when it falls due. */
+function deadlineOf(form: BriefForm, context: BriefContext): Partial<Brief['needed']> {
+  if (!form.deadlineDate) return {};
+  const written = dateTimeWithOffset(form.deadlineDate);
+  if (written) {
+    return {
+      deadlineDate: written.date,
+      deadlineTime: written.time,
+      deadlineZone: written.zone,
+      deadlineAt: written.moment,
+    };
+  }
+  const zone = knownTimeZone(context.timeZone) ?? 'UTC';
+  return {
+    deadlineDate: form.deadlineDate,
+    deadlineTime: form.deadlineTime,
+    deadlineZone: zone,
+    deadlineAt: zonedMoment(form.deadlineDate, form.deadlineTime ?? '23:59', zone),
+  };
+}
+
+export function briefFromForm(form: BriefForm, context: BriefContext = {}): Brief {
   return {
     summary: form.summary,
     severity: form.severity,
@@ -303,7 +358,7 @@ export function briefFromForm(form: BriefForm): Brief {
       customerExpectation: form.customerExpectation,
       escalationRisk: form.escalationRisk,
     },
-    needed: { asks: form.asks, deadlineDate: form.deadlineDate, deadlineTime: form.deadlineTime },
+    needed: { asks: form.asks, ...deadlineOf(form, context) },
   };
 }
 
@@ -365,12 +420,12 @@ export function fieldProblems(error: z.ZodError): FieldProblem[] {
   return [...byField].map(([field, message]) => ({ field, message }));
 }
 
-export function parseBrief(input: unknown): Parsed<Brief> {
+export function parseBrief(input: unknown, context: BriefContext = {}): Parsed<Brief> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, problems: [{ field: 'body', message: 'Send the escalation form fields as a JSON object' }] };
   }
   const result = briefFormSchema.safeParse(input);
   return result.success
-    ? { ok: true, value: briefFromForm(result.data) }
+    ? { ok: true, value: briefFromForm(result.data, context) }
     : { ok: false, problems: fieldProblems(result.error) };
 }

@@ -69,15 +69,18 @@ export function briefText(brief: Brief): string {
   sections.push([
     "WHAT'S NEEDED",
     ...(needed.asks.length > 0 ? needed.asks.map((ask) => `- ${ask}`) : [noneGiven]),
-    `- Deadline: ${orNone(deadline(needed.deadlineDate, needed.deadlineTime))}`,
+    `- Deadline: ${orNone(deadline(needed))}`,
   ]);
 
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
 
-export function deadline(date?: string, time?: string): string | undefined {
+/** The deadline as the requester wrote it, with their zone unless it is UTC: "2026-11-30 17:00 (America/New_York)". */
+export function deadline(needed: Brief['needed']): string | undefined {
+  const { deadlineDate: date, deadlineTime: time, deadlineZone: zone } = needed;
   if (!date) return undefined;
-  return time ? `${date} ${time}` : date;
+  const written = time ? `${date} ${time}` : date;
+  return zone && zone !== 'UTC' ? `${written} (${zone})` : written;
 }
 
 function lastUpdate(date?: string, said?: string): string {

@@ -145,9 +145,10 @@ function pausedSpans(timeline: TimelineEntry[], until: number): [number, number]
   return spans;
 }
 
-/** The deadline the brief gives, read as UTC (the form's date and time carry no zone). */
+/** The moment the brief's deadline falls due (briefs from before zones were kept: read as UTC). */
 export function deadlineOf(escalation: Escalation): number | undefined {
-  const { deadlineDate, deadlineTime } = escalation.brief.needed;
+  const { deadlineDate, deadlineTime, deadlineAt } = escalation.brief.needed;
+  if (deadlineAt) return Date.parse(deadlineAt);
   if (!deadlineDate) return undefined;
   const moment = Date.parse(`${deadlineDate}T${deadlineTime ?? '23:59'}:00Z`);
   return Number.isNaN(moment) ? undefined : moment;

@@ -15,7 +15,7 @@ import type { TeamsDeps } from './deps';
 import { escalationCard, hiddenEscalationCard } from './escalationCard';
 import { type FormValues, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
-import { personOf, unknownPersonText } from './people';
+import { personOf, timeZoneOf, unknownPersonText } from './people';
 
 type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => Promise<CardActionAnswer>;
 /** Turns a verb's data into the action it asks for, or a sentence saying what to fix. */
@@ -89,7 +89,8 @@ export const verbs = new Map<string, VerbHandler>([
   ],
   [
     'escalation.submit',
-    async (data, context, deps) => cardAnswer(await submit(data, personOf(context.activity), 'chat', deps)),
+    async (data, context, deps) =>
+      cardAnswer(await submit(data, personOf(context.activity), 'chat', deps, timeZoneOf(context.activity))),
   ],
   [
     'escalation.refresh',

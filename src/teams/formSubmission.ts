@@ -56,11 +56,20 @@ export async function recommend(
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
-/** The confirmation when the brief is escalated; else the form with each problem by its field. */
-export async function submit(values: FormValues, person: Person, mode: Mode, deps: TeamsDeps): Promise<AdaptiveCard> {
+/**
+ * The confirmation when the brief is escalated; else the form with each problem by its field.
+ * `timeZone`: the sender's (Teams' localTimezone), in which the form's deadline is read.
+ */
+export async function submit(
+  values: FormValues,
+  person: Person,
+  mode: Mode,
+  deps: TeamsDeps,
+  timeZone?: string,
+): Promise<AdaptiveCard> {
   // An escalation nobody raised could be followed by nobody: Teams must say who it is.
   if (!person.id) return formCard({ mode, values, notice: unknownPersonText });
-  const parsed = parseBrief(values);
+  const parsed = parseBrief(values, { timeZone });
   if (!parsed.ok) return formCard({ mode, values, problems: parsed.problems });
   // The same brief from the same person is one escalation, however often Teams delivers it.
   const requestKey = `teams:${person.id}:${createHash('sha256').update(JSON.stringify(parsed.value)).digest('hex')}`;

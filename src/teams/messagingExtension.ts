@@ -6,7 +6,7 @@ import { formCard } from './cards/formCard';
 import type { TeamsDeps } from './deps';
 import { recommend, submit } from './formSubmission';
 import { dialogAnswer, type InvokeAnswer } from './invokeResponses';
-import { personOf } from './people';
+import { personOf, timeZoneOf } from './people';
 
 export const commandId = 'createEscalation';
 
@@ -29,7 +29,7 @@ export async function submitAction(context: TurnContext, deps: TeamsDeps): Promi
   const { verb, ...values } = value.data ?? {};
   if (verb === 'triage.evaluate')
     return dialogAnswer(await recommend(values, 'dialog', deps, personOf(context.activity)));
-  return dialogAnswer(await submit(values, personOf(context.activity), 'dialog', deps));
+  return dialogAnswer(await submit(values, personOf(context.activity), 'dialog', deps, timeZoneOf(context.activity)));
 }
 
 /** The message's text becomes the description, with its author and link noted. */

@@ -76,3 +76,13 @@ export function channelName(channel: TeamsChannel): string {
   if (name && channel.teamName) return `${name} in ${channel.teamName}`;
   return name ?? channel.channelId;
 }
+
+/** The sender's time zone as Teams gives it (the activity's localTimezone, else its clientInfo entity). */
+export function timeZoneOf(activity: Activity): string | undefined {
+  if (typeof activity.localTimezone === 'string' && activity.localTimezone) return activity.localTimezone;
+  const entities = Array.isArray(activity.entities) ? activity.entities : [];
+  const clientInfo = entities.find((e) => e && (e as { type?: unknown }).type === 'clientInfo') as
+    | { timezone?: unknown }
+    | undefined;
+  return typeof clientInfo?.timezone === 'string' ? clientInfo.timezone : undefined;
+}

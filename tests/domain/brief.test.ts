@@ -27,7 +27,51 @@ describe('the brief schema', () => {
       asks: ['Find the cause in the 2.14 PDF renderer', 'A workaround we can give customers today'],
       deadlineDate: '2026-11-30',
       deadlineTime: '17:00',
+      // Nobody said which zone: UTC.
+      deadlineZone: 'UTC',
+      deadlineAt: '2026-11-30T17:00:00.000Z',
     });
+  });
+
+  it("reads a deadline in the sender's zone, or by the offset it carries, and keeps the moment in UTC", () => {
+    const neededOf = (values: Record<string, unknown>, timeZone?: string) => {
+      const parsed = parseBrief({ ...minimalForm, ...values }, { timeZone });
+      assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed.problems));
+      return parsed.value.needed;
+    };
+    // 17:00 in New York in November is 22:00 UTC; in Berlin in July (summer time) 15:00 UTC.
+    assert.equal(
+      neededOf({ deadlineDate: '2026-11-30', deadlineTime: '17:00' }, 'America/New_York').deadlineAt,
+      '2026-11-30T22:00:00.000Z',
+    );
+    assert.equal(
+      neededOf({ deadlineDate: '2026-07-01', deadlineTime: '17:00' }, 'Europe/Berlin').deadlineAt,
+      '2026-07-01T15:00:00.000Z',
+    );
+    // A date alone: the end of that day where the sender is.
+    assert.equal(neededOf({ deadlineDate: '2026-11-30' }, 'Asia/Tokyo').deadlineAt, '2026-11-30T14:59:00.000Z');
+    // An API client's date-time with its offset, kept as written and as a moment.
+    assert.deepEqual(neededOf({ deadlineDate: '2026-11-30T17:00:00-05:00' }), {
+      asks: minimalForm.asks,
+      deadlineDate: '2026-11-30',
+      deadlineTime: '17:00',
+      deadlineZone: '-05:00',
+      deadlineAt: '2026-11-30T22:00:00.000Z',
+    });
+    assert.equal(neededOf({ deadlineDate: '2026-11-30T17:00:00Z' }).deadlineAt, '2026-11-30T17:00:00.000Z');
+    // A zone nobody knows is not guessed at: UTC.
+    assert.equal(neededOf({ deadlineDate: '2026-11-30', deadlineTime: '17:00' }, 'Mars/Olympus').deadlineZone, 'UTC');
+  });
+
+  it('refuses a deadline date-time without its offset, or with a time given twice', () => {
+    assert.match(
+      problemsOf({ ...minimalForm, deadlineDate: '2026-11-30T17:00:00' }).deadlineDate ?? '',
+      /a date-time with its offset like 2026-11-28T17:00:00\+01:00/,
+    );
+    assert.equal(
+      problemsOf({ ...minimalForm, deadlineDate: '2026-11-30T17:00:00Z', deadlineTime: '18:00' }).deadlineTime,
+      'Deadline time is already in the deadline date-time: give it once',
+    );
   });
 
   it('accepts natural JSON types: numbers, arrays of lines and signals, tried as objects', () => {

@@ -193,7 +193,8 @@ describe('Escalating from Teams', () => {
       fullForm.escalationRisk,
       "What's needed",
       '- Find the cause in the 2.14 PDF renderer',
-      '2026-11-30 17:00',
+      // In each reader's own zone: Teams fills in the date and time (17:00 in London, the sender's zone).
+      '{{DATE(2026-11-30T17:00:00Z,SHORT)}} {{TIME(2026-11-30T17:00:00Z)}}',
       'Dana Agent',
     ]) {
       assert.ok(text.includes(expected), `the posted card shows "${expected}"`);

@@ -155,7 +155,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     latest: timeline
       .slice(-3)
       .reverse()
-      .map((e) => `${when(e.at)}: ${e.text}`),
+      .map((e) => `${cardTime(e.at)}: ${e.text}`),
     refreshUserIds: refreshUsers(escalation, timeline),
     header: {
       line: `${escalation.id} · ${severityLabels[brief.severity]} · ${targetLabels[brief.target]}`,
@@ -168,7 +168,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
       { title: 'Status', value: statusLabels[escalation.status] },
       { title: 'Owner', value: escalation.owner?.name ?? 'Unassigned' },
       { title: 'SLA', value: sla.next ? `${slaStatusLabels[sla.status]}: ${sla.next}` : slaStatusLabels[sla.status] },
-      { title: 'Raised by', value: `${escalation.requester.name}, ${when(escalation.createdAt)}` },
+      { title: 'Raised by', value: `${escalation.requester.name}, ${cardTime(escalation.createdAt)}` },
     ],
     notices: notices(timeline, input.similar ?? []),
     impact: [
@@ -206,15 +206,31 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
       { title: 'Escalation risk', value: comms.escalationRisk ?? none },
     ],
     asks: brief.needed.asks.map((ask) => `- ${ask}`),
-    deadline: [{ title: 'Deadline', value: deadline(brief.needed.deadlineDate, brief.needed.deadlineTime) ?? none }],
-    footer: `Version ${escalation.version} · updated ${when(escalation.updatedAt)}`,
+    deadline: [{ title: 'Deadline', value: deadlineShown(brief.needed) ?? none }],
+    footer: `Version ${escalation.version} · updated ${cardTime(escalation.updatedAt)}`,
     briefUrl,
   };
 }
 
-/** "2026-11-28 14:05 UTC": one unambiguous form for every reader. */
+/** "2026-11-28 14:05 UTC": one unambiguous form, where text cannot localize (chat messages). */
 export function when(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/**
+ * A moment on a card, shown in each reader's own zone and language by Teams (the Adaptive Card
+ * DATE and TIME functions, which take RFC 3339 to the second).
+ */
+export function cardTime(iso: string): string {
+  const moment = `${iso.slice(0, 19)}Z`;
+  return `{{DATE(${moment},SHORT)}} {{TIME(${moment})}}`;
+}
+
+/** The deadline in the reader's zone; as written for a brief from before deadlines had a moment. */
+function deadlineShown(needed: Escalation['brief']['needed']): string | undefined {
+  if (!needed.deadlineAt) return deadline(needed);
+  const moment = `${needed.deadlineAt.slice(0, 19)}Z`;
+  return needed.deadlineTime ? cardTime(needed.deadlineAt) : `{{DATE(${moment},SHORT)}}`;
 }
 
 function notices(timeline: TimelineEntry[], similar: string[]): string[] {
