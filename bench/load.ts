@@ -3,8 +3,8 @@
 // click is a real change and none is stale. Warm-up, then a measured window: requests/s,
 // latency percentiles (hrtime), peak RSS and CPU time of the bot process.
 import { Agent, request } from 'node:http';
-import { type CardLocation, cardAction, personas } from '../tests/support/teamsActivities';
 import type { BotProcess } from '../tests/support/botProcess';
+import { type CardLocation, cardAction, personas } from '../tests/support/teamsActivities';
 
 export type ClickStatus = 'new' | 'investigating' | 'fix_in_progress';
 

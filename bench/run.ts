@@ -11,10 +11,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type BotProcess, startBot } from '../tests/support/botProcess';
 import { fullForm } from '../tests/support/briefs';
 import { FakeConnector } from '../tests/support/fakeConnector';
 import { channelMessage, channels, personas, send } from '../tests/support/teamsActivities';
-import { type BotProcess, startBot } from '../tests/support/botProcess';
 import { type ClickTarget, runWindow, sleep, type WindowStats } from './load';
 import { summariseProfile } from './profileSummary';
 import { type CopiesCurrent, machine, markdown, type Params, type Results, summarise, table } from './report';

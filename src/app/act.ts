@@ -4,6 +4,7 @@ import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import { type CardAction, decide, mayMake, refusalForRoles } from '../domain/lifecycle';
 import type { Target } from '../domain/vocabulary';
 import { type AccessDeps, canSee, type KnownViewer, rolesOn, unsureText, viewerOn } from './access';
+import { updatesOf } from './deliveries';
 import type { EscalationDeps } from './escalations';
 import { flagPattern } from './pattern';
 import type { Delivery } from './ports';
@@ -55,14 +56,7 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   const decision = decide(escalation, action, request.actor, rolesOn(request.known.viewer, escalation), at);
   if (!decision.ok) return { outcome: 'refused', escalation, reason: decision.reason + unsureText(request.known) };
 
-  const copies = await store.postedCards(escalation.id);
-  const deliveries: Delivery[] = copies.map((copy) => ({
-    kind: 'update',
-    escalationId: escalation.id,
-    conversationId: copy.conversationId,
-    activityId: copy.activityId,
-    serviceUrl: copy.serviceUrl,
-  }));
+  const deliveries: Delivery[] = updatesOf(await store.postedCards(escalation.id));
   // A retargeted escalation is posted in its new tier's channel too.
   if (action.kind === 'retarget') deliveries.push({ kind: 'post', escalationId: escalation.id });
 

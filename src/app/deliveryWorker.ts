@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { immediateTargets } from '../domain/triage';
-import { copyKey } from './deliveryKeys';
-import type { Clock, QueuedDelivery, Store } from './ports';
+import { copyKey } from './deliveries';
+import type { Clock, OutboxStore, QueuedDelivery } from './ports';
 import { perConversationLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';
 
 /** Renders and sends one delivery. Implemented in src/teams. */
@@ -24,7 +24,7 @@ export interface DeliverySender {
 }
 
 export interface DeliveryWorkerDeps {
-  store: Store;
+  store: OutboxStore;
   clock: Clock;
   sender: DeliverySender;
   log: (message: string) => void;
@@ -71,7 +71,7 @@ interface Lane {
 }
 
 export class DeliveryWorker {
-  private readonly store: Store;
+  private readonly store: OutboxStore;
   private readonly clock: Clock;
   private readonly sender: DeliverySender;
   private readonly log: (message: string) => void;

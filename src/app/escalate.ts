@@ -5,7 +5,7 @@ import type { Brief } from '../domain/brief';
 import type { Escalation, Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';
-import type { ChannelBinding, PostedCard } from './ports';
+import { type ChannelBinding, channelOfConversation, type PostedCard } from './ports';
 
 export interface PostingDeps extends EscalationDeps {
   /** Wake the delivery worker; resolve once due deliveries are sent or the time is up. */
@@ -81,7 +81,7 @@ export async function postedIn(
   escalation: Escalation,
   binding: ChannelBinding,
 ): Promise<PostedCard | undefined> {
-  const channelId = (binding.conversationReference as { conversation?: { id?: string } }).conversation?.id;
+  const channelId = binding.conversationReference.conversation.id;
   const copies = await deps.store.postedCards(escalation.id);
-  return copies.find((copy) => channelId !== undefined && copy.conversationId.split(';')[0] === channelId);
+  return copies.find((copy) => channelOfConversation(copy.conversationId) === channelId);
 }

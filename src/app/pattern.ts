@@ -3,6 +3,7 @@
 import { type Escalation, timelineKinds } from '../domain/escalation';
 import { isPattern, patternEntryText, raisedTarget } from '../domain/pattern';
 
+import { updatesOf } from './deliveries';
 import type { EscalationDeps } from './escalations';
 import type { Delivery } from './ports';
 import { deskActor } from './watchClocks';
@@ -37,14 +38,7 @@ export async function flagPattern(
         version: current.version + 1,
         updatedAt: at,
       };
-      const copies = await deps.store.postedCards(current.id);
-      const deliveries: Delivery[] = copies.map((copy) => ({
-        kind: 'update',
-        escalationId: current.id,
-        conversationId: copy.conversationId,
-        activityId: copy.activityId,
-        serviceUrl: copy.serviceUrl,
-      }));
+      const deliveries: Delivery[] = updatesOf(await deps.store.postedCards(current.id));
       if (target) deliveries.push({ kind: 'post', escalationId: current.id });
       const saved = await deps.store.saveEscalation(
         next,

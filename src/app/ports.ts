@@ -74,10 +74,30 @@ export interface EscalationFilter {
 
 export type SaveResult = { saved: true; escalation: Escalation } | { saved: false; current: Escalation | undefined };
 
-/** A channel bound to a tier: the Bot Framework conversation reference to post to. */
+/**
+ * What the bot keeps of a bound channel: the Bot Framework conversation reference it posts
+ * with (the conversation is the channel), what people read of it, and the team's people.
+ */
+export interface BindingReference {
+  serviceUrl: string;
+  conversation: { id: string; tenantId?: string; isGroup?: boolean; conversationType?: string };
+  channelId?: string;
+  bot?: { id?: string; name?: string };
+  channel?: {
+    channelId: string;
+    channelName?: string;
+    teamId?: string;
+    teamName?: string;
+    aadGroupId?: string;
+    tenantId?: string;
+  };
+  people?: Person[];
+}
+
+/** A channel bound to a tier. */
 export interface ChannelBinding {
   target: Target;
-  conversationReference: Record<string, unknown>;
+  conversationReference: BindingReference;
   boundBy: Person;
   boundAt: string;
 }
@@ -134,9 +154,8 @@ export interface SimilarCandidate extends SimilarityMatch {
   ownerId?: string;
 }
 
-export interface Store {
-  /** True once the database answers. */
-  ping(): Promise<boolean>;
+/** Escalations, their timelines, links and search: what the use cases read and change. */
+export interface EscalationStore {
   /**
    * Stores a new escalation as ESC-n (n never reused), version 1, with a "created" timeline
    * entry; or, for a request key already used (and still usable), returns that escalation
@@ -183,7 +202,10 @@ export interface Store {
   findSimilar(query: SearchTerms, options: SimilarityOptions): Promise<SimilarCandidate[]>;
   /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */
   unpostedEscalations(target: Target): Promise<Escalation[]>;
+}
 
+/** Where cards go: the channel bound to each tier (and its moves), and every posted copy. */
+export interface ChannelStore {
   /** Binds (or moves) a tier's channel and logs the move (if it is one), in one transaction. */
   bindChannel(binding: ChannelBinding, move?: ChannelMove): Promise<void>;
   channelFor(target: Target): Promise<ChannelBinding | undefined>;
@@ -201,9 +223,13 @@ export interface Store {
   postedCards(escalationId: string): Promise<PostedCard[]>;
   /** A copy Teams no longer has (deleted, or the bot removed): stop keeping it current. */
   forgetPostedCard(conversationId: string, activityId: string): Promise<void>;
+}
 
-  // The delivery outbox. Deliveries are sent at least once, by whichever worker (replica)
-  // claims them; an update renders the escalation as it is when sent.
+/**
+ * The delivery outbox. Deliveries are sent at least once, by whichever worker (replica)
+ * claims them; an update renders the escalation as it is when sent.
+ */
+export interface OutboxStore {
   /**
    * Queues deliveries not tied to a save. An update of a copy that already has an update
    * waiting (not yet claimed) is not queued again; a reply whose key was ever queued is not
@@ -237,9 +263,17 @@ export interface Store {
   failedDeliveries(): Promise<number>;
   /** The outbox rows, oldest first, for inspection. */
   deliveries(filter?: { escalationId?: string; state?: DeliveryState }): Promise<DeliveryRecord[]>;
+}
 
+/** Everything the app keeps, in one database (src/store): each part can be read alone above. */
+export interface Store extends EscalationStore, ChannelStore, OutboxStore {
+  /** True once the database answers. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** A conversation id is a channel's, or a thread's in it ("<channel>;messageid=<root>"): the channel's id. */
+export const channelOfConversation = (conversationId: string) => conversationId.split(';')[0] as string;
 
 export interface Clock {
   now(): Date;

@@ -7,8 +7,11 @@ import { type Escalation, type Person, type TimelineEntry, timelineKinds } from 
 import { type ClockState, nextChange, type SlaState, slaNever, slaState } from '../domain/sla';
 import { signalRules } from '../domain/triage';
 import { severityLabels, targetLabels } from '../domain/vocabulary';
+import { updatesOf } from './deliveries';
+import { postedIn } from './escalate';
 import type { EscalationDeps } from './escalations';
-import type { ChannelBinding, Delivery, PostedCard } from './ports';
+import { atMention } from './mentions';
+import type { Delivery } from './ports';
 
 export interface WatchDeps extends EscalationDeps {
   deliverSoon: () => void;
@@ -63,8 +66,9 @@ export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>(
       .filter((c) => !c.met && !c.paused && c.status !== 'within')
       .map((state) => ({ state, key: reminderKey(escalation, state) }))
       .filter(({ key }) => !remembered.has(key));
-    const thread =
-      due.length > 0 ? await tierThread(deps, escalation, bindings.get(escalation.brief.target)) : undefined;
+    // Reminders are read in the card's thread in its tier's channel.
+    const binding = bindings.get(escalation.brief.target);
+    const thread = due.length > 0 && binding ? await postedIn(deps, escalation, binding) : undefined;
     for (const { state, key } of due) {
       if (!thread) break;
       replies.push({
@@ -98,7 +102,7 @@ export function reminderText(escalation: Escalation, state: ClockState): string 
   const what = reminderWords[state.clock];
   const when = describeWhen(state);
   const who = escalation.owner
-    ? `<at>${escapeXml(escalation.owner.name)}</at>, over to you.`
+    ? `${atMention(escalation.owner.name)}, over to you.`
     : `Nobody owns it yet: can someone in ${targetLabels[escalation.brief.target]} take it?`;
   const icon = state.status === 'breached' ? '🔴' : '⏰';
   return `${icon} ${head}: ${what} ${when}. ${who}`;
@@ -135,10 +139,7 @@ async function raiseToLeadership(deps: WatchDeps, escalation: Escalation, why: s
     { ...escalation, version: escalation.version + 1, updatedAt: at },
     escalation.version,
     { at, actor: deskActor, kind: timelineKinds.raised, text: `Raised to Leadership. ${why}` },
-    [
-      { kind: 'post', escalationId: escalation.id, target: 'leadership' },
-      ...copies.map((copy) => updateOf(escalation, copy)),
-    ],
+    [{ kind: 'post', escalationId: escalation.id, target: 'leadership' }, ...updatesOf(copies)],
   );
   if (saved.saved) deps.log(`${escalation.id} raised to Leadership: ${why}`);
   return saved.saved;
@@ -147,37 +148,7 @@ async function raiseToLeadership(deps: WatchDeps, escalation: Escalation, why: s
 async function updateCards(deps: WatchDeps, escalation: Escalation): Promise<number> {
   const copies = await deps.store.postedCards(escalation.id);
   if (copies.length > 0) {
-    await deps.store.enqueueDeliveries(
-      copies.map((copy) => updateOf(escalation, copy)),
-      deps.clock.now().toISOString(),
-    );
+    await deps.store.enqueueDeliveries(updatesOf(copies), deps.clock.now().toISOString());
   }
   return copies.length;
-}
-
-function updateOf(escalation: Escalation, copy: PostedCard): Delivery {
-  return {
-    kind: 'update',
-    escalationId: escalation.id,
-    conversationId: copy.conversationId,
-    activityId: copy.activityId,
-    serviceUrl: copy.serviceUrl,
-  };
-}
-
-/** The card's thread in its tier's channel: where reminders are read. */
-async function tierThread(
-  deps: WatchDeps,
-  escalation: Escalation,
-  binding: ChannelBinding | undefined,
-): Promise<PostedCard | undefined> {
-  const channelId = (binding?.conversationReference as { conversation?: { id?: string } } | undefined)?.conversation
-    ?.id;
-  if (!channelId) return undefined;
-  const copies = await deps.store.postedCards(escalation.id);
-  return copies.find((copy) => copy.conversationId.split(';')[0] === channelId);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
 }

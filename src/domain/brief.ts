@@ -271,6 +271,20 @@ export const briefFormSchema = z
 
 export type BriefForm = z.output<typeof briefFormSchema>;
 
+/** Signals that make an escalation a bug report. */
+const bugSignals: ReadonlySet<Signal> = new Set<Signal>(['bug_confirmed', 'code_change_needed', 'data_corruption']);
+
+/**
+ * A bug report: it asks for reproduction steps, expected and actual results and the environment
+ * (the form's readiness), and its card and brief.txt always keep that section. Engineering takes
+ * bugs, so everything sent there is read as one.
+ */
+export function isBug(target: Target | undefined, signals: Iterable<Signal>): boolean {
+  if (target === 'engineering') return true;
+  for (const signal of signals) if (bugSignals.has(signal)) return true;
+  return false;
+}
+
 /** The brief as stored and shown: the sections of the seed's structured format. */
 export interface Brief {
   summary: string;

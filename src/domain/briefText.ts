@@ -1,16 +1,9 @@
 // The brief as plain text, in one fixed layout that people paste and integrations parse: its
 // golden tests (tests/domain/briefText.test.ts, tests/support/briefs.ts fullBriefText) are the spec.
-import type { Brief } from './brief';
+import { type Brief, isBug } from './brief';
 import { severityLabels, slaStatusLabels, targetLabels } from './vocabulary';
 
 const noneGiven = '- none given';
-
-/** Reproduction steps belong to bugs; elsewhere the section is left out when empty. */
-const bugSignals = new Set(['bug_confirmed', 'code_change_needed', 'data_corruption']);
-
-export function isBug(brief: Brief): boolean {
-  return brief.signals.some((s) => bugSignals.has(s));
-}
 
 export function briefText(brief: Brief): string {
   const { impact, reproduction, customerCommunication: comms, needed } = brief;
@@ -45,7 +38,7 @@ export function briefText(brief: Brief): string {
       `Actual: ${orNone(reproduction.actual)}`,
       `Environment: ${orNone(reproduction.environment)}`,
     ]);
-  } else if (isBug(brief)) {
+  } else if (isBug(brief.target, brief.signals)) {
     sections.push(['REPRODUCTION STEPS', noneGiven]);
   }
 

@@ -3,6 +3,7 @@
 // into a message (an object's own toString may be anything, a string may be megabytes).
 
 /** C0 controls and DEL, but tab, line feed and carriage return: no person types them, PostgreSQL refuses NUL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
 const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export const hasControlCharacters = (text: string) => controlCharacters.test(text);

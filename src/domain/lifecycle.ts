@@ -3,7 +3,7 @@
 import { isRestricted, type Role } from './access';
 import { type Escalation, type Person, timelineKinds } from './escalation';
 
-import { type Status, statusLabels, type Target, targetLabels } from './vocabulary';
+import { type Status, statuses, statusLabels, type Target, targetLabels } from './vocabulary';
 
 export type CardAction =
   | { kind: 'setStatus'; status: Status; resolution?: string; reason?: string }
@@ -57,6 +57,9 @@ export const openStatuses: readonly Status[] = [
   'fix_in_progress',
 ];
 export const isOpen = (status: Status) => openStatuses.includes(status);
+
+/** Out of every queue and clock: the statuses that are not open. SQL that must know it is generated from this. */
+export const closedStatuses: readonly Status[] = statuses.filter((status) => !isOpen(status));
 
 /** The move a status change is, or why it is not allowed at all. */
 export function statusMove(from: Status, to: Status): Move | { refused: string } {

@@ -1,5 +1,6 @@
 // Is the brief ready for the team receiving it? What each tier needs to act at once,
 // beyond the fields the form requires. Shown on the form before it is sent.
+import { isBug } from './brief';
 import type { Signal, Target } from './vocabulary';
 
 /** The form's values as typed so far (strings, possibly blank). */
@@ -14,8 +15,6 @@ interface Need {
 }
 
 const filled = (values: DraftValues, ...fields: string[]) => fields.every((f) => (values[f] ?? '').trim() !== '');
-const isBug = (target: Target | undefined, s: ReadonlySet<Signal>) =>
-  s.has('bug_confirmed') || s.has('code_change_needed') || s.has('data_corruption') || target === 'engineering';
 const always = () => true;
 
 export const needs: readonly Need[] = [

@@ -10,9 +10,12 @@ import { sendError } from './errors';
  */
 export function refuseEncodedBodies(req: Request, res: Response, next: (err?: unknown) => void): void {
   const encoding = (req.headers['content-encoding'] ?? '').toString().trim().toLowerCase();
-  if (encoding === '' || encoding === 'identity') return next();
+  if (encoding === '' || encoding === 'identity') {
+    next();
+    return;
+  }
   sendError(res, 400, 'Send the body uncompressed: Content-Encoding is not accepted');
-  return next(false);
+  next(false);
 }
 
 /** Why a body is not a Bot Framework activity the adapter can take, or undefined when it is one. */

@@ -3,6 +3,7 @@
 
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
+  BindingReference,
   CardPlace,
   ChannelBinding,
   ChannelMove,
@@ -19,6 +20,7 @@ import type {
 } from '../app/ports';
 import type { Brief } from '../domain/brief';
 import { type Escalation, escalationId, type Person, type TimelineEntry } from '../domain/escalation';
+import { closedStatuses } from '../domain/lifecycle';
 import { slaNever } from '../domain/sla';
 import { immediateTargets } from '../domain/triage';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
@@ -740,7 +742,6 @@ function entryFromRow(row: Selectable<TimelineEntriesTable>): TimelineEntry {
 }
 
 /** Out of every queue: nothing more is expected of anyone. */
-const closedStatuses: Status[] = ['resolved', 'closed'];
 
 /** What the row will read back as: JSON drops undefined fields, so callers compare like with like. */
 function stored<T>(value: T): T {
@@ -790,7 +791,7 @@ function moveRow(move: ChannelMove) {
 function bindingFromRow(row: Selectable<EscalationDeskTables['channel_bindings']>): ChannelBinding {
   return {
     target: row.target as Target,
-    conversationReference: JSON.parse(row.conversation_reference) as Record<string, unknown>,
+    conversationReference: JSON.parse(row.conversation_reference) as BindingReference,
     boundBy: JSON.parse(row.bound_by) as Person,
     boundAt: row.bound_at,
   };

@@ -2,6 +2,7 @@
 // Add a new step for every change; never edit one that has shipped.
 
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+import { closedStatuses } from '../domain/lifecycle';
 import { slaNever } from '../domain/sla';
 import { searchIndex, searchOnOpenOrClose } from './searchIndex';
 
@@ -208,7 +209,7 @@ const slaSchedule: Migration = {
     await db
       .updateTable('escalations' as never)
       .set({ sla_check_at: slaNever } as never)
-      .where('status' as never, 'in', ['resolved', 'closed'] as never)
+      .where('status' as never, 'in', closedStatuses as never)
       .execute();
     await db.schema.createIndex('escalations_by_sla_check').on('escalations').column('sla_check_at').execute();
   },

@@ -1,7 +1,7 @@
 // The delivery outbox as rows: what a queued post, update or reply stores, how rows are
 // claimed, and how they read back. The queries that use them are in kyselyStore.ts.
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
-import { copyKey } from '../app/deliveryKeys';
+import { copyKey } from '../app/deliveries';
 import type { Delivery, DeliveryRecord, DeliveryState, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';

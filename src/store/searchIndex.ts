@@ -15,10 +15,11 @@
 //   GIN index, and a partial one over open escalations only. A side table rather than a
 //   generated column on escalations, so reading escalations does not carry the vectors along.
 import { type Kysely, type Migration, sql } from 'kysely';
+import { closedStatuses } from '../domain/lifecycle';
 import type { Engine } from './migrations';
 
-/** The statuses that take an escalation out of every queue (kyselyStore's closedStatuses). */
-const closedStatusList = `'resolved', 'closed'`;
+/** The statuses that take an escalation out of every queue, as SQL (domain/lifecycle.ts closedStatuses). */
+const closedStatusList = closedStatuses.map((status) => `'${status}'`).join(', ');
 
 export function searchIndex(engine: Engine): Migration {
   return engine === 'sqlite' ? sqliteSearchIndex : postgresSearchIndex;

@@ -1,7 +1,13 @@
 // A tier's channel binding: the conversation reference the bot posts with, plus what
 // people read (team and channel names) and whom escalations can be assigned to.
 import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
-import type { ChannelBinding, ChannelPlace, Store } from '../app/ports';
+import {
+  type BindingReference,
+  type ChannelBinding,
+  type ChannelPlace,
+  channelOfConversation,
+  type Store,
+} from '../app/ports';
 import type { Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import { channelName, channelOfActivity, type TeamsChannel } from './people';
@@ -9,7 +15,7 @@ import { channelName, channelOfActivity, type TeamsChannel } from './people';
 /** People offered for assignment: the first of the team's members (a card lists at most 50). */
 export const maxTeamPeople = 100;
 
-export function referenceFor(activity: Activity, channel: TeamsChannel, people: Person[]): Record<string, unknown> {
+export function referenceFor(activity: Activity, channel: TeamsChannel, people: Person[]): BindingReference {
   return {
     channelId: activity.channelId,
     serviceUrl: activity.serviceUrl,
@@ -21,14 +27,14 @@ export function referenceFor(activity: Activity, channel: TeamsChannel, people: 
 }
 
 export function bindingChannel(binding: ChannelBinding): TeamsChannel {
-  const reference = binding.conversationReference as { channel?: TeamsChannel; conversation?: { id: string } };
-  return reference.channel ?? { channelId: reference.conversation?.id ?? 'unknown channel' };
+  const reference = binding.conversationReference;
+  return reference.channel ?? { channelId: reference.conversation.id };
 }
 
 /** The channel of a binding as a move of the tier records it. */
 export function channelPlace(binding: ChannelBinding): ChannelPlace {
   const channel = bindingChannel(binding);
-  const serviceUrl = (binding.conversationReference as { serviceUrl?: string }).serviceUrl ?? '';
+  const { serviceUrl } = binding.conversationReference;
   return { channelId: channel.channelId, teamId: channel.teamId, serviceUrl, name: channelName(channel) };
 }
 
@@ -37,7 +43,7 @@ export async function tierOfConversation(
   deps: { store: Pick<Store, 'listChannels'> },
   conversationId: string,
 ): Promise<Target | undefined> {
-  const channelId = conversationId.split(';')[0];
+  const channelId = channelOfConversation(conversationId);
   const bindings = await deps.store.listChannels();
   return bindings.find((b) => bindingChannel(b).channelId === channelId)?.target;
 }
@@ -53,7 +59,7 @@ export async function tierOfActivity(
 
 /** Whom escalations of this tier can be assigned to. */
 export function bindingPeople(binding: ChannelBinding | undefined): Person[] {
-  return (binding?.conversationReference as { people?: Person[] } | undefined)?.people ?? [];
+  return binding?.conversationReference.people ?? [];
 }
 
 /** The team's members as people (those Teams names an Entra id for), when Teams lets the bot read them. */

@@ -5,7 +5,7 @@
 // minutes; a question Teams does not answer is an error (access denied), never a yes.
 import { type CloudAdapter, type ConversationReference, type TeamsChannelAccount, TeamsInfo } from 'botbuilder';
 import { type Directory, type Member, RosterUnavailable, type TeamPlace } from '../app/access';
-import type { Clock, Store } from '../app/ports';
+import type { ChannelStore, Clock } from '../app/ports';
 import type { Config } from '../config';
 import type { Target } from '../domain/vocabulary';
 
@@ -24,7 +24,7 @@ export interface DirectoryDeps {
   adapter: CloudAdapter;
   /** '' in local mode. */
   appId: string;
-  store: Store;
+  store: ChannelStore;
   clock: Clock;
   admins: Config['admins'];
 }
@@ -40,11 +40,10 @@ export class TeamsDirectory implements Directory {
 
   async isMember(target: Target, member: Member): Promise<boolean> {
     const binding = await this.deps.store.channelFor(target);
-    const reference = binding?.conversationReference as Partial<ConversationReference> | undefined;
-    const channelId = reference?.conversation?.id;
-    if (!channelId || !reference?.serviceUrl) return false;
+    if (!binding) return false;
+    const { conversation, serviceUrl } = binding.conversationReference;
     const account = await this.account(
-      { conversationId: channelId, serviceUrl: reference.serviceUrl },
+      { conversationId: conversation.id, serviceUrl },
       member,
       `the ${target} channel`,
     );

@@ -1,5 +1,6 @@
 // Who is acting, and where: read from a Teams activity.
 import type { Activity } from 'botbuilder';
+import { channelOfConversation } from '../app/ports';
 import type { Person } from '../domain/escalation';
 
 /**
@@ -48,7 +49,9 @@ export function channelOfActivity(activity: Activity): TeamsChannel | undefined 
     | undefined;
   const channelId =
     data?.channel?.id ??
-    (activity.conversation.conversationType === 'channel' ? activity.conversation.id.split(';')[0] : undefined);
+    (activity.conversation.conversationType === 'channel'
+      ? channelOfConversation(activity.conversation.id)
+      : undefined);
   if (!channelId) return undefined;
   return {
     channelId,

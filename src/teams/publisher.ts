@@ -12,7 +12,9 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { canSee, channelViewer, type KnownViewer, rolesOn, viewerOn } from '../app/access';
+import { updatesOf } from '../app/deliveries';
 import { postedIn } from '../app/escalate';
+import { atMention } from '../app/mentions';
 import type { ChannelBinding, PostedCard, QueuedDelivery } from '../app/ports';
 import { anyone } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
@@ -84,20 +86,19 @@ export class TeamsPublisher {
     if (!conversationId || !activityId) {
       throw new Error(`Teams did not say where ${escalation.id} was posted (conversation "${conversationId}")`);
     }
-    const copy = { conversationId, activityId, serviceUrl: channel.serviceUrl };
-    await this.deps.store.recordPostedCard({
+    const posted: PostedCard = {
       escalationId: escalation.id,
-      ...copy,
+      conversationId,
+      activityId,
+      serviceUrl: channel.serviceUrl,
       postedAt: this.deps.clock.now().toISOString(),
       place: 'channel',
-    });
+    };
+    await this.deps.store.recordPostedCard(posted);
     // Someone acted while this post was on its way: the save did not know this copy yet.
     const now = await this.deps.store.getEscalation(escalation.id);
     if (now && now.version !== escalation.version) {
-      await this.deps.store.enqueueDeliveries(
-        [{ kind: 'update', escalationId: escalation.id, ...copy }],
-        this.deps.clock.now().toISOString(),
-      );
+      await this.deps.store.enqueueDeliveries(updatesOf([posted]), this.deps.clock.now().toISOString());
     }
   }
 
@@ -154,12 +155,12 @@ export class TeamsPublisher {
     escalation: Escalation,
   ): Promise<void> {
     const owner = escalation.owner;
-    const named = owner && delivery.text.includes(`<at>${escapeXml(owner.name)}</at>`);
+    const named = owner && delivery.text.includes(atMention(owner.name));
     const entities = named
       ? [
           {
             type: 'mention',
-            text: `<at>${escapeXml(owner.name)}</at>`,
+            text: atMention(owner.name),
             mentioned: { id: owner.teamsId ?? owner.id, name: owner.name },
           },
         ]
@@ -237,7 +238,7 @@ export class TeamsPublisher {
             const name = member.name ?? member.givenName ?? 'member';
             people.push({
               type: 'mention',
-              text: `<at>${escapeXml(name)}</at>`,
+              text: atMention(name),
               mentioned: { id: member.aadObjectId ?? member.id, name },
             } as Mention);
           }
@@ -258,14 +259,6 @@ interface Channel {
 }
 
 function channelOf(binding: ChannelBinding): Channel {
-  const reference = binding.conversationReference as Partial<ConversationReference>;
-  const channelId = reference.conversation?.id;
-  if (!channelId || !reference.serviceUrl) {
-    throw new Error(`The ${binding.target} channel binding has no channel id or service URL: bind it again`);
-  }
-  return { channelId, serviceUrl: reference.serviceUrl, tenantId: reference.conversation?.tenantId };
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
+  const { conversation, serviceUrl } = binding.conversationReference;
+  return { channelId: conversation.id, serviceUrl, tenantId: conversation.tenantId };
 }

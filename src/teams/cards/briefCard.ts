@@ -1,7 +1,8 @@
 // The posted brief: what the receiving team reads and works from, kept current in place.
 import template from '../../../cards/escalation-brief.json';
 import type { Role } from '../../domain/access';
-import { deadline, isBug } from '../../domain/briefText';
+import { isBug } from '../../domain/brief';
+import { deadline } from '../../domain/briefText';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
 import { availableMoves, openStatuses } from '../../domain/lifecycle';
 import type { SlaState } from '../../domain/sla';
@@ -185,7 +186,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     ],
     description: brief.description,
     reproduction: {
-      shown: hasRepro || isBug(brief),
+      shown: hasRepro || isBug(brief.target, brief.signals),
       steps: repro.steps.length > 0 ? repro.steps.map((s, i) => `${i + 1}. ${s}`) : [`- ${none}`],
       facts: [
         { title: 'Expected', value: repro.expected ?? none },

@@ -1,0 +1,30 @@
+// Deliveries as every use case builds them, and what each stands for.
+import type { Delivery, PostedCard } from './ports';
+
+/** An update of each posted copy of an escalation's card: every copy shows the change. */
+export function updatesOf(copies: readonly PostedCard[]): Delivery[] {
+  return copies.map((copy) => ({
+    kind: 'update',
+    escalationId: copy.escalationId,
+    conversationId: copy.conversationId,
+    activityId: copy.activityId,
+    serviceUrl: copy.serviceUrl,
+  }));
+}
+
+/**
+ * What a post or an update stands for: one post of an escalation to one tier's channel, one
+ * copy of a card. The outbox queues one row a key while it waits, and the delivery worker
+ * folds rows of one key claimed together into one send; both must mean the same thing by it,
+ * or a send stands in for one it is not (an escalation's own post for its Leadership raise).
+ */
+export function copyKey(delivery: Delivery): string | undefined {
+  switch (delivery.kind) {
+    case 'post':
+      return JSON.stringify(['post', delivery.escalationId, ...(delivery.target ? [delivery.target] : [])]);
+    case 'update':
+      return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
+    case 'reply':
+      return undefined;
+  }
+}
