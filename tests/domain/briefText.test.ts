@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseBrief } from '../../src/domain/brief';
 import { briefText } from '../../src/domain/briefText';
+import { lacking } from '../../src/domain/readiness';
 import { fullBriefText, fullForm, minimalForm } from '../support/briefs';
 
 function brief(form: object) {
@@ -46,6 +47,15 @@ WHAT'S NEEDED
   it('keeps REPRODUCTION STEPS for a confirmed bug even when none were given', () => {
     const text = briefText(brief({ ...minimalForm, signals: 'bug_confirmed', target: 'engineering' }));
     assert.match(text, /\n\nREPRODUCTION STEPS\n- none given\n\nWHAT'S BEEN TRIED\n/);
+  });
+
+  it('keeps REPRODUCTION STEPS for anything sent to Engineering, as the form asks for them there', () => {
+    const engineering = { ...minimalForm, target: 'engineering' };
+    assert.match(briefText(brief(engineering)), /\n\nREPRODUCTION STEPS\n- none given\n/);
+    assert.ok(lacking({}, 'engineering', []).includes('reproduction steps'));
+    const support = { ...minimalForm, target: 'support' };
+    assert.doesNotMatch(briefText(brief(support)), /REPRODUCTION STEPS/);
+    assert.ok(!lacking({}, 'support', []).includes('reproduction steps'));
   });
 
   it('fills the fields of a partly given section with "none given"', () => {
