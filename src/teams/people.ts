@@ -1,6 +1,6 @@
 // Who is acting, and where: read from a Teams activity.
 import type { Activity } from 'botbuilder';
-import { channelOfConversation } from '../app/ports';
+import { type BindingReference, channelOfConversation } from '../app/ports';
 import type { Person } from '../domain/escalation';
 
 /**
@@ -29,14 +29,8 @@ export function tenantOf(activity: Activity): string | undefined {
   return typeof id === 'string' ? id.toLowerCase() : undefined;
 }
 
-export interface TeamsChannel {
-  channelId: string;
-  channelName?: string;
-  teamId?: string;
-  teamName?: string;
-  aadGroupId?: string;
-  tenantId?: string;
-}
+/** A Teams channel, with what people read of it: as a binding keeps it (app/ports.ts). */
+export type TeamsChannel = NonNullable<BindingReference['channel']>;
 
 /** The channel a message was sent in, or undefined outside a team's channel. */
 export function channelOfActivity(activity: Activity): TeamsChannel | undefined {
