@@ -25,6 +25,22 @@ export interface Config {
   linkSecret?: string;
   /** May the Leadership channel see Security escalations too? */
   leadershipSeesSecurity: boolean;
+  /**
+   * Where emails go: Microsoft Graph from one mailbox, or (no MAIL_SENDER) .eml files in the
+   * data folder, for a newcomer to open.
+   */
+  mail: GraphMail | { kind: 'files' };
+}
+
+export interface GraphMail {
+  kind: 'graph';
+  /** The mailbox (UPN) emails are sent from. */
+  sender: string;
+  clientId: string;
+  clientSecret: string;
+  tenantId: string;
+  graphUrl: string;
+  authorityHost: string;
 }
 
 export class ConfigError extends Error {}
@@ -52,7 +68,7 @@ const listOf = (item: RegExp, expected: string) =>
   );
 
 /** Never repeated in an error message: a log of a failed start must not leak them. */
-const secretNames = new Set(['BOT_PASSWORD', 'API_KEY', 'LINK_SECRET']);
+const secretNames = new Set(['BOT_PASSWORD', 'API_KEY', 'LINK_SECRET', 'GRAPH_CLIENT_SECRET']);
 
 const envSchema = z.object({
   PORT: z.preprocess(
@@ -107,7 +123,32 @@ const envSchema = z.object({
       .default('PT30S'),
   ),
   API_KEY: z.preprocess(blank, z.string().min(16, 'a key of at least 16 characters').optional()),
-  OUTLOOK_ORIGINATOR_ID: optionalText,
+  OUTLOOK_ORIGINATOR_ID: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[\w-]{8,64}$/, 'the provider id from the Actionable Email Developer Dashboard (a GUID)')
+      .optional(),
+  ),
+  MAIL_SENDER: z.preprocess(
+    blank,
+    z.email('the mailbox emails are sent from, e.g. escalations@contoso.com').optional(),
+  ),
+  GRAPH_CLIENT_ID: optionalText,
+  GRAPH_CLIENT_SECRET: optionalText,
+  GRAPH_TENANT_ID: optionalText,
+  GRAPH_URL: z.preprocess(
+    blank,
+    z
+      .url({ protocol: /^https?$/, error: 'an http(s) URL such as https://graph.microsoft.com' })
+      .default('https://graph.microsoft.com'),
+  ),
+  ENTRA_AUTHORITY_HOST: z.preprocess(
+    blank,
+    z
+      .url({ protocol: /^https?$/, error: 'an http(s) URL such as https://login.microsoftonline.com' })
+      .default('https://login.microsoftonline.com'),
+  ),
   ADMINS: listOf(
     new RegExp(`${guid.source}|${upn.source}`, 'i'),
     'comma-separated Entra object ids (GUIDs) or user principal names (name@example.com)',
@@ -152,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const admins = e.ADMINS ?? [];
+  const mail = mailOf(e);
   return {
     port: e.PORT,
     host,
@@ -177,6 +219,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedTenants: allowedTenants?.map((t) => t.toLowerCase()),
     linkSecret: e.LINK_SECRET,
     leadershipSeesSecurity: e.LEADERSHIP_SEES_SECURITY === 'true',
+    mail,
+  };
+}
+
+/** MAIL_SENDER sends through Graph with the GRAPH_* identity, or the bot's own; without it, files. */
+function mailOf(e: z.output<typeof envSchema>): Config['mail'] {
+  if (!e.MAIL_SENDER) return { kind: 'files' };
+  const clientId = e.GRAPH_CLIENT_ID ?? e.BOT_ID;
+  const clientSecret = e.GRAPH_CLIENT_SECRET ?? e.BOT_PASSWORD;
+  const tenantId = e.GRAPH_TENANT_ID ?? e.BOT_TENANT_ID;
+  if (!clientId || !clientSecret || !tenantId) {
+    const missing = !clientId ? 'GRAPH_CLIENT_ID' : !clientSecret ? 'GRAPH_CLIENT_SECRET' : 'GRAPH_TENANT_ID';
+    throw new ConfigError(
+      `${missing} is required when MAIL_SENDER is set (the app that sends mail through Microsoft Graph; the bot's BOT_ID, BOT_PASSWORD and BOT_TENANT_ID stand in when set)`,
+    );
+  }
+  return {
+    kind: 'graph',
+    sender: e.MAIL_SENDER,
+    clientId,
+    clientSecret,
+    tenantId,
+    graphUrl: e.GRAPH_URL.replace(/\/+$/, ''),
+    authorityHost: e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
   };
 }
 

@@ -2,17 +2,21 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
+import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { Metrics } from './http/metrics';
 import { createServer } from './http/server';
 import { SlaWatcher } from './jobs/slaWatcher';
+import { FileMailer } from './mail/files';
+import { GraphMailer } from './mail/graph';
 import { openStore } from './store/openStore';
 import { createAdapter } from './teams/adapter';
 import { EscalationBot } from './teams/bot';
 import { TeamsDirectory } from './teams/directory';
+import { EmailPublisher } from './teams/emailPublisher';
 import { TeamsPublisher } from './teams/publisher';
 
 export interface RunningApp {
@@ -50,8 +54,17 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     access: { leadershipSeesSecurity: config.leadershipSeesSecurity },
     allowedTenants: config.allowedTenants,
     appId,
+    organisationDomain: config.mail.kind === 'graph' ? config.mail.sender.split('@')[1] : undefined,
   };
-  const sender = new TeamsPublisher({ ...base, adapter });
+  const teams = new TeamsPublisher({ ...base, adapter });
+  const mailer =
+    config.mail.kind === 'graph'
+      ? new GraphMailer(config.mail, clock)
+      : new FileMailer(join(dataFolder(config.databaseUrl) ?? tmpdir(), 'mail'), clock);
+  const emails = new EmailPublisher({ ...base, mailer });
+  const sender: DeliverySender = {
+    send: (delivery) => (delivery.kind === 'email' ? emails.send(delivery) : teams.send(delivery)),
+  };
   const deliveries = new DeliveryWorker({ store, clock: base.clock, sender, log, ...options.delivery });
   const desk = {
     ...base,
@@ -88,12 +101,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
  * ./data), so "Brief as text" links keep working across restarts.
  */
 function localLinkSecret(databaseUrl: string): string {
-  const sqlitePath = databaseUrl.startsWith('sqlite:')
-    ? databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '')
-    : '';
+  const folder = dataFolder(databaseUrl);
   // A database that lives in memory: links that live as long.
-  if (sqlitePath === ':memory:') return randomBytes(32).toString('base64url');
-  const folder = sqlitePath ? dirname(sqlitePath) : './data';
+  if (folder === undefined) return randomBytes(32).toString('base64url');
   const file = join(folder, 'link-secret');
   try {
     const kept = readFileSync(file, 'utf8').trim();
@@ -105,6 +115,13 @@ function localLinkSecret(databaseUrl: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** Where local files go (the link secret, emails written as files): beside the SQLite file, or ./data; none for an in-memory database. */
+function dataFolder(databaseUrl: string): string | undefined {
+  if (!databaseUrl.startsWith('sqlite:')) return './data';
+  const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  return path === ':memory:' ? undefined : dirname(path);
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 // Acting on an escalation from its card: decide (domain), save with a version check,
 // queue the update of every posted copy. A refused action changes nothing.
+import { emailRefusal } from '../domain/emailing';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import { type CardAction, decide, mayMake, refusalForRoles } from '../domain/lifecycle';
 import type { Target } from '../domain/vocabulary';
@@ -10,6 +11,8 @@ import { flagPattern } from './pattern';
 import type { Delivery } from './ports';
 
 export interface ActDeps extends EscalationDeps, AccessDeps {
+  /** The organisation's mail domain (the sending mailbox's): briefs are emailed only inside it. */
+  organisationDomain?: string;
   /** Wakes the delivery worker so copies update within seconds. */
   deliverSoon: () => void;
 }
@@ -47,6 +50,15 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   if (request.cardVersion !== escalation.version) return stale(deps, escalation, request.cardVersion);
 
   let { action } = request;
+  if (action.kind === 'email') {
+    const refusal = emailRefusal(
+      escalation.brief.target,
+      action.addresses,
+      await store.emailLists(),
+      deps.organisationDomain,
+    );
+    if (refusal) return { outcome: 'refused', escalation, reason: refusal };
+  }
   if (action.kind === 'link') {
     const other = await linkable(deps, request, action.otherId);
     if (typeof other === 'string') return { outcome: 'refused', escalation, reason: other };
@@ -59,6 +71,16 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   const deliveries: Delivery[] = updatesOf(await store.postedCards(escalation.id));
   // A retargeted escalation is posted in its new tier's channel too.
   if (action.kind === 'retarget') deliveries.push({ kind: 'post', escalationId: escalation.id });
+  // Emailed with the change that records it: once, however often the click is delivered.
+  if (action.kind === 'email') {
+    deliveries.push({
+      kind: 'email',
+      escalationId: escalation.id,
+      to: action.addresses,
+      reason: 'shared',
+      key: `email:${escalation.id}:shared:v${decision.next.version}`,
+    });
+  }
 
   const saved = await store.saveEscalation(
     decision.next,

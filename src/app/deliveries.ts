@@ -25,6 +25,7 @@ export function copyKey(delivery: Delivery): string | undefined {
     case 'update':
       return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
     case 'reply':
+    case 'email':
       return undefined;
   }
 }

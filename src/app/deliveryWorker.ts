@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { immediateTargets } from '../domain/triage';
 import { copyKey } from './deliveries';
 import type { Clock, OutboxStore, QueuedDelivery } from './ports';
-import { perConversationLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';
+import { perConversationLimits, perMailboxLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';
 
 /** Renders and sends one delivery. Implemented in src/teams. */
 export interface DeliverySender {
@@ -34,6 +34,8 @@ export interface DeliveryWorkerDeps {
   pollMs?: number;
   /** At most so many sends to one conversation in so long (default: Teams' published per-thread limits). */
   conversationLimits?: readonly SendLimit[];
+  /** At most so many emails from the mailbox in so long (default: Exchange's 30 a minute). */
+  mailboxLimits?: readonly SendLimit[];
   /** At most so many sends in all, per app and tenant (default: Teams' 50 a second). */
   tenantLimits?: readonly SendLimit[];
   /** At least this long between two sends to one conversation, on top of the limits (tests). */
@@ -78,6 +80,7 @@ export class DeliveryWorker {
   private readonly workerId: string;
   private readonly pollMs: number;
   private readonly conversationLimits: readonly SendLimit[];
+  private readonly mailboxLimits: readonly SendLimit[];
   /** Each conversation's budget (kept past its lane: Teams counts an hour back). */
   private readonly budgets = new Map<string, SendBudget>();
   private readonly tenantBudget: SendBudget;
@@ -120,6 +123,7 @@ export class DeliveryWorker {
     const spacing = deps.perConversationIntervalMs ? [{ ms: deps.perConversationIntervalMs, max: 1 }] : [];
     this.conversationLimits = [...(deps.conversationLimits ?? perConversationLimits), ...spacing];
     this.tenantBudget = new SendBudget(deps.tenantLimits ?? perTenantLimits);
+    this.mailboxLimits = deps.mailboxLimits ?? perMailboxLimits;
     this.concurrency = Math.max(1, deps.concurrency ?? 8);
     this.maxAttempts = Math.max(1, deps.maxAttempts ?? 12);
     this.leaseMs = deps.leaseMs ?? 30_000;
@@ -322,7 +326,9 @@ export class DeliveryWorker {
         continue;
       }
       const budget = this.budgetOf(key);
-      const at = Math.max(lane.notBefore, budget.nextAt(now), this.tenantBudget.nextAt(now));
+      // Teams' per-tenant budget is Teams': emails go through Exchange.
+      const teams = key === mailLane ? now : this.tenantBudget.nextAt(now);
+      const at = Math.max(lane.notBefore, budget.nextAt(now), teams);
       if (at > now) {
         nextAt = Math.min(nextAt, at);
         continue;
@@ -333,7 +339,7 @@ export class DeliveryWorker {
       this.lanes.delete(key);
       this.lanes.set(key, lane);
       budget.spend(now);
-      this.tenantBudget.spend(now);
+      if (key !== mailLane) this.tenantBudget.spend(now);
       this.startSend(lane, item);
     }
     this.forgetIdleBudgets(now);
@@ -346,7 +352,7 @@ export class DeliveryWorker {
   private budgetOf(key: string): SendBudget {
     let budget = this.budgets.get(key);
     if (!budget) {
-      budget = new SendBudget(this.conversationLimits);
+      budget = new SendBudget(key === mailLane ? this.mailboxLimits : this.conversationLimits);
       this.budgets.set(key, budget);
     }
     return budget;
@@ -512,10 +518,15 @@ export class DeliveryWorker {
 }
 
 /** Sends to one conversation are paced together. New threads have no conversation yet: one lane for all. */
-/** Posts go out in their tier's channel's lane, everything else in its conversation's. */
+/** Posts go out in their tier's channel's lane, emails in the mailbox's, everything else in its conversation's. */
 function laneOf(delivery: QueuedDelivery): string {
-  return delivery.kind === 'post' ? `post:${delivery.tier ?? 'unknown'}` : `conversation:${delivery.conversationId}`;
+  if (delivery.kind === 'post') return `post:${delivery.tier ?? 'unknown'}`;
+  if (delivery.kind === 'email') return mailLane;
+  return `conversation:${delivery.conversationId}`;
 }
+
+/** One mailbox sends every email. */
+const mailLane = 'mail';
 
 /** Past this many conversations' budgets, the idle ones are forgotten. */
 const budgetsKept = 1000;
@@ -550,7 +561,9 @@ export function sendFailure(error: unknown, nowMs: number): SendFailure {
       ? asked
       : parseRetryAfter(header(response.headers ?? e.headers, 'retry-after'), nowMs);
   const text = messageOf(error);
-  const message = (status !== undefined ? `Teams answered ${status}: ${text}` : text).slice(0, 1000);
+  // A mailer's errors say who answered; a Teams client's do not.
+  const said = status !== undefined && !/answered \d{3}/.test(text) ? `Teams answered ${status}: ${text}` : text;
+  const message = said.slice(0, 1000);
   return {
     ...(status !== undefined && { statusCode: status }),
     ...(retryAfterMs !== undefined && { retryAfterMs }),
@@ -558,7 +571,6 @@ export function sendFailure(error: unknown, nowMs: number): SendFailure {
   };
 }
 
-/** 408, 429, 5xx and network errors pass; any other 4xx will be answered the same way next time. */
 /** The 4xx a retry may cure: timeout, precondition (Teams asks to retry 412), throttling. Every 5xx and network error too. */
 const retriedClientErrors = new Set([408, 412, 429]);
 

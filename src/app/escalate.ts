@@ -2,6 +2,7 @@
 // transaction; the delivery worker posts it (usually before the person is answered).
 // A tier with no channel keeps its escalations waiting until one is bound (postWaiting).
 import type { Brief } from '../domain/brief';
+import { escalatedEmailTo } from '../domain/emailing';
 import type { Escalation, Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';
@@ -50,6 +51,8 @@ export async function escalate(
   const { escalation, created, conflict } = await deps.store.createEscalation({
     brief,
     requester,
+    // Security's list hears of every Security escalation, a tier's list of every Critical.
+    email: escalatedEmailTo(brief, await deps.store.emailLists()),
     at: now.toISOString(),
     requestKey: request?.key,
     requestHash: request?.hash,

@@ -17,6 +17,8 @@ export interface NewEscalation {
   requestKeyUsableAfter?: string;
   /** Queue a post of its card to its tier's channel, in the same transaction. */
   post?: boolean;
+  /** And an email of the brief to these mailboxes (its tier's list), in the same transaction. */
+  email?: string[];
 }
 
 /** A card post or update waiting in the durable outbox, sent by the delivery worker. */
@@ -29,7 +31,15 @@ export type Delivery =
   /** Render the escalation's card as it is when sent and put it over one posted copy. */
   | { kind: 'update'; escalationId: string; conversationId: string; activityId: string; serviceUrl: string }
   /** A text reply in a card's thread (reminders); `key` makes it once-only. */
-  | { kind: 'reply'; escalationId: string; conversationId: string; serviceUrl: string; text: string; key?: string };
+  | { kind: 'reply'; escalationId: string; conversationId: string; serviceUrl: string; text: string; key?: string }
+  /**
+   * The brief as an actionable email (rendered as the escalation is when sent) to these
+   * mailboxes; `key` makes it once-only.
+   */
+  | { kind: 'email'; escalationId: string; to: string[]; reason: EmailReason; key?: string };
+
+/** Why an escalation was emailed: what the subject and first line say, and whose eyes it is for. */
+export type EmailReason = 'escalated' | 'raised' | 'shared';
 
 export type QueuedDelivery = Delivery & {
   id: number;
@@ -212,6 +222,10 @@ export interface ChannelStore {
   listChannels(): Promise<ChannelBinding[]>;
   /** False when no channel was bound to that tier (and nothing is logged). */
   unbindChannel(target: Target, move: ChannelMove): Promise<boolean>;
+  /** Sets the mailboxes a tier's escalations are emailed to (none: clears it). */
+  setEmailList(target: Target, addresses: string[], by: Person, at: string): Promise<void>;
+  /** Each tier's mailboxes (tiers without any are absent). */
+  emailLists(): Promise<Map<Target, string[]>>;
   /** The log of channel moves: the latest `limit`, newest first, or the very first one ('oldest'). */
   channelMoves(limit: number, order?: 'newest' | 'oldest'): Promise<ChannelMove[]>;
 
@@ -274,6 +288,23 @@ export interface Store extends EscalationStore, ChannelStore, OutboxStore {
 
 /** A conversation id is a channel's, or a thread's in it ("<channel>;messageid=<root>"): the channel's id. */
 export const channelOfConversation = (conversationId: string) => conversationId.split(';')[0] as string;
+
+/** An email as it leaves: the brief as HTML, its actionable card in the head. */
+export interface OutgoingEmail {
+  to: string[];
+  subject: string;
+  html: string;
+  /** For the file name of a written email, and for logs. */
+  escalationId: string;
+}
+
+/**
+ * Sends emails (src/mail: Microsoft Graph, or .eml files). Throws on failure with `statusCode`
+ * (and `retryAfterMs`) when the server answered, as the delivery worker reads them.
+ */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<void>;
+}
 
 export interface Clock {
   now(): Date;

@@ -1,7 +1,8 @@
-// How fast the bot may send to Teams, as Teams publishes it: per bot per conversation (a chat,
-// or a channel thread) at most 7 sends a second, 8 in 2 s, 60 in 30 s and 1,800 an hour; per
-// app per tenant at most 50 requests a second. A budget keeps the times of the last sends and
-// says when the next may go; the delivery worker keeps one per conversation and one for all.
+// How fast the bot may send, as Teams and Exchange publish it: per bot per conversation (a
+// chat, or a channel thread) at most 7 sends a second, 8 in 2 s, 60 in 30 s and 1,800 an hour;
+// per app per tenant at most 50 requests a second; per mailbox about 30 emails a minute. A
+// budget keeps the times of the last sends and says when the next may go; the delivery worker
+// keeps one per conversation (and mailbox) and one for all of Teams.
 
 /** At most `max` sends in any `ms`. */
 export interface SendLimit {
@@ -16,6 +17,9 @@ export const perConversationLimits: readonly SendLimit[] = [
   { ms: 30_000, max: 60 },
   { ms: 3_600_000, max: 1_800 },
 ];
+
+/** Per sending mailbox: Exchange takes about 30 messages a minute. */
+export const perMailboxLimits: readonly SendLimit[] = [{ ms: 60_000, max: 30 }];
 
 /** Per app per tenant, across conversations. */
 export const perTenantLimits: readonly SendLimit[] = [{ ms: 1_000, max: 50 }];

@@ -3,6 +3,8 @@
 // thread, naming the owner or asking the channel), and escalations raised to Leadership
 // when their SLA is breached. Safe to run from several replicas: reminders are keyed,
 // SLA status changes and raises are claimed in the store.
+import type { AccessPolicy } from '../domain/access';
+import { raisedEmailTo } from '../domain/emailing';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../domain/escalation';
 import { type ClockState, nextChange, type SlaState, slaNever, slaState } from '../domain/sla';
 import { signalRules } from '../domain/triage';
@@ -14,6 +16,7 @@ import { atMention } from './mentions';
 import type { Delivery } from './ports';
 
 export interface WatchDeps extends EscalationDeps {
+  access: AccessPolicy;
   deliverSoon: () => void;
   log: (message: string) => void;
 }

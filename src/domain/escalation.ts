@@ -54,6 +54,8 @@ export const timelineKinds = {
   note: 'note',
   retargeted: 'retargeted',
   linked: 'linked',
+  /** The brief emailed on demand ("Email the brief"). */
+  emailed: 'emailed',
   /** Raised to Leadership by the SLA watcher. */
   raised: 'raised',
   /** Flagged as a pattern (3+ customers) and raised to the tier that can fix it. */

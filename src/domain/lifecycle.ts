@@ -12,7 +12,9 @@ export type CardAction =
   | { kind: 'addNote'; note: string }
   | { kind: 'retarget'; target: Target; reason: string }
   /** `otherTarget`: the other one's tier, once it is known to exist. */
-  | { kind: 'link'; otherId: string; otherTarget?: Target };
+  | { kind: 'link'; otherId: string; otherTarget?: Target }
+  /** "Email the brief" to these mailboxes (who may receive it: domain/emailing.ts). */
+  | { kind: 'email'; addresses: string[] };
 
 /** The kinds of move people are allowed or not, each with who may make it. */
 export type Move =
@@ -24,7 +26,8 @@ export type Move =
   | 'customerUpdate'
   | 'note'
   | 'retarget'
-  | 'link';
+  | 'link'
+  | 'email';
 
 /**
  * Who may make each move (roles: domain/access.ts). Admins may do what the tier's members may;
@@ -40,6 +43,7 @@ export const whoMay: Record<Move, readonly Role[]> = {
   note: ['owner', 'tierMember', 'requester', 'admin'],
   retarget: ['owner', 'tierMember', 'admin'],
   link: ['owner', 'tierMember', 'requester', 'admin'],
+  email: ['owner', 'tierMember', 'requester', 'admin'],
 };
 
 /** How a refusal names each role; admins go unnamed (they are few, and know it). */
@@ -91,6 +95,8 @@ export function moveOf(escalation: Escalation, action: CardAction): Move | { ref
         : 'retarget';
     case 'link':
       return action.otherId === escalation.id ? { refused: 'An escalation cannot be linked to itself.' } : 'link';
+    case 'email':
+      return 'email';
   }
 }
 
@@ -114,6 +120,7 @@ const moveWords: Record<Move, string> = {
   note: 'add a note',
   retarget: 'move it to another tier',
   link: 'link it',
+  email: 'email the brief',
 };
 
 export type Decision =
@@ -194,6 +201,8 @@ export function decide(
           : action.otherId;
       return change(next, timelineKinds.linked, `${who} linked it to ${hidden} as the same issue`);
     }
+    case 'email':
+      return change(next, timelineKinds.emailed, `${who} emailed the brief to ${action.addresses.join(', ')}`);
   }
 }
 
@@ -205,7 +214,7 @@ function change(next: Escalation, kind: string, text: string): Decision {
 export function availableMoves(escalation: Escalation, roles: ReadonlySet<Role>): Set<Move> {
   const open = isOpen(escalation.status);
   const possible: Move[] = open
-    ? ['progress', 'resolve', 'assign', 'customerUpdate', 'note', 'retarget', 'link']
-    : [escalation.status === 'resolved' ? 'close' : 'note', 'reopen', 'customerUpdate', 'note', 'link'];
+    ? ['progress', 'resolve', 'assign', 'customerUpdate', 'note', 'retarget', 'link', 'email']
+    : [escalation.status === 'resolved' ? 'close' : 'note', 'reopen', 'customerUpdate', 'note', 'link', 'email'];
   return new Set(possible.filter((move) => mayMake(move, roles)));
 }

@@ -10,6 +10,7 @@ import { type ApiError, errorCode, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
 import type { Metrics } from './metrics';
 import { activityProblem, refuseEncodedBodies } from './requestGuards';
+import { registerTierRoutes } from './tierRoutes';
 
 export interface ServerDeps extends PostingDeps, AccessDeps {
   config: Config;
@@ -89,6 +90,7 @@ export function createServer(deps: ServerDeps): Server {
   );
 
   registerEscalationRoutes(server, deps);
+  registerTierRoutes(server, deps);
   return server;
 }
 

@@ -142,7 +142,23 @@ export class KyselyStore implements Store {
           })
           .execute();
         // Queued with the escalation, so a crash between saving and posting loses no post.
-        if (input.post) await enqueue(trx, [{ kind: 'post', escalationId: escalationId(Number(id)) }], input.at);
+        const made = escalationId(Number(id));
+        if (input.post) await enqueue(trx, [{ kind: 'post', escalationId: made }], input.at);
+        if (input.email && input.email.length > 0) {
+          await enqueue(
+            trx,
+            [
+              {
+                kind: 'email',
+                escalationId: made,
+                to: input.email,
+                reason: 'escalated',
+                key: `email:${made}:escalated`,
+              },
+            ],
+            input.at,
+          );
+        }
         const created: Escalation = {
           id: escalationId(Number(id)),
           brief,
@@ -443,6 +459,24 @@ export class KyselyStore implements Store {
       await trx.insertInto('channel_moves').values(moveRow(move)).execute();
       return true;
     });
+  }
+
+  async setEmailList(target: Target, addresses: string[], by: Person, at: string): Promise<void> {
+    if (addresses.length === 0) {
+      await this.db.deleteFrom('tier_emails').where('target', '=', target).execute();
+      return;
+    }
+    const values = { addresses: JSON.stringify(addresses), set_by: JSON.stringify(by), set_at: at };
+    await this.db
+      .insertInto('tier_emails')
+      .values({ target, ...values })
+      .onConflict((conflict) => conflict.column('target').doUpdateSet(values))
+      .execute();
+  }
+
+  async emailLists(): Promise<Map<Target, string[]>> {
+    const rows = await this.db.selectFrom('tier_emails').select(['target', 'addresses']).execute();
+    return new Map(rows.map((row) => [row.target as Target, JSON.parse(row.addresses) as string[]]));
   }
 
   async channelMoves(limit: number, order: 'newest' | 'oldest' = 'newest'): Promise<ChannelMove[]> {

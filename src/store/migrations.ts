@@ -94,6 +94,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0004_search': searchIndex(engine),
     '0008_access': accessColumns(engine),
     '0009_request_hash': requestHash,
+    '0010_email': email,
   };
 }
 
@@ -287,5 +288,23 @@ const requestHash: Migration = {
   },
   async down(db: Kysely<unknown>) {
     await db.schema.alterTable('escalations').dropColumn('request_hash').execute();
+  },
+};
+
+/** Actionable email: each tier's mailboxes, and emails waiting in the outbox like card posts. */
+const email: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('tier_emails')
+      .addColumn('target', 'text', (c) => c.primaryKey())
+      .addColumn('addresses', 'text', (c) => c.notNull())
+      .addColumn('set_by', 'text', (c) => c.notNull())
+      .addColumn('set_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.alterTable('outbox').addColumn('recipients', 'text').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('outbox').dropColumn('recipients').execute();
+    await db.schema.dropTable('tier_emails').execute();
   },
 };

@@ -2,7 +2,7 @@
 // claimed, and how they read back. The queries that use them are in kyselyStore.ts.
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import { copyKey } from '../app/deliveries';
-import type { Delivery, DeliveryRecord, DeliveryState, QueuedDelivery } from '../app/ports';
+import type { Delivery, DeliveryRecord, DeliveryState, EmailReason, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import { storedNumberOf } from './ids';
@@ -11,7 +11,7 @@ import type { EscalationDeskTables, OutboxTable } from './tables';
 type Db = Kysely<EscalationDeskTables>;
 
 /** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
-export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply'];
+export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply', 'email'];
 
 /** Multi-row inserts stay well under SQLite's limit on bound values. */
 export const enqueueChunk = 500;
@@ -39,6 +39,7 @@ export function outboxRow(delivery: Delivery, at: string) {
     text: null as string | null,
     target: null as string | null,
     reply_key: null as string | null,
+    recipients: null as string | null,
     pending_key: null as string | null,
     attempts: 0,
     next_attempt_at: at,
@@ -61,6 +62,13 @@ export function outboxRow(delivery: Delivery, at: string) {
         conversation_id: delivery.conversationId,
         service_url: delivery.serviceUrl,
         text: delivery.text,
+        reply_key: delivery.key ?? null,
+      };
+    case 'email':
+      return {
+        ...row,
+        recipients: JSON.stringify(delivery.to),
+        text: delivery.reason,
         reply_key: delivery.key ?? null,
       };
   }
@@ -112,6 +120,14 @@ export function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
         conversationId: row.conversation_id ?? '',
         serviceUrl: row.service_url ?? '',
         text: row.text ?? '',
+        ...(row.reply_key !== null && { key: row.reply_key }),
+      };
+    case 'email':
+      return {
+        kind: 'email',
+        ...queued,
+        to: JSON.parse(row.recipients ?? '[]') as string[],
+        reason: (row.text ?? 'escalated') as EmailReason,
         ...(row.reply_key !== null && { key: row.reply_key }),
       };
     default:

@@ -99,8 +99,10 @@ export interface OutboxTable {
   text: string | null;
   /** post: the tier whose channel it goes to, when not the escalation's own. */
   target: string | null;
-  /** reply: once-only key (unique; kept after sending, so it is never queued twice). */
+  /** reply and email: once-only key (unique; kept after sending, so it is never queued twice). */
   reply_key: string | null;
+  /** email: the mailboxes, as JSON; its reason is in `text`. */
+  recipients: string | null;
   /**
    * post and update: set (unique) while the row waits unclaimed, so a burst of changes to
    * one copy queues one row; cleared when a worker claims it.
@@ -117,6 +119,15 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+/** The mailboxes a tier's escalations are emailed to. */
+export interface TierEmailsTable {
+  target: string;
+  /** JSON list of addresses. */
+  addresses: string;
+  set_by: string;
+  set_at: string;
+}
+
 export interface EscalationDeskTables {
   escalations: EscalationsTable;
   timeline_entries: TimelineEntriesTable;
@@ -125,4 +136,5 @@ export interface EscalationDeskTables {
   outbox: OutboxTable;
   escalation_links: EscalationLinksTable;
   channel_moves: ChannelMovesTable;
+  tier_emails: TierEmailsTable;
 }

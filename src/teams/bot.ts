@@ -33,7 +33,13 @@ export class EscalationBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const allowed = this.deps.allowedTenants;
     const tenant = tenantOf(context.activity);
-    if (allowed && !(tenant && allowed.includes(tenant))) return this.refuseTenant(context);
+    if (allowed && tenant === undefined && context.activity.channelId === 'outlook') {
+      // An Outlook click that names no tenant: whoever it is, we cannot tell they are ours.
+      // They read what the email they hold showed, as nobody; they change nothing.
+      if (context.activity.from) context.activity.from.aadObjectId = undefined;
+    } else if (allowed && !(tenant && allowed.includes(tenant))) {
+      return this.refuseTenant(context);
+    }
     return super.run(context);
   }
 

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
 import { hasControlCharacters } from '../domain/clientText';
+import { parseAddresses } from '../domain/emailing';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
 import { statuses, type Target, targets } from '../domain/vocabulary';
 import { tierOfActivity } from './bindings';
-import { formCard } from './cards/formCard';
+import type { CardHost } from './cards/briefCard';
+import { hiddenCard } from './cards/hiddenCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
 import { escalationCard, hiddenEscalationCard } from './escalationCard';
@@ -68,6 +70,10 @@ const readers: [string, ActionReader][] = Object.entries({
     }),
     (d) => ({ kind: 'retarget', ...d }),
   ),
+  'escalation.email': async (data) => {
+    const parsed = parseAddresses(data.addresses);
+    return 'problem' in parsed ? parsed.problem : { kind: 'email', addresses: parsed.addresses };
+  },
   'escalation.link': reading(
     z.object({
       otherId: z.preprocess(
@@ -96,8 +102,8 @@ export const verbs = new Map<string, VerbHandler>([
     'escalation.refresh',
     async (data, context, deps) => {
       const escalation = await escalationOf(data, deps);
-      if (typeof escalation === 'string') return cardAnswer(notice(escalation));
-      return cardAnswer(await cardFor(deps, escalation, await clickerOn(context, deps, escalation)));
+      if (typeof escalation === 'string') return cardAnswer(notice(escalation, context, deps));
+      return cardAnswer(await cardFor(deps, escalation, await clickerOn(context, deps, escalation), context));
     },
   ],
   ...readers.map(([verb, reader]): [string, VerbHandler] => [verb, actingWith(reader)]),
@@ -111,7 +117,11 @@ export async function cardAction(context: TurnContext, deps: TeamsDeps): Promise
   if (handler) return handler(objectOr(action.data), context, deps);
   const shown = verb.length > 60 ? `${verb.slice(0, 60)}…` : verb;
   return cardAnswer(
-    notice(`This card's action "${shown}" is not known: say "show ESC-n" to the bot for a current card.`),
+    notice(
+      `This card's action "${shown}" is not known: say "show ESC-n" to the bot for a current card.`,
+      context,
+      deps,
+    ),
   );
 }
 
@@ -119,14 +129,18 @@ export async function cardAction(context: TurnContext, deps: TeamsDeps): Promise
 function actingWith(reader: ActionReader): VerbHandler {
   return async (data, context, deps) => {
     const escalation = await escalationOf(data, deps);
-    if (typeof escalation === 'string') return cardAnswer(notice(escalation));
+    if (typeof escalation === 'string') return cardAnswer(notice(escalation, context, deps));
     const inChannelOf = await tierOfActivity(deps, context.activity);
     const known = await clickerOn(context, deps, escalation, inChannelOf);
-    if (!canSee(deps, known.viewer, escalation)) return cardAnswer(hiddenEscalationCard(deps, escalation, known));
+    if (!canSee(deps, known.viewer, escalation)) {
+      return cardAnswer(
+        forHost(hiddenEscalationCard(deps, escalation, { ...known, host: hostOf(context) }), context, deps),
+      );
+    }
     const actor = personOf(context.activity);
-    if (!actor.id) return cardAnswer(await cardFor(deps, escalation, known, unknownPersonText));
+    if (!actor.id) return cardAnswer(await cardFor(deps, escalation, known, context, unknownPersonText));
     const action = await reader(data, context);
-    if (typeof action === 'string') return cardAnswer(await cardFor(deps, escalation, known, action));
+    if (typeof action === 'string') return cardAnswer(await cardFor(deps, escalation, known, context, action));
     const outcome = await act(deps, {
       escalationId: escalation.id,
       cardVersion: Number(data.version),
@@ -142,7 +156,7 @@ function actingWith(reader: ActionReader): VerbHandler {
     const after =
       current.brief.target === escalation.brief.target ? known : await clickerOn(context, deps, current, inChannelOf);
     const reason = outcome.outcome === 'refused' ? outcome.reason : undefined;
-    return cardAnswer(await cardFor(deps, current, after, reason));
+    return cardAnswer(await cardFor(deps, current, after, context, reason));
   };
 }
 
@@ -175,14 +189,29 @@ async function cardFor(
   deps: TeamsDeps,
   escalation: Escalation,
   known: KnownViewer,
+  context: TurnContext,
   message?: string,
 ): Promise<AdaptiveCard> {
-  return escalationCard(deps, escalation, {
+  const host = hostOf(context);
+  const card = await escalationCard(deps, escalation, {
     viewer: known.viewer,
     roles: rolesOn(known.viewer, escalation),
     unsure: known.unsure,
     message,
+    host,
   });
+  return forHost(card, context, deps);
+}
+
+/** A click from an Outlook email comes through the Azure Bot's Outlook channel: it gets the Outlook card. */
+function hostOf(context: TurnContext): CardHost {
+  return context.activity.channelId === 'outlook' ? 'outlook' : 'teams';
+}
+
+/** In Outlook, every answer carries the originator Outlook trusts the card by. */
+function forHost(card: AdaptiveCard, context: TurnContext, deps: TeamsDeps): AdaptiveCard {
+  if (hostOf(context) === 'outlook' && deps.originatorId) card.originator = deps.originatorId;
+  return card;
 }
 
 function objectOr(value: unknown): Record<string, unknown> {
@@ -213,6 +242,7 @@ function reading<S extends z.ZodType>(schema: S, toAction: (value: z.output<S>) 
   };
 }
 
-function notice(message: string): AdaptiveCard {
-  return formCard({ mode: 'chat', notice: message });
+/** A sentence instead of a card: an escalation or a verb the card names is not one we know. */
+function notice(message: string, context: TurnContext, deps: TeamsDeps): AdaptiveCard {
+  return forHost(hiddenCard({ headline: message, detail: '' }, hostOf(context)), context, deps);
 }

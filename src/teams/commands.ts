@@ -5,6 +5,7 @@ import { canSee, listFilterFor, RosterUnavailable, rolesOn, viewerOn } from '../
 import { postWaiting } from '../app/escalate';
 import type { CardPlace, ChannelMove, ChannelPlace } from '../app/ports';
 import { anyone, mayBindChannel, type Viewer } from '../domain/access';
+import { parseAddresses } from '../domain/emailing';
 import { escalationIdPattern, type Person } from '../domain/escalation';
 import { severityLabels, statusLabels, type Target, targetLabels, targets } from '../domain/vocabulary';
 import { channelPlace, referenceFor, teamPeople, withNames } from './bindings';
@@ -22,6 +23,7 @@ export const channelHelp = [
   '- **route <tier>**: post that tier’s escalations in this channel (tiers: support, engineering, product, security, leadership)',
   '- **routes**: where each tier’s escalations are posted',
   '- **unroute <tier>**: stop posting that tier’s escalations here',
+  '- **email <tier> <addresses>**: email that tier’s escalations (Critical ones, every Security one) to these people; **email <tier> none** stops it',
   'To escalate a case, use **Escalate** from the message box or a message’s “...” menu.',
 ].join('\n\n');
 
@@ -79,15 +81,54 @@ const channelCommands = new Map<string, Command>([
     'routes',
     async (context, _argument, deps) => {
       const bound = new Map((await deps.store.listChannels()).map((b) => [b.target, b]));
+      const lists = await deps.store.emailLists();
       const lines = targets.map((target) => {
         const binding = bound.get(target);
-        return binding
+        const where = binding
           ? `- **${targetLabels[target]}**: ${channelPlace(binding).name}`
           : `- **${targetLabels[target]}**: no channel yet (@mention me with “route ${target}” in its channel)`;
+        const emails = lists.get(target);
+        return emails ? `${where}; emailed to ${emails.join(', ')}` : where;
       });
       const moves = await deps.store.channelMoves(movesShown);
       const history = moves.length > 0 ? ['', 'Latest changes:', ...moves.map(moveLine)] : [];
       await say(context, ['Where escalations are posted:', ...lines, ...history].join('\n'));
+    },
+  ],
+  [
+    'email',
+    async (context, argument, deps) => {
+      const [tier = '', ...rest] = argument.trim().split(/\s+/);
+      const target = targetNamed(tier);
+      if (!target) {
+        return say(
+          context,
+          `Which tier? Say **email** with one of ${targets.join(', ')}, then the addresses (or “none”).`,
+        );
+      }
+      const given = rest.join(' ');
+      const parsed = given.trim().toLowerCase() === 'none' ? { addresses: [] } : parseAddresses(given);
+      if ('problem' in parsed) return say(context, `${parsed.problem}. Nothing was changed.`);
+      const person = personOf(context.activity);
+      const here = channelOfActivity(context.activity) as TeamsChannel;
+      const binding = await deps.store.channelFor(target);
+      const boundHere = binding !== undefined && channelPlace(binding).channelId === here.channelId;
+      const refusal = await bindingRefusal(context, deps, person, here, target, binding && channelPlace(binding));
+      if (refusal) return say(context, refusal);
+      // Who hears of a tier's escalations is decided where the tier is worked.
+      if (!boundHere && !(await isAdmin(deps, person))) {
+        return say(
+          context,
+          `Say it in ${binding ? channelPlace(binding).name : `the ${targetLabels[target]} channel`}, where ${targetLabels[target]} escalations are worked. Nothing was changed.`,
+        );
+      }
+      await deps.store.setEmailList(target, parsed.addresses, person, deps.clock.now().toISOString());
+      await say(
+        context,
+        parsed.addresses.length > 0
+          ? `**${targetLabels[target]}** escalations are emailed to ${parsed.addresses.join(', ')}${target === 'security' ? ' (and Security briefs to nobody else)' : ''}.`
+          : `**${targetLabels[target]}** escalations are no longer emailed.`,
+      );
     },
   ],
   [
@@ -116,6 +157,16 @@ const channelCommands = new Map<string, Command>([
     },
   ],
 ]);
+
+async function isAdmin(deps: TeamsDeps, person: Person): Promise<boolean> {
+  if (!person.id) return false;
+  try {
+    return await deps.directory.isAdmin({ id: person.id, teamsId: person.teamsId });
+  } catch (error) {
+    deps.log(`could not tell whether ${person.id} is an admin (taken as not): ${(error as Error).message}`);
+    return false;
+  }
+}
 
 /** Channel moves `routes` lists. */
 const movesShown = 5;

@@ -5,16 +5,18 @@
 // see is a card that says so, and look-alikes they may not see are left out.
 import { type AccessDeps, canSee, unsureText } from '../app/access';
 import { briefLink } from '../app/briefLinks';
+import { postedIn } from '../app/escalate';
 import { type SimilarEscalation, shownTo, similarOpenEscalations } from '../app/similar';
 import type { Role, Viewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
 import { isOpen } from '../domain/lifecycle';
 import { slaState } from '../domain/sla';
-import { bindingPeople } from './bindings';
-import { briefCard } from './cards/briefCard';
+import { bindingChannel, bindingPeople } from './bindings';
+import { briefCard, type CardHost } from './cards/briefCard';
 import { hiddenCard, whoSeesText } from './cards/hiddenCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
+import { channelPostUrl } from './people';
 
 export type CardDeps = Pick<
   TeamsDeps,
@@ -33,6 +35,8 @@ export interface CardView {
   hiddenHeadline?: string;
   /** Roster questions Teams did not answer about the viewer. */
   unsure?: string[];
+  /** Teams (the default) or Outlook: the same brief, as each host takes it. */
+  host?: CardHost;
 }
 
 /** Similar escalations change slowly: looked up again at most this often per escalation. */
@@ -55,23 +59,34 @@ export async function escalationCard(deps: CardDeps, escalation: Escalation, vie
     assignable: bindingPeople(binding),
     similar: shownTo(deps, viewer, similar).map((s) => s.id),
     briefUrl: briefLink(deps.publicUrl, deps.linkSecret, escalation.id, viewer, deps.clock.now()),
+    threadUrl: view.host === 'outlook' ? await threadUrlOf(deps, escalation) : undefined,
     originatorId: deps.originatorId,
     ...rest,
   });
 }
 
+/** A link that opens the card's thread in its tier's channel, once it is posted there. */
+export async function threadUrlOf(deps: CardDeps, escalation: Escalation): Promise<string | undefined> {
+  const binding = await deps.store.channelFor(escalation.brief.target);
+  const posted = binding && (await postedIn(deps, escalation, binding));
+  return posted && binding ? channelPostUrl(bindingChannel(binding), posted.activityId) : undefined;
+}
+
 export function hiddenEscalationCard(
   deps: AccessDeps,
   escalation: Escalation,
-  view: Pick<CardView, 'viewer' | 'hiddenHeadline' | 'unsure'>,
+  view: Pick<CardView, 'viewer' | 'hiddenHeadline' | 'unsure' | 'host'>,
 ): AdaptiveCard {
   const headline =
     view.hiddenHeadline ?? (view.viewer.id ? "You can't see this escalation." : "This escalation can't be shown here.");
   const unsure = unsureText({ viewer: view.viewer, unsure: view.unsure ?? [] }).trim();
-  return hiddenCard({
-    headline,
-    detail: view.hiddenHeadline ? '' : [whoSeesText(escalation.brief.target, deps.access), unsure].join(' ').trim(),
-  });
+  return hiddenCard(
+    {
+      headline,
+      detail: view.hiddenHeadline ? '' : [whoSeesText(escalation.brief.target, deps.access), unsure].join(' ').trim(),
+    },
+    view.host,
+  );
 }
 
 async function similarTo(deps: CardDeps, escalation: Escalation): Promise<SimilarEscalation[]> {

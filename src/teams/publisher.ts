@@ -36,8 +36,8 @@ export interface PublisherDeps extends CardDeps {
 export class TeamsPublisher {
   constructor(private readonly deps: PublisherDeps) {}
 
-  /** DeliverySender: one outbox row. Errors (with statusCode) tell the worker whether to retry. */
-  async send(delivery: QueuedDelivery): Promise<void> {
+  /** One outbox row for Teams (emails: emailPublisher.ts). Errors (with statusCode) tell the worker whether to retry. */
+  async send(delivery: Exclude<QueuedDelivery, { kind: 'email' }>): Promise<void> {
     const escalation = await this.deps.store.getEscalation(delivery.escalationId);
     if (!escalation) return;
     switch (delivery.kind) {

@@ -32,16 +32,28 @@ const actions: Action[] = [
   'note',
   'retarget',
   'link',
+  'email',
 ];
 
 /** What each role may do on an escalation it may see; "nobody" and a Leadership follower do nothing. */
 const acts: Record<Role | 'nobody', Action[]> = {
   nobody: [],
   leadershipMember: [],
-  requester: ['close', 'reopen', 'customerUpdate', 'note', 'link'],
-  owner: ['progress', 'resolve', 'close', 'reopen', 'assign', 'customerUpdate', 'note', 'retarget', 'link'],
-  tierMember: ['progress', 'resolve', 'close', 'reopen', 'assign', 'customerUpdate', 'note', 'retarget', 'link'],
-  admin: ['progress', 'resolve', 'close', 'reopen', 'assign', 'customerUpdate', 'note', 'retarget', 'link'],
+  requester: ['close', 'reopen', 'customerUpdate', 'note', 'link', 'email'],
+  owner: ['progress', 'resolve', 'close', 'reopen', 'assign', 'customerUpdate', 'note', 'retarget', 'link', 'email'],
+  tierMember: [
+    'progress',
+    'resolve',
+    'close',
+    'reopen',
+    'assign',
+    'customerUpdate',
+    'note',
+    'retarget',
+    'link',
+    'email',
+  ],
+  admin: ['progress', 'resolve', 'close', 'reopen', 'assign', 'customerUpdate', 'note', 'retarget', 'link', 'email'],
 };
 
 /** Who sees a Security escalation; every other tier is seen by anyone in the tenant. */

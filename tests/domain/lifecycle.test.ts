@@ -227,6 +227,7 @@ describe('lifecycle', () => {
     assert.deepEqual([...availableMoves(open, new Set<Role>(['owner']))].sort(), [
       'assign',
       'customerUpdate',
+      'email',
       'link',
       'note',
       'progress',
@@ -235,6 +236,7 @@ describe('lifecycle', () => {
     ]);
     assert.deepEqual([...availableMoves(open, new Set<Role>(['requester']))].sort(), [
       'customerUpdate',
+      'email',
       'link',
       'note',
     ]);
@@ -242,6 +244,7 @@ describe('lifecycle', () => {
     assert.deepEqual([...availableMoves(escalation('resolved', eli), new Set<Role>(['requester']))].sort(), [
       'close',
       'customerUpdate',
+      'email',
       'link',
       'note',
       'reopen',

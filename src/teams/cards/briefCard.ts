@@ -49,9 +49,12 @@ export interface CardButtons {
   reopen: boolean;
   assignSomeone: boolean;
   link: boolean;
+  email: boolean;
 }
 
 export interface BriefCardModel {
+  /** 1.5 in Teams; 1.4 in Outlook, the version its Action.Execute needs. */
+  cardVersion: string;
   id: string;
   version: number;
   can: CardButtons;
@@ -78,6 +81,8 @@ export interface BriefCardModel {
   deadline: Fact[];
   footer: string;
   briefUrl: string;
+  /** Outlook: a link that opens the card's thread in Teams; '' in Teams. */
+  threadUrl: string;
 }
 
 export interface BriefCardInput {
@@ -91,6 +96,10 @@ export interface BriefCardInput {
   timeline?: TimelineEntry[];
   /** Actionable Email provider id, for the same card in Outlook. */
   originatorId?: string;
+  /** Where the card is shown: Teams (the default) or Outlook (an actionable email, or its refresh). */
+  host?: CardHost;
+  /** Outlook: the card's thread in Teams, for "Open in Teams". */
+  threadUrl?: string;
   /** Whom it can be assigned to (the tier team's members, known from its channel binding). */
   assignable?: Person[];
   /** Open escalations that look like the same issue (ids). */
@@ -107,11 +116,26 @@ const headerStyles: Record<Severity, { style: string }> = {
 };
 
 /** Markdown and URLs of ours in the model: every other string is text people wrote, never a link. */
-const ours = new Set(['mentionText', 'briefUrl']);
+const ours = new Set(['mentionText', 'briefUrl', 'threadUrl']);
+
+export type CardHost = 'teams' | 'outlook';
+
+/** What differs between the hosts, as data on one template. */
+const cardVersions: Record<CardHost, string> = { teams: '1.5', outlook: '1.4' };
 
 export function briefCard(input: BriefCardInput): AdaptiveCard {
   const card = expand(template, userTextSafe(briefCardModel(input), ours));
   if (input.originatorId) card.originator = input.originatorId;
+  if (input.host === 'outlook') {
+    if (input.originatorId) {
+      // The card stands for the email's body, which replies and forwards keep (a readable brief).
+      card.hideOriginalBody = true;
+    } else {
+      // Outlook acts only on cards from a registered originator: without one, a card to read.
+      delete card.actions;
+      delete card.refresh;
+    }
+  }
   return card;
 }
 
@@ -141,16 +165,20 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     reopen: moves.has('reopen'),
     assignSomeone: moves.has('assign') && people.length > 0,
     link: moves.has('link'),
+    email: moves.has('email'),
     more: false,
   };
-  can.more = can.progress || can.resolveLater || can.retarget || can.reopen || can.assignSomeone || can.link;
+  can.more = can.progress || can.retarget || can.reopen || can.assignSomeone || can.link || can.email;
   return {
+    cardVersion: cardVersions[input.host ?? 'teams'],
     id: escalation.id,
     version: escalation.version,
     can,
-    statusChoices: openStatuses
-      .filter((s) => s !== 'new' && s !== escalation.status)
-      .map((s) => ({ title: statusLabels[s], value: s })),
+    // Resolving from "Change status" (with its resolution) for those who may, but not the owner, who has Resolve.
+    statusChoices: [
+      ...openStatuses.filter((s) => s !== 'new' && s !== escalation.status),
+      ...(can.resolveLater ? ['resolved' as const] : []),
+    ].map((s) => ({ title: statusLabels[s], value: s })),
     people,
     targetChoices: targets.filter((t) => t !== brief.target).map((t) => ({ title: targetLabels[t], value: t })),
     latest: timeline
@@ -210,6 +238,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     deadline: [{ title: 'Deadline', value: deadlineShown(brief.needed) ?? none }],
     footer: `Version ${escalation.version} · updated ${cardTime(escalation.updatedAt)}`,
     briefUrl,
+    threadUrl: input.host === 'outlook' ? (input.threadUrl ?? '') : '',
   };
 }
 

@@ -3,6 +3,7 @@ import template from '../../../cards/escalation-hidden.json';
 import { type AccessPolicy, type Role, whoMaySee } from '../../domain/access';
 import type { Target } from '../../domain/vocabulary';
 import { targetLabels } from '../../domain/vocabulary';
+import type { CardHost } from './briefCard';
 import { type AdaptiveCard, expand } from './render';
 
 export interface HiddenCardModel {
@@ -11,8 +12,11 @@ export interface HiddenCardModel {
   detail: string;
 }
 
-export function hiddenCard(model: HiddenCardModel): AdaptiveCard {
-  return expand(template, model);
+/** A card of a sentence or two; in Outlook at the version its cards take. */
+export function hiddenCard(model: HiddenCardModel, host: CardHost = 'teams'): AdaptiveCard {
+  const card = expand(template, model);
+  if (host === 'outlook') card.version = '1.4';
+  return card;
 }
 
 /** "A Security escalation is seen only by ...", from the policy itself. */

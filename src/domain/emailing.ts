@@ -1,0 +1,71 @@
+// Who gets an escalation by email: on its own (a Security escalation to the Security list,
+// any Critical to its tier's list, a Leadership raise to Leadership's), and on demand ("Email
+// the brief" on the card). Nobody gets by email what they could not see in Teams: a restricted
+// tier's brief goes only to its own list, the rest only inside the organisation's mail domain.
+import { type AccessPolicy, isRestricted } from './access';
+import type { Brief } from './brief';
+import { type Target, targetLabels } from './vocabulary';
+
+/** At most this many mailboxes on a list, or in one "Email the brief". */
+export const maxRecipients = 50;
+
+const address = /^[^\s@,;<>"]{1,64}@[^\s@,;<>"]{1,190}\.[^\s@,;<>".]{2,63}$/;
+
+/** "a@x.com, b@y.com" (commas, semicolons or spaces) as addresses, or what to fix. */
+export function parseAddresses(text: unknown): { addresses: string[] } | { problem: string } {
+  if (typeof text !== 'string' || text.trim() === '') {
+    return { problem: 'Give one or more email addresses, separated by commas' };
+  }
+  const items = text
+    .split(/[\s,;]+/)
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = items.find((item) => !address.test(item));
+  if (bad !== undefined) {
+    const shown = bad.length > 60 ? `${bad.slice(0, 60)}…` : bad;
+    return { problem: `"${shown}" is not an email address: give addresses like name@contoso.com` };
+  }
+  const addresses = [...new Set(items)];
+  if (addresses.length > maxRecipients) return { problem: `Give at most ${maxRecipients} addresses` };
+  return { addresses };
+}
+
+/** Mailboxes a new escalation is emailed to: Security's list for Security, its tier's list for a Critical. */
+export function escalatedEmailTo(brief: Brief, lists: ReadonlyMap<Target, string[]>): string[] {
+  if (isRestricted(brief.target) || brief.severity === 'critical') return lists.get(brief.target) ?? [];
+  return [];
+}
+
+/** Mailboxes a raise to Leadership is emailed to: Leadership's list, if Leadership may read the escalation. */
+export function raisedEmailTo(target: Target, lists: ReadonlyMap<Target, string[]>, policy: AccessPolicy): string[] {
+  if (isRestricted(target) && !policy.leadershipSeesSecurity) return [];
+  return lists.get('leadership') ?? [];
+}
+
+/**
+ * May the brief of an escalation of `target` be sent to these addresses? A restricted tier's
+ * only to its own list; any other to addresses in the organisation's mail domain (when known:
+ * the sending mailbox's). Undefined when it may; else why not.
+ */
+export function emailRefusal(
+  target: Target,
+  addresses: readonly string[],
+  lists: ReadonlyMap<Target, string[]>,
+  organisationDomain: string | undefined,
+): string | undefined {
+  if (isRestricted(target)) {
+    const allowed = new Set(lists.get(target) ?? []);
+    const outside = addresses.filter((a) => !allowed.has(a));
+    if (outside.length === 0) return undefined;
+    return `A ${targetLabels[target]} brief is emailed only to the ${targetLabels[target]} list: ${outside.slice(0, 3).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not on it. An admin can add them with "email ${target} ..." in its channel.`;
+  }
+  if (!organisationDomain) return undefined;
+  const outside = addresses.filter((a) => !inDomain(a, organisationDomain));
+  if (outside.length === 0) return undefined;
+  return `Briefs are emailed only inside ${organisationDomain}: ${outside.slice(0, 3).join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside it.`;
+}
+
+function inDomain(address: string, domain: string): boolean {
+  const host = address.slice(address.lastIndexOf('@') + 1);
+  return host === domain || host.endsWith(`.${domain}`);
+}

@@ -1,0 +1,58 @@
+// Sends what the delivery worker takes from the outbox as an email: the brief as it is when
+// sent, with its Outlook card (the same template as in Teams, at version 1.4, with its
+// originator), to the mailboxes queued; never to anyone who may not read it now (a tier's list
+// for a tier, only the Security list for Security, whatever changed since it was queued).
+import { canSee, channelViewer, rolesOn } from '../app/access';
+import { briefLink } from '../app/briefLinks';
+import type { EmailReason, Mailer, QueuedDelivery } from '../app/ports';
+import { anyone, isRestricted, type Viewer } from '../domain/access';
+import { emailRefusal } from '../domain/emailing';
+import type { Escalation } from '../domain/escalation';
+import { emailHtml, emailSubject } from '../mail/compose';
+import { type CardDeps, escalationCard, threadUrlOf } from './escalationCard';
+
+export interface EmailPublisherDeps extends CardDeps {
+  mailer: Mailer;
+  log: (message: string) => void;
+}
+
+type EmailDelivery = Extract<QueuedDelivery, { kind: 'email' }>;
+
+export class EmailPublisher {
+  constructor(private readonly deps: EmailPublisherDeps) {}
+
+  async send(delivery: EmailDelivery): Promise<void> {
+    const escalation = await this.deps.store.getEscalation(delivery.escalationId);
+    if (!escalation) return;
+    const readers = readersOf(delivery.reason, escalation);
+    const to = await this.allowed(escalation, delivery.to);
+    if (!canSee(this.deps, readers, escalation) || to.length === 0) {
+      this.deps.log(`${escalation.id}: not emailed (${delivery.reason}): its readers may no longer see it`);
+      return;
+    }
+    const card = await escalationCard(this.deps, escalation, {
+      viewer: readers,
+      roles: rolesOn(readers, escalation),
+      host: 'outlook',
+    });
+    const html = emailHtml(escalation, delivery.reason, card, {
+      thread: await threadUrlOf(this.deps, escalation),
+      brief: briefLink(this.deps.publicUrl, this.deps.linkSecret, escalation.id, readers, this.deps.clock.now()),
+    });
+    await this.deps.mailer.send({ to, subject: emailSubject(escalation), html, escalationId: escalation.id });
+  }
+
+  /** A restricted tier's brief goes only to those on its list now (it may have moved tier since it was queued). */
+  private async allowed(escalation: Escalation, to: string[]): Promise<string[]> {
+    if (!isRestricted(escalation.brief.target)) return to;
+    const lists = await this.deps.store.emailLists();
+    return to.filter((address) => emailRefusal(escalation.brief.target, [address], lists, undefined) === undefined);
+  }
+}
+
+/** Who reads an email: a tier's list stands for its channel; a brief shared with anyone, for anyone in the tenant. */
+function readersOf(reason: EmailReason, escalation: Escalation): Viewer {
+  if (reason === 'raised') return channelViewer('leadership');
+  if (reason === 'escalated' || isRestricted(escalation.brief.target)) return channelViewer(escalation.brief.target);
+  return anyone;
+}
