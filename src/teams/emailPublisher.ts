@@ -18,6 +18,9 @@ export interface EmailPublisherDeps extends CardDeps {
 
 type EmailDelivery = Extract<QueuedDelivery, { kind: 'email' }>;
 
+/** Tries an email waits for its escalation's Teams post, before it goes without the link. */
+const waitsForPost = 3;
+
 export class EmailPublisher {
   constructor(private readonly deps: EmailPublisherDeps) {}
 
@@ -30,13 +33,18 @@ export class EmailPublisher {
       this.deps.log(`${escalation.id}: not emailed (${delivery.reason}): its readers may no longer see it`);
       return;
     }
+    // The email links to the card's thread in Teams: a fresh escalation's post may still be on its way.
+    const thread = await threadUrlOf(this.deps, escalation);
+    if (!thread && delivery.attempts < waitsForPost && (await this.deps.store.channelFor(escalation.brief.target))) {
+      throw new Error(`${escalation.id}: its email waits for its post in Teams, to link to it`);
+    }
     const card = await escalationCard(this.deps, escalation, {
       viewer: readers,
       roles: rolesOn(readers, escalation),
       host: 'outlook',
     });
     const html = emailHtml(escalation, delivery.reason, card, {
-      thread: await threadUrlOf(this.deps, escalation),
+      thread,
       brief: briefLink(this.deps.publicUrl, this.deps.linkSecret, escalation.id, readers, this.deps.clock.now()),
     });
     await this.deps.mailer.send({ to, subject: emailSubject(escalation), html, escalationId: escalation.id });

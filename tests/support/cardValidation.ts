@@ -2,10 +2,10 @@
 // (require the bundle: the package's main entry does not load in Node)
 const AC: any = require('adaptivecards/dist/adaptivecards.js');
 
-/** Every problem the SDK finds: parse events (unknown types...) and property validation. */
-export function cardProblems(card: unknown): string[] {
+/** Every problem the SDK finds at a schema version (1.5: Teams; 1.4: Outlook): parse events and property validation. */
+export function cardProblems(card: unknown, version: '1.5' | '1.4' = '1.5'): string[] {
   const parsed = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext(AC.Versions.v1_5);
+  const context = new AC.SerializationContext(version === '1.4' ? AC.Versions.v1_4 : AC.Versions.v1_5);
   // The SDK mutates what it parses: give it a copy.
   parsed.parse(structuredClone(card), context);
   const problems: string[] = [];
