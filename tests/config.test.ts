@@ -58,6 +58,36 @@ describe('configuration', () => {
     assert.equal(local.leadershipSeesSecurity, false);
   });
 
+  it("sends mail through Graph as MAIL_SENDER, with the GRAPH_ identity or the bot's own; else writes files", () => {
+    assert.deepEqual(loadConfig({}).mail, { kind: 'files' });
+    const withBot = loadConfig({
+      MAIL_SENDER: 'escalations@contoso.example',
+      BOT_ID: 'bot-id',
+      BOT_PASSWORD: 'bot-secret',
+      BOT_TENANT_ID: 't1',
+      BOT_TYPE: 'SingleTenant',
+      LINK_SECRET: linkSecret,
+    });
+    assert.deepEqual(withBot.mail, {
+      kind: 'graph',
+      sender: 'escalations@contoso.example',
+      clientId: 'bot-id',
+      clientSecret: 'bot-secret',
+      tenantId: 't1',
+      graphUrl: 'https://graph.microsoft.com',
+      authorityHost: 'https://login.microsoftonline.com',
+    });
+    const own = loadConfig({
+      MAIL_SENDER: 'escalations@contoso.example',
+      GRAPH_CLIENT_ID: 'mail-app',
+      GRAPH_CLIENT_SECRET: 'mail-secret',
+      GRAPH_TENANT_ID: 't2',
+      GRAPH_URL: 'https://graph.microsoft.us/',
+    });
+    assert.equal(own.mail.kind === 'graph' && own.mail.clientId, 'mail-app');
+    assert.equal(own.mail.kind === 'graph' && own.mail.graphUrl, 'https://graph.microsoft.us');
+  });
+
   it('merges an SLA policy file over the defaults, seconds included', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sla-'));
     const file = join(dir, 'sla.json');
@@ -95,6 +125,26 @@ describe('configuration', () => {
       'a check interval longer than a timer can wait',
       { SLA_CHECK_INTERVAL: 'P30D' },
       /^SLA_CHECK_INTERVAL="P30D" is not valid: expected an ISO-8601 duration from PT0\.1S to PT1H/,
+    ],
+    [
+      'a sender that is not a mailbox',
+      { MAIL_SENDER: 'escalations' },
+      /^MAIL_SENDER="escalations" is not valid: expected the mailbox emails are sent from/,
+    ],
+    [
+      'a sender without an identity to send with',
+      { MAIL_SENDER: 'escalations@contoso.example' },
+      /^GRAPH_CLIENT_ID is required when MAIL_SENDER is set/,
+    ],
+    [
+      'a Graph URL that is not a URL',
+      { GRAPH_URL: 'graph' },
+      /^GRAPH_URL="graph" is not valid: expected an http\(s\) URL/,
+    ],
+    [
+      'an originator that is not an id',
+      { OUTLOOK_ORIGINATOR_ID: 'x y' },
+      /^OUTLOOK_ORIGINATOR_ID="x y" is not valid: expected the provider id/,
     ],
     [
       'an unknown bot type',
