@@ -16,6 +16,7 @@ import { fullForm } from '../tests/support/briefs';
 import { FakeConnector } from '../tests/support/fakeConnector';
 import { channelMessage, channels, personas, send } from '../tests/support/teamsActivities';
 import { type ClickTarget, runWindow, sleep, type WindowStats } from './load';
+import { benchOutlookRefresh, type OutlookRefreshResult, outlookMarkdown } from './outlookRefresh';
 import { summariseProfile } from './profileSummary';
 import { type CopiesCurrent, machine, markdown, type Params, type Results, summarise, table } from './report';
 import { benchSimilarity, type SimilarityBenchResult } from './similarity';
@@ -42,7 +43,29 @@ const profile = process.argv.includes('--profile');
 
 type Side = 'ours' | 'bare';
 
+/** Our bot with a fresh database, answering Outlook refreshes (the fake connector stands in for Teams). */
+async function outlookRefresh(env: NodeJS.ProcessEnv): Promise<OutlookRefreshResult> {
+  const fake = await FakeConnector.start();
+  const dir = mkdtempSync(join(tmpdir(), 'escalation-desk-outlook-'));
+  const bot = await startBot('Escalation Desk', [join(root, 'dist/src/main.js')], {
+    ...env,
+    DATABASE_URL: `sqlite:${join(dir, 'escalations.db')}`,
+  });
+  try {
+    return await benchOutlookRefresh(bot, fake);
+  } finally {
+    await bot.stop();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--outlook-only')) {
+    const result = await outlookRefresh(cleanEnv());
+    console.log(outlookMarkdown(result));
+    return;
+  }
   const startedAt = Date.now();
   const fake = await FakeConnector.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'escalation-desk-bench-'));
@@ -51,10 +74,7 @@ async function main(): Promise<void> {
     rmSync(profileDir, { recursive: true, force: true });
     mkdirSync(profileDir, { recursive: true });
   }
-  const env = { ...process.env };
-  for (const name of ['BOT_ID', 'BOT_PASSWORD', 'BOT_TENANT_ID', 'BOT_TYPE', 'API_KEY', 'OUTLOOK_ORIGINATOR_ID']) {
-    delete env[name];
-  }
+  const env = cleanEnv();
   const oursEnv = { ...env, DATABASE_URL: `sqlite:${join(dataDir, 'escalations.db')}` };
   const targets: Record<Side, ClickTarget[]> = { ours: [], bare: [] };
   const windows: (WindowStats & { side: Side; round: number; putsPerClick: number })[] = [];
@@ -142,14 +162,22 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
+  console.log('Outlook refreshes…');
+  const outlook = await outlookRefresh(env);
+  console.log(outlookMarkdown(outlook));
+
   console.log('at 100,000 escalations: filling a store for the similarity lookup and the SLA sweep…');
   const scaleDir = mkdtempSync(join(tmpdir(), 'escalation-desk-scale-'));
   const similarity = await benchSimilarity(`sqlite:${join(scaleDir, 'similarity.db')}`, 100_000);
   const sweep = await benchSweep(`sqlite:${join(scaleDir, 'sweep.db')}`, 100_000);
   rmSync(scaleDir, { recursive: true, force: true });
 
-  const results: Results & { atScale: { similarity: typeof similarity; sweep: typeof sweep } } = {
+  const results: Results & {
+    atScale: { similarity: typeof similarity; sweep: typeof sweep };
+    outlook: OutlookRefreshResult;
+  } = {
     atScale: { similarity, sweep },
+    outlook,
     when: new Date().toISOString(),
     machine: machine(),
     params,
@@ -162,7 +190,7 @@ async function main(): Promise<void> {
   writeFileSync(join(root, 'bench', 'results.json'), formatJson(results));
   writeFileSync(
     join(root, 'docs', 'benchmarks.md'),
-    `${markdown(results, join(root, 'bench', 'findings.md'))}\n${scaleMarkdown(similarity, sweep)}`,
+    `${markdown(results, join(root, 'bench', 'findings.md'))}\n${outlookMarkdown(outlook)}\n${scaleMarkdown(similarity, sweep)}`,
   );
   console.log(scaleMarkdown(similarity, sweep));
   console.log(`\n${table(results)}\n`);
@@ -285,6 +313,23 @@ function formatJson(value: unknown): string {
 
 function log(message: string): void {
   console.log(`${new Date().toISOString().slice(11, 23)} ${message}`);
+}
+
+/** This process's environment without a bot identity or keys: the bot runs in local mode. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of [
+    'BOT_ID',
+    'BOT_PASSWORD',
+    'BOT_TENANT_ID',
+    'BOT_TYPE',
+    'API_KEY',
+    'OUTLOOK_ORIGINATOR_ID',
+    'MAIL_SENDER',
+  ]) {
+    delete env[name];
+  }
+  return env;
 }
 
 function scaleMarkdown(similarity: SimilarityBenchResult, sweep: SweepBenchResult): string {

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { systemClock } from '../src/app/ports';
 import { sweepClocks, sweepLimit } from '../src/app/watchClocks';
+import { defaultAccessPolicy } from '../src/domain/access';
 import { slaNever } from '../src/domain/sla';
 import { defaultSlaPolicy } from '../src/domain/slaPolicy';
 import { openStore } from '../src/store/openStore';
@@ -38,7 +39,14 @@ export async function benchSweep(databaseUrl: string, count = 100_000): Promise<
       await sql`update escalations set created_at = ${iso(now - 3 * 86_400_000)}, updated_at = created_at,
         sla_check_at = ${iso(now + 3_600_000)} where status not in ('resolved', 'closed')`.execute(db);
       await sql`update escalations set sla_check_at = ${slaNever} where status in ('resolved', 'closed')`.execute(db);
-      const deps = { store, clock: systemClock, slaPolicy: defaultSlaPolicy, deliverSoon: () => {}, log: () => {} };
+      const deps = {
+        store,
+        clock: systemClock,
+        slaPolicy: defaultSlaPolicy,
+        access: defaultAccessPolicy,
+        deliverSoon: () => {},
+        log: () => {},
+      };
       const timed = async (due: number) => {
         // These came due: raised 50 minutes ago and not acknowledged yet.
         const raisedAt = iso(now - 50 * 60_000);
