@@ -30,10 +30,13 @@ export function parseAddresses(text: unknown): { addresses: string[] } | { probl
   return { addresses };
 }
 
-/** Mailboxes a new escalation is emailed to: Security's list for Security, its tier's list for a Critical. */
+/**
+ * Mailboxes a new escalation is emailed to: its tier's list for a Security one, a Critical one,
+ * or one for Leadership (churn, executives, a breached SLA: those who act on it read email).
+ */
 export function escalatedEmailTo(brief: Brief, lists: ReadonlyMap<Target, string[]>): string[] {
-  if (isRestricted(brief.target) || brief.severity === 'critical') return lists.get(brief.target) ?? [];
-  return [];
+  const emailed = isRestricted(brief.target) || brief.severity === 'critical' || brief.target === 'leadership';
+  return emailed ? (lists.get(brief.target) ?? []) : [];
 }
 
 /** Mailboxes a raise to Leadership is emailed to: Leadership's list, if Leadership may read the escalation. */
