@@ -30,6 +30,8 @@ export interface Config {
    * data folder, for a newcomer to open.
    */
   mail: GraphMail | { kind: 'files' };
+  /** The Entra app whose tokens the tab sends; undefined: the API takes no person's token. */
+  sso?: { clientId: string; appIdUri: string; authorityHost: string };
 }
 
 export interface GraphMail {
@@ -134,6 +136,14 @@ const envSchema = z.object({
     blank,
     z.email('the mailbox emails are sent from, e.g. escalations@contoso.com').optional(),
   ),
+  SSO_CLIENT_ID: optionalText,
+  SSO_APP_ID_URI: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^(api|https?):\/\/\S+$/, 'an app id URI such as api://escalations.contoso.com/<client id>')
+      .optional(),
+  ),
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_TENANT_ID: optionalText,
@@ -194,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const admins = e.ADMINS ?? [];
   const mail = mailOf(e);
+  const ssoClientId = e.SSO_CLIENT_ID ?? e.BOT_ID;
   return {
     port: e.PORT,
     host,
@@ -220,6 +231,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkSecret: e.LINK_SECRET,
     leadershipSeesSecurity: e.LEADERSHIP_SEES_SECURITY === 'true',
     mail,
+    ...(ssoClientId
+      ? {
+          sso: {
+            clientId: ssoClientId,
+            appIdUri: e.SSO_APP_ID_URI ?? `api://${new URL(e.PUBLIC_URL).host}/${ssoClientId}`,
+            authorityHost: e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
+          },
+        }
+      : {}),
   };
 }
 

@@ -164,6 +164,50 @@ export interface SimilarCandidate extends SimilarityMatch {
   ownerId?: string;
 }
 
+/** What the board's queue shows: open escalations (or those of one status), filtered. */
+export interface BoardFilter {
+  target?: Target;
+  severity?: Severity;
+  status?: Status;
+  /** An owner's id; null: nobody owns it. */
+  ownerId?: string | null;
+  sla?: SlaStatus;
+  /** Words in the summary. */
+  text?: string;
+  hidden?: EscalationFilter['hidden'];
+}
+
+export interface BoardQueue {
+  /** Soonest due first (the next moment one of its SLA clocks changes state). */
+  items: Escalation[];
+  /** How many match, beyond the page. */
+  total: number;
+  /** Of those that match: by tier and by SLA status. */
+  byTier: Partial<Record<Target, number>>;
+  bySla: Partial<Record<SlaStatus, number>>;
+}
+
+/** What the board's charts draw, each computed by the database. */
+export interface BoardCharts {
+  openByTierAndSeverity: { target: Target; severity: Severity; count: number }[];
+  /** Minutes from raised to acknowledged and to resolved, per tier and week raised (Monday's date). */
+  timeToAct: {
+    target: Target;
+    week: string;
+    count: number;
+    acknowledgeMedian: number | null;
+    acknowledgeP90: number | null;
+    resolveMedian: number | null;
+    resolveP90: number | null;
+  }[];
+  /** Escalations whose SLA was breached, per week raised. */
+  breachesPerWeek: { week: string; count: number }[];
+  /** Open escalations by age. */
+  ageOfOpen: { bucket: string; count: number }[];
+  /** The escalations linked to the most others as the same issue. */
+  patterns: { id: string; summary: string; linked: number }[];
+}
+
 /** Escalations, their timelines, links and search: what the use cases read and change. */
 export interface EscalationStore {
   /**
@@ -210,6 +254,12 @@ export interface EscalationStore {
    * words and errors it contains. Whether one is similar enough is domain/similarity's isSimilar.
    */
   findSimilar(query: SearchTerms, options: SimilarityOptions): Promise<SimilarCandidate[]>;
+  /** The board's queue: a page of what matches, and counts of all that match. */
+  boardQueue(filter: BoardFilter, limit: number): Promise<BoardQueue>;
+  /** The board's charts over the escalations raised since `since` (and all open ones). */
+  boardCharts(filter: Pick<BoardFilter, 'target' | 'hidden'>, since: string, now: Date): Promise<BoardCharts>;
+  /** People who raised or own recent escalations: whom the local board offers to act as. */
+  recentPeople(limit: number): Promise<Person[]>;
   /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */
   unpostedEscalations(target: Target): Promise<Escalation[]>;
 }

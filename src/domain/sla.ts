@@ -20,12 +20,14 @@ export const atRiskShare = 0.75;
 /** "Never" as an ISO time: later than any check (ISO times compare as text). */
 export const slaNever = '9999-12-31T00:00:00.000Z';
 
-const acknowledging = new Set<string>([
+/** The changes that acknowledge an escalation (its first stops the acknowledge clock). SQL reads it too. */
+export const acknowledgingKinds: readonly string[] = [
   timelineKinds.acknowledged,
   timelineKinds.assigned,
   timelineKinds.statusChanged,
   timelineKinds.resolved,
-]);
+];
+const acknowledging = new Set<string>(acknowledgingKinds);
 
 export type Clock = SlaClock | 'deadline';
 

@@ -1,11 +1,12 @@
-// Who is calling /api/*: an integration with the API key (sees everything), or a person (in
-// local mode named by X-Dev-User; later by the tab's token), who gets only what the access
-// policy lets them see. Decided on the route the router matched, never on the raw path (the
+// Who is calling /api/*: an integration with the API key (sees everything), or a person (their
+// Entra token from the tab; in local mode also named by X-Dev-User), who gets only what the
+// access policy lets them see. Decided on the route the router matched, never on the raw path (the
 // router decodes "/%61pi/..." to "/api/...").
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type { Config } from '../config';
 import type { Person } from '../domain/escalation';
+import { checkEntraToken } from './entraTokens';
 import { sendError } from './errors';
 
 export type Caller = { kind: 'integration' } | { kind: 'person'; person: Person };
@@ -23,10 +24,26 @@ const entraObjectId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const linkRoutes = new Set(['/api/escalations/:id/brief.txt']);
 
 export function requireCaller(config: Config) {
-  return (req: Request, res: Response, next: (err?: unknown) => void) => {
+  return async (req: Request, res: Response, next: (err?: unknown) => void) => {
     const route = String(req.getRoute()?.path ?? '');
     if (!route.startsWith('/api/') || route === '/api/messages') return next();
     if (linkRoutes.has(route) && typeof (req.query as Record<string, unknown> | undefined)?.sig === 'string') {
+      return next();
+    }
+    const bearer = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    // A person's Entra token, from the tab (Teams single sign-on): what that person may see.
+    if (
+      bearer &&
+      config.sso &&
+      !(config.apiKey && sameSecret(bearer, config.apiKey)) &&
+      bearer.split('.').length === 3
+    ) {
+      const check = await checkEntraToken(bearer, { ...config.sso, allowedTenants: config.allowedTenants });
+      if (!check.ok) {
+        sendError(res, 401, `${check.reason}.`);
+        return next(false);
+      }
+      callers.set(req, { kind: 'person', person: check.person });
       return next();
     }
     if (config.localMode) {
@@ -42,13 +59,12 @@ export function requireCaller(config: Config) {
       callers.set(req, { kind: 'person', person: { id: named.toLowerCase(), name: named.toLowerCase() } });
       return next();
     }
-    const given = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
     if (!config.apiKey) {
-      sendError(res, 401, 'This route needs an API key: set API_KEY on the server and send it as a Bearer token');
+      sendError(res, 401, 'This route needs a person’s token (the tab signs you in) or an API key (set API_KEY)');
       return next(false);
     }
-    if (!given || !sameSecret(given, config.apiKey)) {
-      sendError(res, 401, 'Send the API key as "Authorization: Bearer <API_KEY>"');
+    if (!bearer || !sameSecret(bearer, config.apiKey)) {
+      sendError(res, 401, 'Send the API key as "Authorization: Bearer <API_KEY>", or sign in from the tab');
       return next(false);
     }
     callers.set(req, { kind: 'integration' });

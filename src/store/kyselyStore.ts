@@ -4,6 +4,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   BindingReference,
+  BoardCharts,
+  BoardFilter,
+  BoardQueue,
   CardPlace,
   ChannelBinding,
   ChannelMove,
@@ -24,6 +27,7 @@ import { closedStatuses } from '../domain/lifecycle';
 import { slaNever } from '../domain/sla';
 import { immediateTargets } from '../domain/triage';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
+import { boardCharts, boardQueue } from './boardQueries';
 import { storedNumber, storedNumberOf } from './ids';
 import type { Engine } from './migrations';
 import {
@@ -214,6 +218,31 @@ export class KyselyStore implements Store {
 
   findSimilar(...[query, options]: Parameters<Store['findSimilar']>): ReturnType<Store['findSimilar']> {
     return findSimilarEscalations(this.db, query, options);
+  }
+
+  boardQueue(filter: BoardFilter, limit: number): Promise<BoardQueue> {
+    return boardQueue(this.db, filter, limit, escalationFromRow);
+  }
+
+  boardCharts(filter: Pick<BoardFilter, 'target' | 'hidden'>, since: string, now: Date): Promise<BoardCharts> {
+    return boardCharts(this.db, this.engine, filter, since, now);
+  }
+
+  async recentPeople(limit: number): Promise<Person[]> {
+    const rows = await this.db
+      .selectFrom('escalations')
+      .select(['requester', 'owner'])
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    const people = new Map<string, Person>();
+    for (const row of rows) {
+      for (const json of [row.requester, row.owner]) {
+        const person = json ? (JSON.parse(json) as Person) : undefined;
+        if (person?.id && !people.has(person.id)) people.set(person.id, { id: person.id, name: person.name });
+      }
+    }
+    return [...people.values()];
   }
 
   async unpostedEscalations(target: Target): Promise<Escalation[]> {
