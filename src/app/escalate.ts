@@ -80,7 +80,7 @@ export async function postWaiting(deps: PostingDeps, target: Target): Promise<Es
 
 /** The copy of the escalation's card in the bound channel, if it has been posted there. */
 export async function postedIn(
-  deps: EscalationDeps,
+  deps: Pick<EscalationDeps, 'store'>,
   escalation: Escalation,
   binding: ChannelBinding,
 ): Promise<PostedCard | undefined> {

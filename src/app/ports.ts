@@ -182,9 +182,10 @@ export interface BoardQueue {
   items: Escalation[];
   /** How many match, beyond the page. */
   total: number;
-  /** Of those that match: by tier and by SLA status. */
+  /** Of those that match: by tier, by SLA status (as the cards show it) and by severity. */
   byTier: Partial<Record<Target, number>>;
   bySla: Partial<Record<SlaStatus, number>>;
+  bySeverity: Partial<Record<Severity, number>>;
 }
 
 /** What the board's charts draw, each computed by the database. */

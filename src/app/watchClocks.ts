@@ -4,7 +4,6 @@
 // when their SLA is breached. Safe to run from several replicas: reminders are keyed,
 // SLA status changes and raises are claimed in the store.
 import type { AccessPolicy } from '../domain/access';
-import { raisedEmailTo } from '../domain/emailing';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../domain/escalation';
 import { type ClockState, nextChange, type SlaState, slaNever, slaState } from '../domain/sla';
 import { signalRules } from '../domain/triage';

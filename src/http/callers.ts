@@ -5,6 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type { Config } from '../config';
+import { hasControlCharacters } from '../domain/clientText';
 import type { Person } from '../domain/escalation';
 import { checkEntraToken } from './entraTokens';
 import { sendError } from './errors';
@@ -24,7 +25,7 @@ const entraObjectId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const linkRoutes = new Set(['/api/escalations/:id/brief.txt']);
 
 export function requireCaller(config: Config) {
-  return async (req: Request, res: Response, next: (err?: unknown) => void) => {
+  return (req: Request, res: Response, next: (err?: unknown) => void) => {
     const route = String(req.getRoute()?.path ?? '');
     if (!route.startsWith('/api/') || route === '/api/messages') return next();
     if (linkRoutes.has(route) && typeof (req.query as Record<string, unknown> | undefined)?.sig === 'string') {
@@ -38,13 +39,19 @@ export function requireCaller(config: Config) {
       !(config.apiKey && sameSecret(bearer, config.apiKey)) &&
       bearer.split('.').length === 3
     ) {
-      const check = await checkEntraToken(bearer, { ...config.sso, allowedTenants: config.allowedTenants });
-      if (!check.ok) {
-        sendError(res, 401, `${check.reason}.`);
-        return next(false);
-      }
-      callers.set(req, { kind: 'person', person: check.person });
-      return next();
+      // Restify takes a middleware either async or with next, not both: the check's promise ends in next.
+      checkEntraToken(bearer, { ...config.sso, allowedTenants: config.allowedTenants }).then(
+        (check) => {
+          if (!check.ok) {
+            sendError(res, 401, `${check.reason}.`);
+            return next(false);
+          }
+          callers.set(req, { kind: 'person', person: check.person });
+          next();
+        },
+        (error: unknown) => next(error),
+      );
+      return;
     }
     if (config.localMode) {
       const named = req.header('x-dev-user');
@@ -56,7 +63,10 @@ export function requireCaller(config: Config) {
         sendError(res, 400, 'X-Dev-User must be the Entra object id (a GUID) of the person to act for');
         return next(false);
       }
-      callers.set(req, { kind: 'person', person: { id: named.toLowerCase(), name: named.toLowerCase() } });
+      // The board's "who are you" picker also says the name it shows (X-Dev-User-Name).
+      const name = req.header('x-dev-user-name')?.trim().slice(0, 200);
+      const id = named.toLowerCase();
+      callers.set(req, { kind: 'person', person: { id, name: name && !hasControlCharacters(name) ? name : id } });
       return next();
     }
     if (!config.apiKey) {

@@ -36,6 +36,8 @@ export async function checkEntraToken(token: string, rules: TokenRules): Promise
   const keysUrl = `${rules.authorityHost}/${tenant}/discovery/v2.0/keys`;
   let keys = keySets.get(keysUrl);
   if (!keys) {
+    // Tokens naming many tenants (allowed tenants unset) must not grow this without end.
+    if (keySets.size >= 100) keySets.clear();
     keys = createRemoteJWKSet(new URL(keysUrl), { timeoutDuration: 5000 });
     keySets.set(keysUrl, keys);
   }
@@ -60,9 +62,11 @@ export async function checkEntraToken(token: string, rules: TokenRules): Promise
       reason:
         code === 'ERR_JWT_EXPIRED'
           ? 'The token has expired: sign in again'
-          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
-            ? 'The token is for another app or issuer'
-            : 'The token is not signed by your tenant',
+          : code === 'ERR_JWKS_TIMEOUT'
+            ? 'Your tenant’s signing keys could not be fetched just now: try again in a minute'
+            : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+              ? 'The token is for another app or issuer'
+              : 'The token is not signed by your tenant',
     };
   }
 }

@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { canSee, channelViewer, listFilterFor, viewerOf, viewerOn } from '../app/access';
+import { readDetail } from '../app/board';
 import { checkBriefLink } from '../app/briefLinks';
 import { escalate } from '../app/escalate';
-import { escalationDetail, listEscalations, parseRequester } from '../app/escalations';
+import { listEscalations, parseRequester } from '../app/escalations';
 import { anyone, type Viewer } from '../domain/access';
 import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefText } from '../domain/briefText';
@@ -15,6 +16,7 @@ import { decimalNumber } from '../domain/clientText';
 import { type Escalation, escalationIdPattern } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
 import { severities, statuses, targets } from '../domain/vocabulary';
+import { threadUrlOf } from '../teams/escalationCard';
 import { callerOf } from './callers';
 import { sendError, sendProblems } from './errors';
 import { guarded, type ServerDeps } from './server';
@@ -127,16 +129,15 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
   server.get(
     '/api/escalations/:id',
     guarded(deps, async (req, res) => {
-      const detail = await escalationDetail(deps, req.params.id);
-      if (!detail || !(await callerMaySee(deps, req, detail.escalation))) return notFound(res, req.params.id);
-      const { escalation, sla, timeline } = detail;
-      res.send(200, {
-        ...summaryJson(escalation),
-        brief: escalation.brief,
-        sla,
-        timeline: timeline.map(({ escalationId: _, ...entry }) => entry),
-        links: links(deps, escalation),
-      });
+      const caller = callerOf(req);
+      const escalation = await deps.store.getEscalation(req.params.id);
+      const looking =
+        caller.kind === 'person' && escalation
+          ? { known: await viewerOn(deps, caller.person, escalation) }
+          : ('integration' as const);
+      const detail = escalation && (await detailJson(deps, escalation.id, looking));
+      if (!detail) return notFound(res, req.params.id);
+      res.send(200, detail);
     }),
   );
 
@@ -191,12 +192,12 @@ async function callerMaySee(deps: ServerDeps, req: Request, escalation: Escalati
   return canSee(deps, (await viewerOn(deps, caller.person, escalation)).viewer, escalation);
 }
 
-function notFound(res: Response, id: string): void {
+export function notFound(res: Response, id: string): void {
   const shown = id.length > 20 ? `${id.slice(0, 20)}…` : id;
   sendError(res, 404, `No escalation ${shown}: ids look like ESC-12`);
 }
 
-function summaryJson(escalation: Escalation) {
+export function summaryJson(escalation: Escalation) {
   const { brief } = escalation;
   return {
     id: escalation.id,
@@ -216,4 +217,24 @@ function summaryJson(escalation: Escalation) {
 function links(deps: ServerDeps, escalation: Escalation) {
   const base = `${deps.config.publicUrl}/api/escalations/${escalation.id}`;
   return { self: base, brief: `${base}/brief.txt` };
+}
+
+/**
+ * One escalation in full, as the caller may see it: its brief, SLA clocks, timeline, the linked
+ * escalations they may see, what they may do, and the link to its thread in Teams.
+ */
+export async function detailJson(deps: ServerDeps, id: string, looking: Parameters<typeof readDetail>[2]) {
+  const detail = await readDetail(deps, id, looking);
+  if (!detail) return undefined;
+  const { escalation, sla, timeline, linked, moves } = detail;
+  return {
+    ...summaryJson(escalation),
+    brief: escalation.brief,
+    sla,
+    timeline: timeline.map(({ escalationId: _, actionKey: __, ...entry }) => entry),
+    linked: linked.map((other) => ({ id: other.id, summary: other.brief.summary, status: other.status })),
+    moves,
+    teamsLink: (await threadUrlOf(deps, escalation)) ?? null,
+    links: links(deps, escalation),
+  };
 }

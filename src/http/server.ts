@@ -5,6 +5,7 @@ import type { AccessDeps } from '../app/access';
 import type { PostingDeps } from '../app/escalate';
 import type { Config } from '../config';
 import type { EscalationBot } from '../teams/bot';
+import { registerBoardRoutes } from './boardRoutes';
 import { requireCaller } from './callers';
 import { type ApiError, errorCode, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
@@ -90,6 +91,7 @@ export function createServer(deps: ServerDeps): Server {
   );
 
   registerEscalationRoutes(server, deps);
+  registerBoardRoutes(server, deps);
   registerTierRoutes(server, deps);
   return server;
 }

@@ -47,7 +47,7 @@ export async function boardQueue<T>(
   fromRow: (row: Selectable<EscalationsTable>) => T,
 ): Promise<Omit<BoardQueue, 'items'> & { items: T[] }> {
   const where = conditions(filter);
-  const [page, byTier, bySla] = await Promise.all([
+  const [page, byTier, bySla, bySeverity] = await Promise.all([
     sql<Selectable<EscalationsTable>>`
       select e.* from escalations e where ${where} order by e.sla_check_at, e.id limit ${limit}`.execute(db),
     sql<{ key: string; count: number | string }>`
@@ -55,6 +55,8 @@ export async function boardQueue<T>(
     sql<{ key: string; count: number | string }>`
       select coalesce(e.sla_status, 'within') as key, count(*) as count from escalations e where ${where}
       group by coalesce(e.sla_status, 'within')`.execute(db),
+    sql<{ key: string; count: number | string }>`
+      select e.severity as key, count(*) as count from escalations e where ${where} group by e.severity`.execute(db),
   ]);
   const counts = (rows: { key: string; count: number | string }[]) =>
     Object.fromEntries(rows.map((row) => [row.key, Number(row.count)]));
@@ -63,6 +65,7 @@ export async function boardQueue<T>(
     total: byTier.rows.reduce((sum, row) => sum + Number(row.count), 0),
     byTier: counts(byTier.rows) as BoardQueue['byTier'],
     bySla: counts(bySla.rows) as BoardQueue['bySla'],
+    bySeverity: counts(bySeverity.rows) as BoardQueue['bySeverity'],
   };
 }
 

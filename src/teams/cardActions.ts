@@ -1,14 +1,12 @@
 // Universal Actions (Action.Execute, invoke adaptiveCard/action): one handler a verb.
 // A newcomer finds where a verb is handled by its name in `verbs`.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
-import { hasControlCharacters } from '../domain/clientText';
-import { parseAddresses } from '../domain/emailing';
+import { actionDataReaders, assigneeIdOf } from '../domain/actionData';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
-import { statuses, type Target, targets } from '../domain/vocabulary';
+import type { Target } from '../domain/vocabulary';
 import { tierOfActivity } from './bindings';
 import type { CardHost } from './cards/briefCard';
 import { hiddenCard } from './cards/hiddenCard';
@@ -23,69 +21,19 @@ type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => 
 /** Turns a verb's data into the action it asks for, or a sentence saying what to fix. */
 type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardAction | string>;
 
-const text = (label: string, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
-    z
-      .string({ error: `${label} is required` })
-      .max(max, `${label} must be at most ${max} characters`)
-      .refine((s) => !hasControlCharacters(s), `${label} must not contain control characters`),
-  );
-const optionalText = (label: string, max: number) => text(label, max).optional();
+/** "Assign" to someone else asks the Teams roster who they are; every other verb's data is read alike. */
+const assign: ActionReader = async (data, context) => {
+  const named = assigneeIdOf(data);
+  if (typeof named === 'string') return named;
+  if (!named.id) return { kind: 'assign', assignee: personOf(context.activity) };
+  const person = await memberById(context, named.id);
+  return typeof person === 'string' ? person : { kind: 'assign', assignee: person };
+};
 
-const readers: [string, ActionReader][] = Object.entries({
-  'escalation.setStatus': reading(
-    z.object({
-      status: z.enum(statuses, { error: `Choose a status: ${statuses.join(', ')}` }),
-      resolution: optionalText('Resolution', 1000),
-      reason: optionalText('Reason', 500),
-    }),
-    (d) => ({ kind: 'setStatus', ...d }),
-  ),
-  'escalation.assign': async (data, context) => {
-    const assignee = typeof data.assignee === 'string' ? data.assignee.trim() : '';
-    if (!assignee) return { kind: 'assign', assignee: personOf(context.activity) };
-    if (!/^[\w:.@-]{1,128}$/.test(assignee)) return 'Choose the person to assign it to from the list.';
-    const person = await memberById(context, assignee);
-    return typeof person === 'string' ? person : { kind: 'assign', assignee: person };
-  },
-  'escalation.logCustomerUpdate': reading(
-    z.object({
-      lastUpdateSummary: text('What we told the customer', 1000),
-      customerExpectation: optionalText('Customer expectation', 500),
-      escalationRisk: optionalText('Escalation risk', 500),
-    }),
-    (d) => ({
-      kind: 'logCustomerUpdate',
-      summary: d.lastUpdateSummary,
-      customerExpectation: d.customerExpectation,
-      escalationRisk: d.escalationRisk,
-    }),
-  ),
-  'escalation.addNote': reading(z.object({ note: text('Note', 1000) }), (d) => ({ kind: 'addNote', note: d.note })),
-  'escalation.retarget': reading(
-    z.object({
-      target: z.enum(targets, { error: `Choose the tier to move it to: ${targets.join(', ')}` }),
-      reason: text('Why', 500),
-    }),
-    (d) => ({ kind: 'retarget', ...d }),
-  ),
-  'escalation.email': async (data) => {
-    const parsed = parseAddresses(data.addresses);
-    return 'problem' in parsed ? parsed.problem : { kind: 'email', addresses: parsed.addresses };
-  },
-  'escalation.link': reading(
-    z.object({
-      otherId: z.preprocess(
-        (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
-        z
-          .string({ error: 'Say which escalation it is the same as, e.g. ESC-12' })
-          .regex(escalationIdPattern, 'Say which escalation it is the same as, e.g. ESC-12'),
-      ),
-    }),
-    (d) => ({ kind: 'link', otherId: d.otherId }),
-  ),
-});
+const readers: [string, ActionReader][] = [
+  ['escalation.assign', assign],
+  ...[...actionDataReaders].map(([verb, read]): [string, ActionReader] => [verb, async (data) => read(data)]),
+];
 
 /** Every verb a card may send, by name (a Map: a verb is client text, never an object key). */
 export const verbs = new Map<string, VerbHandler>([
@@ -230,16 +178,6 @@ async function memberById(context: TurnContext, id: string): Promise<Person | st
     }
     return 'Teams could not tell us just now who is in this team, so nothing was changed: try again in a minute.';
   }
-}
-
-/** A reader that checks a verb's data with its schema (built once) and makes the action. */
-function reading<S extends z.ZodType>(schema: S, toAction: (value: z.output<S>) => CardAction): ActionReader {
-  return async (data) => {
-    const parsed = schema.safeParse(data);
-    return parsed.success
-      ? toAction(parsed.data)
-      : (parsed.error.issues[0]?.message ?? 'Check the values and try again.');
-  };
 }
 
 /** A sentence instead of a card: an escalation or a verb the card names is not one we know. */

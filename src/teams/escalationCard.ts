@@ -66,7 +66,7 @@ export async function escalationCard(deps: CardDeps, escalation: Escalation, vie
 }
 
 /** A link that opens the card's thread in its tier's channel, once it is posted there. */
-export async function threadUrlOf(deps: CardDeps, escalation: Escalation): Promise<string | undefined> {
+export async function threadUrlOf(deps: Pick<CardDeps, 'store'>, escalation: Escalation): Promise<string | undefined> {
   const binding = await deps.store.channelFor(escalation.brief.target);
   const posted = binding && (await postedIn(deps, escalation, binding));
   return posted && binding ? channelPostUrl(bindingChannel(binding), posted.activityId) : undefined;
