@@ -15,6 +15,7 @@ import { type BotProcess, startBot } from '../tests/support/botProcess';
 import { fullForm } from '../tests/support/briefs';
 import { FakeConnector } from '../tests/support/fakeConnector';
 import { channelMessage, channels, personas, send } from '../tests/support/teamsActivities';
+import { type BoardBenchResult, benchBoard, boardMarkdown } from './board';
 import { type ClickTarget, runWindow, sleep, type WindowStats } from './load';
 import { benchOutlookRefresh, type OutlookRefreshResult, outlookMarkdown } from './outlookRefresh';
 import { summariseProfile } from './profileSummary';
@@ -61,6 +62,10 @@ async function outlookRefresh(env: NodeJS.ProcessEnv): Promise<OutlookRefreshRes
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--board-only')) {
+    console.log(boardMarkdown(await boardAtScale()));
+    return;
+  }
   if (process.argv.includes('--outlook-only')) {
     const result = await outlookRefresh(cleanEnv());
     console.log(outlookMarkdown(result));
@@ -171,12 +176,14 @@ async function main(): Promise<void> {
   const similarity = await benchSimilarity(`sqlite:${join(scaleDir, 'similarity.db')}`, 100_000);
   const sweep = await benchSweep(`sqlite:${join(scaleDir, 'sweep.db')}`, 100_000);
   rmSync(scaleDir, { recursive: true, force: true });
+  console.log('the board at 100,000 escalations, on SQLite and PostgreSQL…');
+  const board = await boardAtScale();
 
   const results: Results & {
-    atScale: { similarity: typeof similarity; sweep: typeof sweep };
+    atScale: { similarity: typeof similarity; sweep: typeof sweep; board: BoardBenchResult[] };
     outlook: OutlookRefreshResult;
   } = {
-    atScale: { similarity, sweep },
+    atScale: { similarity, sweep, board },
     outlook,
     when: new Date().toISOString(),
     machine: machine(),
@@ -190,9 +197,10 @@ async function main(): Promise<void> {
   writeFileSync(join(root, 'bench', 'results.json'), formatJson(results));
   writeFileSync(
     join(root, 'docs', 'benchmarks.md'),
-    `${markdown(results, join(root, 'bench', 'findings.md'))}\n${outlookMarkdown(outlook)}\n${scaleMarkdown(similarity, sweep)}`,
+    `${markdown(results, join(root, 'bench', 'findings.md'))}\n${outlookMarkdown(outlook)}\n${scaleMarkdown(similarity, sweep)}\n${boardMarkdown(board)}`,
   );
   console.log(scaleMarkdown(similarity, sweep));
+  console.log(boardMarkdown(board));
   console.log(`\n${table(results)}\n`);
   console.log(results.summary.verdict);
   console.log('Written: bench/results.json, docs/benchmarks.md');
@@ -203,6 +211,11 @@ async function main(): Promise<void> {
       console.log(`\n${file}\n${summariseProfile(join(profileDir, file), profiled.get(pid))}`);
     }
   }
+}
+
+/** The board's routes at 100,000 escalations on both engines (PostgreSQL at 127.0.0.1:5432, or TEST_POSTGRES_URL). */
+async function boardAtScale(): Promise<BoardBenchResult[]> {
+  return [await benchBoard('sqlite'), await benchBoard('postgres')];
 }
 
 /** Binds the Engineering channel, creates the escalations over the API, waits for each one's channel post. */

@@ -1,18 +1,23 @@
 // The board's queries: its queue and its charts, computed by the database on both engines (the
-// same SQL but for how each writes a week, a span of minutes and a time), so they stay quick at
-// 100,000 escalations. Who may see what is the EscalationFilter's `hidden` part, as in lists.
+// same SQL but for how each writes a week and a span of minutes), so they stay quick at 100,000
+// escalations: open ones are found by the status index, the charts' window by created_at, and
+// each answer takes one pass over the rows it counts. Who may see what is the filter's `hidden`
+// part, as in lists.
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { BoardCharts, BoardFilter, BoardQueue } from '../app/ports';
 import { escalationId, timelineKinds } from '../domain/escalation';
-import { closedStatuses } from '../domain/lifecycle';
+import { openStatuses } from '../domain/lifecycle';
 import { acknowledgingKinds } from '../domain/sla';
-import type { Severity, Target } from '../domain/vocabulary';
+import type { Severity, SlaStatus, Target } from '../domain/vocabulary';
 import type { Engine } from './migrations';
 import type { EscalationDeskTables, EscalationsTable } from './tables';
 
 type Db = Kysely<EscalationDeskTables>;
 
 const list = (items: readonly string[]) => sql.join(items.map((item) => sql.lit(item)));
+const open = sql`e.status in (${list(openStatuses)})`;
+/** Not yet looked at by the SLA watcher: within its SLA. */
+const slaOf = sql`coalesce(e.sla_status, 'within')`;
 
 /** Only what the viewer may see: `e` is the escalations table's alias. */
 function visible(hidden: BoardFilter['hidden']): RawBuilder<unknown> {
@@ -25,19 +30,25 @@ function visible(hidden: BoardFilter['hidden']): RawBuilder<unknown> {
 
 function conditions(filter: BoardFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [visible(filter.hidden)];
-  parts.push(filter.status ? sql`e.status = ${filter.status}` : sql`e.status not in (${list(closedStatuses)})`);
+  parts.push(filter.status ? sql`e.status = ${filter.status}` : open);
   if (filter.target) parts.push(sql`e.target = ${filter.target}`);
   if (filter.severity) parts.push(sql`e.severity = ${filter.severity}`);
   if (filter.ownerId === null) parts.push(sql`e.owner_id is null`);
   else if (filter.ownerId) parts.push(sql`e.owner_id = ${filter.ownerId}`);
-  // Not yet looked at by the SLA watcher: within its SLA.
-  if (filter.sla) parts.push(sql`coalesce(e.sla_status, 'within') = ${filter.sla}`);
+  if (filter.sla) parts.push(sql`${slaOf} = ${filter.sla}`);
   if (filter.text) parts.push(sql`lower(e.summary) like ${`%${escapeLike(filter.text.toLowerCase())}%`} escape '\\'`);
   return sql.join(parts, sql` and `);
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const count = (value: number | string) => Number(value);
+
+/** Adds `n` to `totals[key]`. */
+function add<K extends string>(totals: Partial<Record<K, number>>, key: K, n: number): void {
+  totals[key] = (totals[key] ?? 0) + n;
 }
 
 export async function boardQueue<T>(
@@ -47,26 +58,26 @@ export async function boardQueue<T>(
   fromRow: (row: Selectable<EscalationsTable>) => T,
 ): Promise<Omit<BoardQueue, 'items'> & { items: T[] }> {
   const where = conditions(filter);
-  const [page, byTier, bySla, bySeverity] = await Promise.all([
+  const [page, groups] = await Promise.all([
+    // The page's ids first (from the index), then only their rows: never 20,000 briefs sorted.
     sql<Selectable<EscalationsTable>>`
-      select e.* from escalations e where ${where} order by e.sla_check_at, e.id limit ${limit}`.execute(db),
-    sql<{ key: string; count: number | string }>`
-      select e.target as key, count(*) as count from escalations e where ${where} group by e.target`.execute(db),
-    sql<{ key: string; count: number | string }>`
-      select coalesce(e.sla_status, 'within') as key, count(*) as count from escalations e where ${where}
-      group by coalesce(e.sla_status, 'within')`.execute(db),
-    sql<{ key: string; count: number | string }>`
-      select e.severity as key, count(*) as count from escalations e where ${where} group by e.severity`.execute(db),
+      select e.* from escalations e where e.id in (
+        select e.id from escalations e where ${where} order by e.sla_check_at, e.id limit ${limit})
+      order by e.sla_check_at, e.id`.execute(db),
+    // Every count in one pass: at most 5 tiers x 3 SLA states x 3 severities rows.
+    sql<{ target: Target; sla: SlaStatus; severity: Severity; count: number | string }>`
+      select e.target, ${slaOf} as sla, e.severity, count(*) as count from escalations e where ${where}
+      group by e.target, ${slaOf}, e.severity`.execute(db),
   ]);
-  const counts = (rows: { key: string; count: number | string }[]) =>
-    Object.fromEntries(rows.map((row) => [row.key, Number(row.count)]));
-  return {
-    items: page.rows.map(fromRow),
-    total: byTier.rows.reduce((sum, row) => sum + Number(row.count), 0),
-    byTier: counts(byTier.rows) as BoardQueue['byTier'],
-    bySla: counts(bySla.rows) as BoardQueue['bySla'],
-    bySeverity: counts(bySeverity.rows) as BoardQueue['bySeverity'],
-  };
+  const queue: Omit<BoardQueue, 'items'> = { total: 0, byTier: {}, bySla: {}, bySeverity: {} };
+  for (const row of groups.rows) {
+    const n = count(row.count);
+    queue.total += n;
+    add(queue.byTier, row.target, n);
+    add(queue.bySla, row.sla, n);
+    add(queue.bySeverity, row.severity, n);
+  }
+  return { ...queue, items: page.rows.map(fromRow) };
 }
 
 /** How each engine writes the Monday of a time's week, and the minutes between two times. */
@@ -85,6 +96,9 @@ function dialect(engine: Engine) {
       };
 }
 
+/** Ages of open escalations, youngest first, as the chart shows them. */
+const ageBuckets = ['under a day', '1 to 3 days', '3 to 7 days', 'over a week'] as const;
+
 export async function boardCharts(
   db: Db,
   engine: Engine,
@@ -94,86 +108,96 @@ export async function boardCharts(
 ): Promise<BoardCharts> {
   const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
   const { week, minutes } = dialect(engine);
-  const seen = visible(filter.hidden);
-  const tier = filter.target ? sql`e.target = ${filter.target}` : sql`1 = 1`;
-  const open = sql`e.status not in (${list(closedStatuses)})`;
-  const firstAt = (kinds: readonly string[]) => sql`(
-    select min(t.at) from timeline_entries t where t.escalation_id = e.id and t.kind in (${list(kinds)}))`;
+  const seen = sql`${visible(filter.hidden)} and ${filter.target ? sql`e.target = ${filter.target}` : sql`1 = 1`}`;
 
-  const [openBy, times, breaches, ages, patterns] = await Promise.all([
-    sql<{ target: string; severity: string; count: number | string }>`
-      select e.target, e.severity, count(*) as count from escalations e
-      where ${open} and ${seen} and ${tier} group by e.target, e.severity`.execute(db),
+  const [openRows, weekRows, patterns] = await Promise.all([
+    // Open ones by tier, severity and age, in one pass.
+    sql<{ target: Target; severity: Severity; age: number | string; count: number | string }>`
+      select e.target, e.severity,
+        case when e.created_at >= ${ago(1)} then 0 when e.created_at >= ${ago(3)} then 1
+          when e.created_at >= ${ago(7)} then 2 else 3 end as age,
+        count(*) as count
+      from escalations e where ${open} and ${seen} group by e.target, e.severity, 3`.execute(db),
+    // Raised in the window, per tier and week: how many, breached, and the median and 90th
+    // percentile of the minutes to the first acknowledgement and to resolution (the value at
+    // rank ceil(n/2) and ceil(9n/10) of those that have one).
     sql<{
-      target: string;
+      target: Target;
       week: string;
       count: number | string;
+      breached: number | string;
       ack_median: number | null;
       ack_p90: number | null;
       resolve_median: number | null;
       resolve_p90: number | null;
     }>`
-      with spans as (
-        select e.target, ${week(sql`e.created_at`)} as week,
-          ${minutes(firstAt(acknowledgingKinds), sql`e.created_at`)} as ack,
-          ${minutes(firstAt([timelineKinds.resolved]), sql`e.created_at`)} as resolve
-        from escalations e where e.created_at >= ${since} and ${seen} and ${tier}
+      with firsts as materialized (
+        select e.target, e.created_at, e.sla_status,
+          (select min(t.at) from timeline_entries t
+            where t.escalation_id = e.id and t.kind in (${list(acknowledgingKinds)})) as ack_at,
+          (select min(t.at) from timeline_entries t
+            where t.escalation_id = e.id and t.kind = ${timelineKinds.resolved}) as resolved_at
+        from escalations e where e.created_at >= ${since} and ${seen}
+      ),
+      spans as (
+        select target, ${week(sql`created_at`)} as week, sla_status,
+          ${minutes(sql`ack_at`, sql`created_at`)} as ack,
+          ${minutes(sql`resolved_at`, sql`created_at`)} as resolve
+        from firsts
       ),
       ranked as (
-        select target, week, ack, resolve,
-          count(*) over (partition by target, week) as total,
+        select target, week, sla_status, ack, resolve,
           count(ack) over (partition by target, week) as acks,
           count(resolve) over (partition by target, week) as resolves,
           row_number() over (partition by target, week order by case when ack is null then 1 else 0 end, ack) as ack_rank,
           row_number() over (partition by target, week order by case when resolve is null then 1 else 0 end, resolve) as resolve_rank
         from spans
       )
-      select target, week, max(total) as count,
+      select target, week, count(*) as count,
+        sum(case when sla_status = 'breached' then 1 else 0 end) as breached,
         min(case when ack is not null and ack_rank * 2 >= acks then ack end) as ack_median,
         min(case when ack is not null and ack_rank * 10 >= acks * 9 then ack end) as ack_p90,
         min(case when resolve is not null and resolve_rank * 2 >= resolves then resolve end) as resolve_median,
         min(case when resolve is not null and resolve_rank * 10 >= resolves * 9 then resolve end) as resolve_p90
       from ranked group by target, week order by week, target`.execute(db),
-    sql<{ week: string; count: number | string }>`
-      select ${week(sql`e.created_at`)} as week, count(*) as count from escalations e
-      where e.sla_status = 'breached' and e.created_at >= ${since} and ${seen} and ${tier}
-      group by ${week(sql`e.created_at`)} order by week`.execute(db),
-    sql<{ bucket: string; count: number | string }>`
-      select case
-          when e.created_at >= ${ago(1)} then 'under a day'
-          when e.created_at >= ${ago(3)} then '1 to 3 days'
-          when e.created_at >= ${ago(7)} then '3 to 7 days'
-          else 'over a week' end as bucket,
-        count(*) as count
-      from escalations e where ${open} and ${seen} and ${tier} group by 1`.execute(db),
     sql<{ id: number | string; summary: string; linked: number | string }>`
       select e.id, e.summary, count(*) as linked from escalation_links l
       join escalations e on e.id = l.escalation_id
-      where ${open} and ${seen} and ${tier}
+      where ${open} and ${seen}
       group by e.id, e.summary order by linked desc, e.id desc limit 5`.execute(db),
   ]);
+
+  const openByTierAndSeverity = new Map<string, BoardCharts['openByTierAndSeverity'][number]>();
+  const ages = new Map<number, number>();
+  for (const row of openRows.rows) {
+    const key = `${row.target} ${row.severity}`;
+    const entry = openByTierAndSeverity.get(key) ?? { target: row.target, severity: row.severity, count: 0 };
+    entry.count += count(row.count);
+    openByTierAndSeverity.set(key, entry);
+    ages.set(count(row.age), (ages.get(count(row.age)) ?? 0) + count(row.count));
+  }
+  const breaches = new Map<string, number>();
+  for (const row of weekRows.rows) {
+    if (count(row.breached) > 0) breaches.set(row.week, (breaches.get(row.week) ?? 0) + count(row.breached));
+  }
   const minutesOf = (value: number | string | null) => (value === null ? null : Math.round(Number(value)));
   return {
-    openByTierAndSeverity: openBy.rows.map((row) => ({
-      target: row.target as Target,
-      severity: row.severity as Severity,
-      count: Number(row.count),
-    })),
-    timeToAct: times.rows.map((row) => ({
-      target: row.target as Target,
+    openByTierAndSeverity: [...openByTierAndSeverity.values()],
+    timeToAct: weekRows.rows.map((row) => ({
+      target: row.target,
       week: row.week,
-      count: Number(row.count),
+      count: count(row.count),
       acknowledgeMedian: minutesOf(row.ack_median),
       acknowledgeP90: minutesOf(row.ack_p90),
       resolveMedian: minutesOf(row.resolve_median),
       resolveP90: minutesOf(row.resolve_p90),
     })),
-    breachesPerWeek: breaches.rows.map((row) => ({ week: row.week, count: Number(row.count) })),
-    ageOfOpen: ages.rows.map((row) => ({ bucket: row.bucket, count: Number(row.count) })),
+    breachesPerWeek: [...breaches].map(([week, n]) => ({ week, count: n })),
+    ageOfOpen: ageBuckets.flatMap((bucket, n) => (ages.has(n) ? [{ bucket, count: ages.get(n) ?? 0 }] : [])),
     patterns: patterns.rows.map((row) => ({
       id: escalationId(Number(row.id)),
       summary: row.summary,
-      linked: Number(row.linked),
+      linked: count(row.linked),
     })),
   };
 }
