@@ -171,6 +171,8 @@ export interface BoardFilter {
   status?: Status;
   /** An owner's id; null: nobody owns it. */
   ownerId?: string | null;
+  /** A person's id: only what they raised or own ("My escalations"). */
+  involving?: string;
   sla?: SlaStatus;
   /** Words in the summary. */
   text?: string;

@@ -33,6 +33,7 @@ const boardQuerySchema = z.object({
     .string({ error: 'owner must be "me", "none" or a person id' })
     .regex(/^[\w:.@-]{1,128}$/, 'owner must be "me", "none" or a person id')
     .optional(),
+  mine: z.enum(['true', 'false'], { error: 'mine must be true (what you raised or own) or false' }).optional(),
   q: z
     .string({ error: 'q must be words to find in the summary' })
     .max(200, 'q must be at most 200 characters')
@@ -237,13 +238,19 @@ async function boardRequest(deps: ServerDeps, req: Request, res: Response, limit
     sendProblems(res, fieldProblems(parsed.error));
     return undefined;
   }
-  const { owner, q, limit: asked, ...rest } = parsed.data;
+  const { owner, mine, q, limit: asked, ...rest } = parsed.data;
   const caller = callerOf(req);
-  const me = caller.kind === 'person' ? caller.person.id : undefined;
-  const ownerId = owner === 'none' ? null : owner === 'me' ? (me ?? '') : owner;
+  // An integration is nobody: "me" and "mine" match no one for it.
+  const me = (caller.kind === 'person' ? caller.person.id : undefined) ?? '';
+  const ownerId = owner === 'none' ? null : owner === 'me' ? me : owner;
   return {
     looking: await lookingOf(deps, req),
-    filter: { ...rest, ...(ownerId !== undefined ? { ownerId } : {}), ...(q?.trim() ? { text: q.trim() } : {}) },
+    filter: {
+      ...rest,
+      ...(ownerId !== undefined ? { ownerId } : {}),
+      ...(mine === 'true' ? { involving: me } : {}),
+      ...(q?.trim() ? { text: q.trim() } : {}),
+    },
     limit: limit ?? asked,
   };
 }

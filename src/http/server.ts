@@ -11,6 +11,7 @@ import { type ApiError, errorCode, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
 import type { Metrics } from './metrics';
 import { activityProblem, refuseEncodedBodies } from './requestGuards';
+import { registerTabRoutes } from './tabRoutes';
 import { registerTierRoutes } from './tierRoutes';
 
 export interface ServerDeps extends PostingDeps, AccessDeps {
@@ -93,6 +94,7 @@ export function createServer(deps: ServerDeps): Server {
   registerEscalationRoutes(server, deps);
   registerBoardRoutes(server, deps);
   registerTierRoutes(server, deps);
+  registerTabRoutes(server, deps);
   return server;
 }
 

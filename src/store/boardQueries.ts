@@ -35,6 +35,8 @@ function conditions(filter: BoardFilter): RawBuilder<unknown> {
   if (filter.severity) parts.push(sql`e.severity = ${filter.severity}`);
   if (filter.ownerId === null) parts.push(sql`e.owner_id is null`);
   else if (filter.ownerId) parts.push(sql`e.owner_id = ${filter.ownerId}`);
+  if (filter.involving !== undefined)
+    parts.push(sql`(e.requester_id = ${filter.involving} or e.owner_id = ${filter.involving})`);
   if (filter.sla) parts.push(sql`${slaOf} = ${filter.sla}`);
   if (filter.text) parts.push(sql`lower(e.summary) like ${`%${escapeLike(filter.text.toLowerCase())}%`} escape '\\'`);
   return sql.join(parts, sql` and `);

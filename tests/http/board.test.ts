@@ -87,6 +87,8 @@ describe('The Escalation Board’s routes', () => {
     assert.equal((await board('?q=tenant', personas.product)).total, 0);
     assert.equal((await board('?owner=none', personas.product)).total, 2);
     assert.equal((await board('?owner=me', personas.product)).total, 0);
+    assert.equal((await board('?mine=true', personas.agent)).total, 3, 'what they raised, their Security one too');
+    assert.equal((await board('?mine=true', personas.product)).total, 0);
     assert.equal((await board('?sla=breached', personas.product)).total, 0);
     assert.equal((await board('?status=resolved', personas.product)).total, 0);
     assert.equal((await board('?limit=1', personas.product)).items.length, 1);
@@ -236,6 +238,7 @@ describe('The Escalation Board’s routes', () => {
     for (const [query, pattern] of [
       ['?target=constructor', /target must be one of/],
       ['?limit=0x10', /limit must be a whole number/],
+      ['?mine=yes', /mine must be true/],
       ['?limit=1e3', /limit must be a whole number/],
       ['?limit=501', /limit must be a whole number/],
       ['?owner=%27%3B%20drop', /owner must be/],

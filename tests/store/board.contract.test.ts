@@ -66,6 +66,9 @@ function boardContract(engine: Engine) {
       assert.deepEqual(await ids({ severity: 'critical' }), [checkout.id]);
       assert.deepEqual(await ids({ ownerId: eli.id }), [billing.id]);
       assert.deepEqual(await ids({ ownerId: null }), [export100.id, checkout.id]);
+      assert.deepEqual(await ids({ involving: eli.id }), [billing.id], 'owned by them');
+      assert.equal((await store.boardQueue({ involving: dana.id }, 10)).total, 4, 'raised by them');
+      assert.deepEqual(await ids({ involving: '' }), [], 'nobody');
       assert.deepEqual(await ids({ sla: 'breached' }), [checkout.id]);
       assert.deepEqual(await ids({ text: 'eu CUSTOMERS' }), [checkout.id]);
       assert.deepEqual(await ids({ text: '100%' }), [export100.id]);

@@ -1,0 +1,31 @@
+// Builds the Escalation Board (src/tab) for the browser into dist/tab: the board and its
+// configuration page as ES modules (the sign-in library and the charts load only when needed),
+// with its HTML and CSS beside them. `npm run build` runs it after tsc.
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const source = path.join(repoRoot, 'src/tab');
+const out = path.join(repoRoot, 'dist/tab');
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: { board: path.join(source, 'main.ts'), config: path.join(source, 'config.ts') },
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: 'linked',
+  chunkNames: 'chunk-[hash]',
+  legalComments: 'external',
+  logLevel: 'warning',
+});
+for (const file of readdirSync(source)) {
+  if (/\.(html|css|svg)$/.test(file)) copyFileSync(path.join(source, file), path.join(out, file));
+}

@@ -1,0 +1,163 @@
+// The board's JSON routes (src/http/boardRoutes.ts), as the page calls them: every request says who
+// is looking (a Teams token, or in local mode the person picked), and every refusal becomes an
+// ApiError carrying the server's sentence.
+import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
+
+export interface PersonRef {
+  id?: string;
+  name: string;
+}
+
+export interface Summary {
+  id: string;
+  summary: string;
+  severity: Severity;
+  target: Target;
+  status: Status;
+  owner: PersonRef | null;
+  requester: PersonRef;
+  customersAffected: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface QueueItem extends Summary {
+  sla: { status: SlaStatus; next: string | null; dueAt: string | null };
+}
+
+export interface Queue {
+  items: QueueItem[];
+  total: number;
+  byTier: Partial<Record<Target, number>>;
+  bySla: Partial<Record<SlaStatus, number>>;
+  bySeverity: Partial<Record<Severity, number>>;
+}
+
+export interface Clock {
+  clock: string;
+  status: SlaStatus;
+  met: boolean;
+  paused: boolean;
+  dueAt: string;
+  remainingMs: number;
+}
+
+export interface Detail extends Summary {
+  brief: {
+    summary: string;
+    severity: Severity;
+    target: Target;
+    signals: string[];
+    impact: {
+      customersAffected: number;
+      customerNames: string[];
+      workflowImpact: string;
+      revenueAtRisk?: string;
+      slaStatus: SlaStatus;
+    };
+    description: string;
+    reproduction: { steps: string[]; expected?: string; actual?: string; environment?: string };
+    tried: { action: string; result: string }[];
+    customerCommunication: {
+      lastUpdateDate?: string;
+      lastUpdateSummary?: string;
+      customerExpectation?: string;
+      escalationRisk?: string;
+    };
+    needed: {
+      asks: string[];
+      deadlineAt?: string;
+      deadlineDate?: string;
+      deadlineTime?: string;
+      deadlineZone?: string;
+    };
+  };
+  sla: { status: SlaStatus; clocks: Clock[]; next?: string };
+  timeline: { version: number; at: string; actor: PersonRef; kind: string; text: string }[];
+  linked: { id: string; summary: string; status: Status }[];
+  moves: string[];
+  teamsLink: string | null;
+}
+
+export interface Charts {
+  openByTierAndSeverity: { target: Target; severity: Severity; count: number }[];
+  timeToAct: {
+    target: Target;
+    week: string;
+    count: number;
+    acknowledgeMedian: number | null;
+    acknowledgeP90: number | null;
+    resolveMedian: number | null;
+    resolveP90: number | null;
+  }[];
+  breachesPerWeek: { week: string; count: number }[];
+  ageOfOpen: { bucket: string; count: number }[];
+  patterns: { id: string; summary: string; linked: number }[];
+}
+
+export interface Me {
+  id: string | null;
+  name: string;
+  admin: boolean;
+  memberOf: Target[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** The headers that say who is looking; asked afresh for each request. */
+export type Identity = () => Promise<Record<string, string>>;
+
+export class BoardApi {
+  constructor(
+    private readonly identity: Identity,
+    private readonly onUnauthorized: () => void = () => undefined,
+  ) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = { ...(await this.identity()), ...(init.headers as Record<string, string> | undefined) };
+    const response = await fetch(path, { ...init, headers });
+    if (response.ok) return response;
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.status === 401) this.onUnauthorized();
+    const message =
+      typeof body.message === 'string' ? body.message : `The server answered ${response.status}; please try again`;
+    const problems = Array.isArray(body.problems)
+      ? (body.problems as { message?: string }[]).map((p) => p.message).filter(Boolean)
+      : [];
+    throw new ApiError(response.status, problems.length > 0 ? problems.join('; ') : message, body);
+  }
+
+  async json<T>(path: string, init?: RequestInit): Promise<T> {
+    return (await (await this.request(path, init)).json()) as T;
+  }
+
+  me = () => this.json<Me>('/api/me');
+  board = (query: URLSearchParams) => this.json<Queue>(`/api/board?${query}`);
+  charts = (query: URLSearchParams) => this.json<Charts>(`/api/board/charts?${query}`);
+  detail = (id: string) => this.json<Detail>(`/api/escalations/${encodeURIComponent(id)}`);
+  csv = async (query: URLSearchParams) => (await this.request(`/api/board.csv?${query}`)).blob();
+
+  /** One action, as a card's click: answered with the escalation after it, or an ApiError (409: stale). */
+  act(id: string, verb: string, version: number, data: Record<string, string> = {}): Promise<Detail> {
+    return this.json<Detail>(`/api/escalations/${encodeURIComponent(id)}/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ verb, version, ...data }),
+    });
+  }
+}
+
+/** Whom the local board offers to act as (local mode only). */
+export async function localPeople(): Promise<PersonRef[]> {
+  const response = await fetch('/api/people');
+  return response.ok ? ((await response.json()) as PersonRef[]) : [];
+}

@@ -1,0 +1,256 @@
+// The Escalation Board in a browser: Debian's Chromium (headless, playwright-core) opens the
+// page the real server serves in local mode, with escalations in it and the fake Bot Connector
+// holding their posted cards. A person filters the queue, opens an escalation, acts on it (the
+// posted card updates), meets the stale-version rule, sees the charts drawn and downloads the
+// CSV. Screenshots of the board and the detail, light and dark, go to docs/.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RunningApp } from '../../src/main';
+import { json, post, startTestApp } from '../support/app';
+import { fullForm, minimalForm } from '../support/briefs';
+import { answerTeamsOriginList, launchChromium } from '../support/browser';
+import { FakeConnector, rosterFrom } from '../support/fakeConnector';
+import { channels, type Persona, personas, routeTier } from '../support/teamsActivities';
+
+const docs = path.resolve(__dirname, '../../../docs');
+const as = (person: Persona) => ({ 'x-dev-user': person.aadObjectId, 'x-dev-user-name': person.name });
+
+describe('The Escalation Board in a browser (local mode)', function () {
+  this.timeout(120_000);
+  let teams: FakeConnector;
+  let app: RunningApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const ids = {} as Record<'invoices' | 'billing' | 'leak' | 'search' | 'sso', string>;
+  /** What the page threw or logged as an error: none is expected. */
+  const problems: string[] = [];
+
+  const raise = async (form: object, person: Persona = personas.agent) => {
+    const answer = await post(`${app.url}/api/escalations`, { ...form, requester: { name: person.name } }, as(person));
+    assert.equal(answer.status, 201, await answer.clone().text());
+    return (await json(answer)).id as string;
+  };
+  const actOn = async (id: string, person: Persona, body: object) => {
+    const answer = await post(`${app.url}/api/escalations/${id}/actions`, body, as(person));
+    assert.equal(answer.status, 200, await answer.clone().text());
+    return json(answer);
+  };
+  /** Opens the board as a person (the local "who are you" choice, remembered by the browser). */
+  const openBoard = async (person: Persona, query = '') => {
+    page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`${error.message}`));
+    page.on('console', (message) => {
+      // The stale-version answer (409) and a hidden escalation (404) are asked for below; the browser logs them.
+      const expected =
+        /status of (409|404)/.test(message.text()) && message.location().url.includes('/api/escalations/');
+      if (message.type() === 'error' && !expected) problems.push(`${message.text()} (${message.location().url})`);
+    });
+    await page.addInitScript(([key, value]) => (globalThis as any).localStorage.setItem(key, value), [
+      'escalation-board.actingAs',
+      JSON.stringify({ id: person.aadObjectId, name: person.name }),
+    ] as const);
+    await page.goto(`${app.url}/tab/index.html${query}`);
+    await page.locator('.queue-status', { hasText: /\w/ }).waitFor();
+    return page;
+  };
+  const rowIds = () =>
+    page.locator('#queue tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+
+  before(async () => {
+    teams = await FakeConnector.start();
+    teams.rosters.set(channels.security.id, rosterFrom([personas.security, personas.lead]));
+    teams.rosters.set(channels.engineering.id, rosterFrom([personas.engineer, personas.lead]));
+    app = await startTestApp({}, { delivery: { pollMs: 50, backoffBaseMs: 50 } });
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
+    await routeTier(app.url, teams.url, 'security', channels.security);
+
+    ids.invoices = await raise({ ...fullForm, severity: 'critical' });
+    ids.billing = await raise(minimalForm);
+    ids.leak = await raise({ ...minimalForm, summary: 'Customer data visible to another tenant', target: 'security' });
+    ids.search = await raise({ ...fullForm, summary: 'Search times out for large workspaces', severity: 'high' });
+    ids.sso = await raise({ ...fullForm, summary: 'SSO login loops for Okta customers', severity: 'medium' });
+    // Some history for the charts: one acknowledged, one resolved, one linked to another.
+    await actOn(ids.search, personas.engineer, { verb: 'escalation.setStatus', version: 1, status: 'acknowledged' });
+    const owned = await actOn(ids.sso, personas.engineer, { verb: 'escalation.assign', version: 1 });
+    await actOn(ids.sso, personas.engineer, {
+      verb: 'escalation.setStatus',
+      version: owned.version,
+      status: 'resolved',
+      resolution: 'Redirect URI fixed in 2.14.1',
+    });
+    await teams.waitFor((fake) => fake.cardsIn(channels.engineering.id).length >= 3 || undefined);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await teams?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    await answerTeamsOriginList(context);
+  });
+  afterEach(async () => {
+    await context.close();
+    assert.deepEqual(problems.splice(0), [], 'the page threw or logged no error');
+  });
+
+  it('shows the queue a person may see, with counts, and filters it by tier, severity, owner, SLA and words', async () => {
+    await openBoard(personas.engineer);
+    assert.match(await page.locator('#notice').innerText(), /Outside Teams/);
+    assert.equal(await page.locator('#acting-as').inputValue(), personas.engineer.aadObjectId);
+    // Open ones only (the resolved one is not in the queue), and never the Security one.
+    assert.deepEqual((await rowIds()).sort(), [ids.invoices, ids.billing, ids.search].sort());
+    assert.equal(await page.locator('.count.total .number').innerText(), '3');
+    const text = await page.locator('body').innerText();
+    assert.doesNotMatch(text, /another tenant/);
+    assert.match(text, /Engineering 2 · L2 Support 1|Support 1/);
+
+    await page.selectOption('#severity', 'critical');
+    await page.waitForFunction((id) => {
+      const rows = (globalThis as any).document.querySelectorAll('#queue tbody tr');
+      return rows.length === 1 && rows[0].getAttribute('data-id') === id;
+    }, ids.invoices);
+    await page.selectOption('#severity', '');
+    await page.selectOption('#target', 'support');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#queue tbody tr').length === 1);
+    assert.deepEqual(await rowIds(), [ids.billing]);
+    await page.selectOption('#target', '');
+    await page.selectOption('#owner', 'none');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#queue tbody tr').length === 3);
+    await page.selectOption('#owner', '');
+    await page.fill('#search', 'large WORKSPACES');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#queue tbody tr').length === 1);
+    assert.deepEqual(await rowIds(), [ids.search]);
+    await page.fill('#search', 'nothing like this');
+    await page.locator('.queue-status', { hasText: 'Nothing matches' }).waitFor();
+    await page.fill('#search', '');
+    await page.locator('#queue tbody tr').nth(2).waitFor();
+    // The SLA counts are filters too.
+    await page.click('.count-within');
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelector('.count-within')?.getAttribute('aria-pressed') === 'true',
+    );
+    await page.click('.count-within');
+    await page.screenshot({ path: path.join(docs, 'board-light.png'), fullPage: true });
+  });
+
+  it('opens an escalation in full and acts on it: the posted card updates; a stale version is shown, not overwritten', async () => {
+    const posted = await teams.waitFor((fake) =>
+      fake.cardsIn(channels.engineering.id).find((c) => JSON.stringify(c.card).includes(ids.invoices as string)),
+    );
+    const before = teams.updates(posted.conversationId, posted.activityId).length;
+    await openBoard(personas.engineer);
+    await page.click(`#queue tr[data-id="${ids.invoices}"] button`);
+    const detail = page.locator('dialog#detail');
+    await detail.locator('#detail-title').waitFor();
+    const text = await detail.innerText();
+    for (const heading of [
+      'SLA clocks',
+      'Impact',
+      'Description',
+      'Reproduction',
+      'What has been tried',
+      'Customer communication',
+      'What is needed',
+      'Timeline',
+    ]) {
+      assert.match(text, new RegExp(heading), heading);
+    }
+    assert.match(text, /Invoices export as empty PDFs/);
+    assert.ok(await detail.locator('#open-in-teams').isVisible(), 'its thread in Teams');
+    await page.screenshot({ path: path.join(docs, 'detail-light.png') });
+
+    await detail.locator('#acknowledge').click();
+    await detail.locator('#detail-message', { hasText: 'Done' }).waitFor();
+    assert.match(await detail.innerText(), /Acknowledged/);
+    const update = await teams.waitFor((fake) =>
+      fake
+        .updates(posted.conversationId, posted.activityId)
+        .slice(before)
+        .find((u) => /Acknowledged/.test(JSON.stringify(u.activity))),
+    );
+    assert.ok(update, 'the posted card shows it acknowledged');
+
+    // Someone else changes it (from its card, say) while the board shows version 2.
+    const current = await json(await fetch(`${app.url}/api/escalations/${ids.invoices}`));
+    await actOn(ids.invoices, personas.lead, {
+      verb: 'escalation.addNote',
+      version: current.version,
+      note: 'Customer call at 3pm',
+    });
+    await detail.locator('summary', { hasText: 'Add a note' }).click();
+    await detail.locator('#note').fill('Looking at the PDF renderer');
+    await detail.locator('#add-note').click();
+    await detail.locator('#detail-message', { hasText: 'Someone changed it meanwhile' }).waitFor();
+    assert.match(await detail.locator('.timeline').innerText(), /Customer call at 3pm/);
+    assert.doesNotMatch(await detail.locator('.timeline').innerText(), /PDF renderer/);
+    // Tried again on the current version, it lands.
+    await detail.locator('summary', { hasText: 'Add a note' }).click();
+    await detail.locator('#note').fill('Looking at the PDF renderer');
+    await detail.locator('#add-note').click();
+    await detail.locator('.timeline', { hasText: 'PDF renderer' }).waitFor();
+
+    await detail.locator('#assign-to-me').click();
+    await detail.locator('#detail-message', { hasText: 'Done' }).waitFor();
+    assert.match(await detail.innerText(), new RegExp(`${personas.engineer.name}`));
+    await page.keyboard.press('Escape');
+    await page.locator(`#queue tr[data-id="${ids.invoices}"]`, { hasText: personas.engineer.name }).waitFor();
+  });
+
+  it('draws the charts and downloads the CSV of what is filtered', async () => {
+    await openBoard(personas.engineer);
+    await page.click('#tab-charts');
+    await page.locator('#charts-view[data-drawn="5"]').waitFor();
+    const painted = await page.evaluate(() => {
+      const canvas = (globalThis as any).document.querySelector('#chart-open');
+      const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let coloured = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) coloured++;
+      return coloured;
+    });
+    assert.ok(painted > 1000, `the open-by-tier chart is drawn (${painted} pixels)`);
+    assert.match(await page.locator('#charts-view').innerText(), /Time to acknowledge/);
+    assert.doesNotMatch(await page.locator('#charts-view').innerText(), /another tenant/);
+
+    await page.click('#tab-queue');
+    await page.selectOption('#target', 'engineering');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#queue tbody tr').length === 2);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    const lines = csv.trim().split('\r\n');
+    assert.match(lines[0] ?? '', /^"id","summary","tier","severity","status"/);
+    assert.equal(lines.length, 3, csv);
+    assert.ok(csv.includes(ids.invoices as string) && csv.includes(ids.search as string));
+    assert.doesNotMatch(csv, /another tenant|Billing/);
+  });
+
+  it('follows the dark theme, and a person outside Security sees no Security escalation anywhere on it', async () => {
+    await openBoard(personas.engineer, '?theme=dark');
+    assert.equal(await page.evaluate(() => (globalThis as any).document.documentElement.dataset.theme), 'dark');
+    const background = await page.evaluate(
+      () => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor,
+    );
+    assert.notEqual(background, 'rgb(245, 245, 245)', 'a dark background');
+    await page.screenshot({ path: path.join(docs, 'board-dark.png'), fullPage: true });
+    await page.click(`#queue tr[data-id="${ids.invoices}"] button`);
+    await page.locator('dialog#detail #detail-title').waitFor();
+    await page.screenshot({ path: path.join(docs, 'detail-dark.png') });
+
+    // The Security member sees it; the engineer's own page, even asked directly, does not.
+    await openBoard(personas.security);
+    assert.ok((await rowIds()).includes(ids.leak as string));
+    await openBoard(personas.engineer, `?tier=security`);
+    await page.locator('.queue-status', { hasText: 'Nothing matches' }).waitFor();
+    const hidden = await page.evaluate(async (id) => {
+      const answer = await fetch(`/api/escalations/${id ?? ''}`, {
+        headers: { 'x-dev-user': 'aad00000-0000-4000-8000-000000000003' },
+      });
+      return answer.status;
+    }, ids.leak);
+    assert.equal(hidden, 404);
+  });
+});
