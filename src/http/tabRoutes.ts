@@ -99,13 +99,12 @@ export function registerTabRoutes(server: Server, deps: ServerDeps): void {
     res.setHeader('cache-control', 'no-cache');
   };
 
-  server.get(
-    '/tab',
-    guarded(deps, async (_req, res) => {
-      res.setHeader('location', '/tab/index.html');
-      res.send(302);
-    }),
-  );
+  const toBoard = guarded(deps, async (_req, res) => {
+    res.setHeader('location', '/tab/index.html');
+    res.send(302);
+  });
+  server.get('/tab', toBoard);
+  server.get('/tab/', toBoard);
 
   server.get(
     '/tab/settings.json',

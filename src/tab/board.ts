@@ -174,6 +174,8 @@ export async function startBoard(root: HTMLElement, board: BoardContext): Promis
       if (mine !== asked) return;
       drawCounts(queue);
       drawRows(queue);
+      // When the board first shows its queue: what `npm run bench` measures as first render.
+      if (performance.getEntriesByName('board-rendered').length === 0) performance.mark('board-rendered');
     } catch (error) {
       if (mine !== asked) return;
       status.textContent = error instanceof ApiError ? error.message : 'The queue could not be loaded; try again.';

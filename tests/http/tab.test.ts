@@ -36,9 +36,11 @@ describe('The board’s page under /tab/', () => {
     const again = await fetch(`${app.url}/tab/board.js`, { headers: { 'if-none-match': etag } });
     assert.equal(again.status, 304);
 
-    const redirect = await fetch(`${app.url}/tab`, { redirect: 'manual' });
-    assert.equal(redirect.status, 302);
-    assert.equal(redirect.headers.get('location'), '/tab/index.html');
+    for (const bare of ['/tab', '/tab/']) {
+      const redirect = await fetch(`${app.url}${bare}`, { redirect: 'manual' });
+      assert.equal(redirect.status, 302, bare);
+      assert.equal(redirect.headers.get('location'), '/tab/index.html');
+    }
   });
 
   it('says how people sign in: the app id URI and client id, and whether it is local mode', async () => {
