@@ -43,14 +43,21 @@ interface TabFile {
   etag: string;
 }
 
-/** The page's files by name, read once at start-up. */
-function readTabFiles(directory: string): Map<string, TabFile> {
+/**
+ * The page's files by name, read once at start-up. Each HTML page carries the settings it starts
+ * from as a JSON data block (not a script: the policy runs none inline), saving a round trip.
+ */
+function readTabFiles(directory: string, settings: ReturnType<typeof tabSettings>): Map<string, TabFile> {
+  const settingsBlock = `<script id="tab-settings" type="application/json">${JSON.stringify(settings).replace(/</g, '\\u003c')}</script>`;
   const files = new Map<string, TabFile>();
   if (!existsSync(directory)) return files;
   for (const name of readdirSync(directory)) {
     const type = contentTypes.get(path.extname(name));
     if (!type) continue;
-    const body = readFileSync(path.join(directory, name));
+    const read = readFileSync(path.join(directory, name));
+    const body = name.endsWith('.html')
+      ? Buffer.from(read.toString('utf8').replace('</head>', `  ${settingsBlock}\n  </head>`))
+      : read;
     files.set(name, {
       body,
       gzipped: gzipSync(body, { level: 9 }),
@@ -90,7 +97,7 @@ export function tabSettings(config: Config) {
 }
 
 export function registerTabRoutes(server: Server, deps: ServerDeps): void {
-  const files = readTabFiles(tabDirectory);
+  const files = readTabFiles(tabDirectory, tabSettings(deps.config));
   const policy = contentSecurityPolicy(deps.config);
   const pageHeaders = (res: Response) => {
     res.setHeader('content-security-policy', policy);

@@ -15,7 +15,7 @@ import {
   targets,
 } from '../domain/vocabulary';
 import { ApiError, type BoardApi, type Me, type Queue, type QueueItem } from './api';
-import { severityBadge, slaBadge } from './badges';
+import { rowBadge } from './badges';
 import { openDetail } from './detail';
 import { h, replaceChildren, when } from './dom';
 
@@ -56,7 +56,15 @@ function choice(id: string, label: string, options: [string, string][], value: s
   );
 }
 
-export async function startBoard(root: HTMLElement, board: BoardContext): Promise<void> {
+/**
+ * Draws the board in `root` and loads its queue at once, while who is looking (`me`) is still
+ * being asked; `shown` settles when the first queue is on screen.
+ */
+export function startBoard(
+  root: HTMLElement,
+  start: Omit<BoardContext, 'me'> & { me: Promise<Me> },
+): { me: Promise<Me>; shown: Promise<void> } {
+  const board = start;
   const filters: Filters = {
     target: board.view.tier ?? '',
     severity: '',
@@ -247,10 +255,15 @@ export async function startBoard(root: HTMLElement, board: BoardContext): Promis
       ),
       h('td', { class: 'summary' }, item.summary),
       h('td', {}, targetLabels[item.target]),
-      h('td', {}, severityBadge(item.severity)),
+      h('td', {}, rowBadge('severity', item.severity)),
       h('td', {}, statusLabels[item.status as Status]),
       h('td', {}, item.owner?.name ?? h('span', { class: 'muted' }, 'Nobody yet')),
-      h('td', {}, slaBadge(item.sla.status), item.sla.next ? h('div', { class: 'muted small' }, item.sla.next) : null),
+      h(
+        'td',
+        {},
+        rowBadge('sla', item.sla.status),
+        item.sla.next ? h('div', { class: 'muted small' }, item.sla.next) : null,
+      ),
       h('td', {}, when(item.sla.dueAt)),
     );
   }
@@ -291,7 +304,7 @@ export async function startBoard(root: HTMLElement, board: BoardContext): Promis
   }
 
   async function show(id: string): Promise<void> {
-    await openDetail(board, id, () => void load());
+    await openDetail({ ...board, me: await board.me }, id, () => void load());
   }
 
   async function drawCharts(): Promise<void> {
@@ -299,5 +312,5 @@ export async function startBoard(root: HTMLElement, board: BoardContext): Promis
     await renderCharts(chartsView, board.api, filters.target);
   }
 
-  await load();
+  return { me: board.me, shown: load() };
 }

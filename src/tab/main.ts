@@ -31,31 +31,41 @@ function viewFromUrl(): BoardView {
   };
 }
 
-/** In local mode: whom to act as, from the people the bot has seen, remembered in this browser. */
-function localIdentity(people: PersonRef[]): { identity: Identity; picker: HTMLElement } {
+/**
+ * In local mode: whom to act as, remembered in this browser, chosen from the people the bot has
+ * seen (offered once they arrive).
+ */
+function localIdentity(people: Promise<PersonRef[]>): { identity: Identity; picker: HTMLElement } {
   let picked: PersonRef | undefined;
   try {
     const stored = JSON.parse(localStorage.getItem(pickedKey) ?? 'null') as PersonRef | null;
-    picked = people.find((person) => person.id === stored?.id) ?? (stored?.id ? stored : undefined);
+    picked = stored?.id ? { id: stored.id, name: String(stored.name ?? stored.id) } : undefined;
   } catch {
     picked = undefined;
   }
-  picked ??= people[0];
   const select = h(
     'select',
     { id: 'acting-as', 'aria-describedby': 'acting-as-hint' },
     h('option', { value: '' }, 'Nobody (the API itself)'),
-    ...people.map((person) => h('option', { value: person.id ?? '', selected: person.id === picked?.id }, person.name)),
+    picked?.id ? h('option', { value: picked.id, selected: true }, picked.name) : null,
   );
-  if (picked?.id && !people.some((person) => person.id === picked?.id)) {
-    select.append(h('option', { value: picked.id, selected: true }, picked.name));
-  }
-  select.addEventListener('change', () => {
-    const option = select.selectedOptions[0];
-    const chosen = option?.value ? { id: option.value, name: option.textContent ?? option.value } : undefined;
-    if (chosen) localStorage.setItem(pickedKey, JSON.stringify(chosen));
+  // Nobody chosen yet in this browser: the first person the bot has seen.
+  const chosen = people.then((seen) => {
+    picked ??= seen.find((person) => person.id);
+    for (const person of seen) {
+      if (!person.id || select.querySelector(`option[value="${CSS.escape(person.id)}"]`)) continue;
+      select.append(h('option', { value: person.id, selected: person.id === picked?.id }, person.name));
+    }
+    return picked;
+  });
+  const choose = (person: PersonRef | undefined) => {
+    if (person) localStorage.setItem(pickedKey, JSON.stringify(person));
     else localStorage.removeItem(pickedKey);
     location.reload();
+  };
+  select.addEventListener('change', () => {
+    const option = select.selectedOptions[0];
+    choose(option?.value ? { id: option.value, name: option.textContent ?? option.value } : undefined);
   });
   const picker = h(
     'div',
@@ -66,38 +76,46 @@ function localIdentity(people: PersonRef[]): { identity: Identity; picker: HTMLE
   );
   // A header carries Latin-1 only: a name beyond it is left to the server, which shows the id.
   const identity: Identity = async () => {
-    if (!picked?.id) return {};
-    const headers: Record<string, string> = { 'x-dev-user': picked.id };
-    if (/^[\x20-\x7e\u00a0-\u00ff]{1,200}$/.test(picked.name)) headers['x-dev-user-name'] = picked.name;
+    const person = picked ?? (await chosen);
+    if (!person?.id) return {};
+    const headers: Record<string, string> = { 'x-dev-user': person.id };
+    if (/^[\x20-\x7e\u00a0-\u00ff]{1,200}$/.test(person.name)) headers['x-dev-user-name'] = person.name;
     return headers;
   };
   return { identity, picker };
 }
 
+/** The settings the server put in the page (or, failing that, asks for them). */
+async function readSettings(): Promise<TabSettings> {
+  const block = document.getElementById('tab-settings');
+  if (block?.textContent) return JSON.parse(block.textContent) as TabSettings;
+  return (await fetch('/tab/settings.json')).json() as Promise<TabSettings>;
+}
+
 async function start(): Promise<void> {
   applyTheme(initialTheme());
   const view = viewFromUrl();
-  document.title = view.mine ? 'My escalations' : view.tier ? 'Escalation Board' : 'Escalation Board';
-  (document.getElementById('title') as HTMLElement).textContent = view.mine ? 'My escalations' : 'Escalation Board';
+  const title = view.mine ? 'My escalations' : 'Escalation Board';
+  document.title = title;
+  (document.getElementById('title') as HTMLElement).textContent = title;
 
-  // Both at once: the server's settings, and Teams (which answers only inside Teams).
-  const [settings, context] = await Promise.all([
-    fetch('/tab/settings.json').then((r) => r.json() as Promise<TabSettings>),
-    connectToTeams(),
-  ]);
+  const settings = await readSettings();
+  // Teams answers only inside Teams; outside, this is settled at once.
+  const context = await connectToTeams();
   const inTeams = context !== undefined;
   if (context) followTeamsTheme(context);
 
-  let identity: Identity;
   let api: BoardApi;
   if (inTeams && settings.sso) {
     const signIn = new TeamsSignIn(settings.sso, context);
-    identity = async () => ({ authorization: `Bearer ${await signIn.token()}` });
-    api = new BoardApi(identity, () => signIn.forget());
+    api = new BoardApi(
+      async () => ({ authorization: `Bearer ${await signIn.token()}` }),
+      () => signIn.forget(),
+    );
   } else if (settings.localMode) {
-    const local = localIdentity(await localPeople());
-    identity = local.identity;
-    api = new BoardApi(identity);
+    // Whom to offer comes while the board loads; it holds the board up only if nobody was chosen yet.
+    const local = localIdentity(localPeople().catch(() => []));
+    api = new BoardApi(local.identity);
     document.getElementById('who')?.append(local.picker);
     if (!inTeams)
       notice(
@@ -116,24 +134,24 @@ async function start(): Promise<void> {
   }
 
   try {
-    const me = await api.me();
-    if (inTeams) {
-      const who = document.getElementById('who') as HTMLElement;
-      replaceChildren(who, h('span', { class: 'me' }, me.name));
-    }
-    await startBoard(document.getElementById('app') as HTMLElement, {
+    // Who is looking and the first page of the queue, asked together.
+    const first = startBoard(document.getElementById('app') as HTMLElement, {
       api,
-      me,
+      me: api.me(),
       view,
       inTeams,
       channel: context?.channel?.displayName,
     });
+    const me = await first.me;
+    if (inTeams) replaceChildren(document.getElementById('who') as HTMLElement, h('span', { class: 'me' }, me.name));
+    await first.shown;
   } catch (error) {
     const message = error instanceof ApiError ? error.message : 'The board could not be loaded; try again.';
     notice(
       'error',
       error instanceof ApiError && error.status === 401 ? `Signing in did not work: ${message}` : message,
     );
+    replaceChildren(document.getElementById('app') as HTMLElement);
     (document.getElementById('app') as HTMLElement).removeAttribute('aria-busy');
   }
 }

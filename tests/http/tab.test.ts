@@ -20,7 +20,12 @@ describe('The board’s page under /tab/', () => {
     const page = await fetch(`${app.url}/tab/index.html`, { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
-    assert.match(await page.text(), /<script type="module" src="board.js">/);
+    const html = await page.text();
+    assert.match(html, /<script type="module" src="board.js">/);
+    assert.match(html, /<link rel="modulepreload" href="chunk-\w+\.js" \/>/, 'its chunks fetched at once');
+    // The settings ride in the page as data (the policy runs no inline script).
+    const settings = /<script id="tab-settings" type="application\/json">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+    assert.equal(JSON.parse(settings).sso.clientId, '3e1f0a9b-8c7d-4b8a-9c7d-2e1f0a9b8c7d');
     const policy = page.headers.get('content-security-policy') ?? '';
     assert.match(policy, /frame-ancestors 'self' https:\/\/teams\.microsoft\.com /);
     assert.match(policy, /https:\/\/outlook\.office\.com/);
