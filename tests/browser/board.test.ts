@@ -228,6 +228,41 @@ describe('The Escalation Board in a browser (local mode)', function () {
     assert.doesNotMatch(csv, /another tenant|Billing/);
   });
 
+  it('works from the keyboard, with every control labelled for screen readers', async () => {
+    await openBoard(personas.engineer);
+    const unlabelled = await page.evaluate(() =>
+      [...(globalThis as any).document.querySelectorAll('select, input, textarea')]
+        .filter((control: any) => control.labels.length === 0 && !control.getAttribute('aria-label'))
+        .map((control: any) => control.id || control.outerHTML),
+    );
+    assert.deepEqual(unlabelled, []);
+    const first = page.locator('#queue tbody tr').first().locator('button');
+    assert.match((await first.getAttribute('aria-label')) ?? '', /^Open ESC-\d+: /);
+    await first.focus();
+    await page.keyboard.press('Enter');
+    const detail = page.locator('dialog#detail');
+    await detail.locator('#detail-title').waitFor();
+    const inDialog = await page.evaluate(() =>
+      (globalThis as any).document.querySelector('dialog#detail').contains((globalThis as any).document.activeElement),
+    );
+    assert.ok(inDialog, 'focus moves into the dialog');
+    const labelled = await detail.evaluate((dialog: any) =>
+      [...dialog.querySelectorAll('select, input, textarea')].every((c: any) => c.labels.length > 0),
+    );
+    assert.ok(labelled, 'the action forms are labelled');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'hidden' });
+    assert.equal(
+      await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label')),
+      await first.getAttribute('aria-label'),
+      'focus returns to the escalation it left',
+    );
+    await page.focus('#tab-queue');
+    await page.keyboard.press('ArrowRight');
+    await page.locator('#charts-view[data-drawn]').waitFor();
+    assert.equal(await page.locator('#queue-view').isHidden(), true);
+  });
+
   it('follows the dark theme, and a person outside Security sees no Security escalation anywhere on it', async () => {
     await openBoard(personas.engineer, '?theme=dark');
     assert.equal(await page.evaluate(() => (globalThis as any).document.documentElement.dataset.theme), 'dark');
