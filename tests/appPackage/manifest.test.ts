@@ -219,6 +219,47 @@ describe('Teams app package (npm run package)', () => {
     assert.deepEqual([...(command?.context ?? [])].sort(), ['commandBox', 'compose', 'message']);
   });
 
+  it('has the Escalation Board as personal tabs (My escalations, Board) and a channel tab set up per tier, all on the bot’s domain', () => {
+    const tabs = manifest.staticTabs ?? [];
+    assert.deepEqual(
+      tabs.map((tab) => [tab.entityId, tab.name ?? null]),
+      [
+        ['myEscalations', 'My escalations'],
+        ['board', 'Board'],
+        ['conversations', null],
+      ],
+      'the two tabs, and the chat with the bot kept beside them',
+    );
+    assert.equal(tabs[0]?.contentUrl, 'https://localhost/tab/index.html?view=mine');
+    assert.equal(tabs[1]?.contentUrl, 'https://localhost/tab/index.html');
+    for (const tab of tabs) assert.deepEqual(tab.scopes, ['personal']);
+
+    assert.equal(manifest.configurableTabs?.length, 1);
+    const channelTab = manifest.configurableTabs?.[0];
+    assert.equal(channelTab?.configurationUrl, 'https://localhost/tab/config.html');
+    assert.equal(channelTab?.canUpdateConfiguration, true);
+    assert.deepEqual(channelTab?.scopes, ['team']);
+    assert.deepEqual(channelTab?.context, ['channelTab']);
+
+    const urls = [
+      ...tabs.flatMap((tab) => [tab.contentUrl, tab.websiteUrl]),
+      channelTab?.configurationUrl,
+    ].filter((url): url is string => url !== undefined);
+    for (const url of urls) {
+      const parsed = new URL(url);
+      assert.equal(parsed.protocol, 'https:', url);
+      assert.ok(parsed.pathname.startsWith('/tab/'), url);
+      assert.ok(manifest.validDomains?.includes(parsed.host), `${parsed.host} is a valid domain`);
+    }
+  });
+
+  it('names the app registration the tab signs people in to (webApplicationInfo), as the server expects it', () => {
+    const botId = manifest.bots?.[0]?.botId;
+    assert.equal(manifest.webApplicationInfo?.id, botId);
+    // The server's SSO_APP_ID_URI defaults to api://<PUBLIC_URL host>/<client id> (src/config.ts).
+    assert.equal(manifest.webApplicationInfo?.resource, `api://localhost/${botId}`);
+  });
+
   it('names icons that are a 192x192 colour PNG and a 32x32 outline PNG', () => {
     assert.equal(manifest.icons.color, 'color.png');
     assert.equal(manifest.icons.outline, 'outline.png');
