@@ -241,10 +241,9 @@ describe('Teams app package (npm run package)', () => {
     assert.deepEqual(channelTab?.scopes, ['team']);
     assert.deepEqual(channelTab?.context, ['channelTab']);
 
-    const urls = [
-      ...tabs.flatMap((tab) => [tab.contentUrl, tab.websiteUrl]),
-      channelTab?.configurationUrl,
-    ].filter((url): url is string => url !== undefined);
+    const urls = [...tabs.flatMap((tab) => [tab.contentUrl, tab.websiteUrl]), channelTab?.configurationUrl].filter(
+      (url): url is string => url !== undefined,
+    );
     for (const url of urls) {
       const parsed = new URL(url);
       assert.equal(parsed.protocol, 'https:', url);
