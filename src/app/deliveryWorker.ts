@@ -239,6 +239,9 @@ export class DeliveryWorker {
 
   private async claimRound(): Promise<void> {
     const round = ++this.claimRounds;
+    // Requests waiting meanwhile go first: with a store that answers synchronously (SQLite) and
+    // sends that finish at once, round after round of a backlog would never let one in.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let found = 0;
     try {
       const room = this.capacity - this.inHand.size;

@@ -182,6 +182,24 @@ describe('DeliveryWorker', () => {
     );
   });
 
+  it('works through a backlog in rounds that let other work in between (SQLite answers synchronously)', async () => {
+    for (let n = 0; n < 300; n++) await escalate(true);
+    const sender = new ScriptedTeams();
+    let sentWhenOthersRan = -1;
+    // No pacing: the backlog goes as fast as the store and the sender allow.
+    const worker = startWorker(sender, { conversationLimits: [], tenantLimits: [], perConversationIntervalMs: 0 });
+    // What a waiting HTTP request would be: work queued for the event loop's next turn.
+    setImmediate(() => {
+      sentWhenOthersRan = sender.calls.length;
+    });
+    await worker.drain(10_000);
+    assert.equal(sender.calls.length, 300);
+    assert.ok(
+      sentWhenOthersRan >= 0 && sentWhenOthersRan < 300,
+      `other work waited until ${sentWhenOthersRan < 0 ? 'all' : sentWhenOthersRan} of 300 were sent`,
+    );
+  });
+
   it('deliverNow sends what is due at once instead of at the next poll', async () => {
     const sender = new ScriptedTeams();
     const worker = startWorker(sender, { pollMs: 60_000 });
