@@ -29,6 +29,8 @@ export interface SweepReport {
 
 /** Escalations looked at in one sweep, at most: the rest are next (soonest first). */
 export const sweepLimit = 1000;
+/** How many escalations a sweep handles before it lets waiting requests in. */
+export const sweepSlice = 20;
 
 /** The bot, as the actor of what the watcher does. */
 export const deskActor: Person = { name: 'Escalation Desk' };
@@ -61,7 +63,9 @@ export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>(
       nextCheckAt: nextChange(sla) ?? slaNever,
     })),
   );
-  for (const { escalation, timeline, sla } of states) {
+  for (const [n, { escalation, timeline, sla }] of states.entries()) {
+    // The store may answer synchronously (SQLite): let waiting requests in every few escalations.
+    if (n > 0 && n % sweepSlice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     if (changed.has(escalation.id)) report.cardsUpdated += await updateCards(deps, escalation);
     // Each clock coming due or breached, once: the keys this process queued need no asking again.
     const due = sla.clocks
