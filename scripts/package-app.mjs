@@ -9,12 +9,11 @@
 // not the shell's environment, so a BOT_ID exported for running the bot cannot slip
 // into another environment's package. As in the Toolkit's files, `NAME=` (nothing
 // after the =) is unset and stops packaging; `NAME=""` is deliberately empty.
-// The zip is written here (deflate or store, CRC-32) so packaging needs no dependencies, and
-// with a fixed timestamp so the same inputs give the same bytes.
+// The zip is made by fflate with a fixed timestamp, so the same inputs give the same bytes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
+import { zipSync } from 'fflate';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const appPackageDir = path.join(repoRoot, 'appPackage');
@@ -96,60 +95,17 @@ function substitutePlaceholders(template, values, envFile) {
   return template.replace(placeholder, (_, name) => JSON.stringify(values.get(name)).slice(1, -1));
 }
 
-/** A zip of files at its root, each deflated unless that would not shrink it. entries: [{name, data}] */
+/**
+ * A zip of files at its root (fflate), the same bytes for the same files: every entry dated
+ * 1980-01-01 00:00, the earliest a zip can say. entries: [{name, data}]
+ */
 function zip(entries) {
-  const dosTime = 0; // 00:00:00
-  const dosDate = (0 << 9) | (1 << 5) | 1; // 1980-01-01, the earliest a zip can say
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const { name, data } of entries) {
-    const fileName = Buffer.from(name, 'utf8');
-    const deflated = zlib.deflateRawSync(data, { level: 9 });
-    const method = deflated.length < data.length ? 8 : 0; // deflate, or store
-    const compressed = method === 8 ? deflated : data;
-    const crc = zlib.crc32(data);
-
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(0x0800, 6); // flags: names are UTF-8
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    local.writeUInt16LE(0, 28); // extra field length
-    locals.push(local, fileName, compressed);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4); // made by: 2.0, MS-DOS attributes
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(dosTime, 12);
-    central.writeUInt16LE(dosDate, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    // extra length, comment length, disk number, internal and external attributes: 0
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, fileName);
-
-    offset += local.length + fileName.length + compressed.length;
-  }
-  const centralDirectory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8); // entries on this disk
-  end.writeUInt16LE(entries.length, 10); // entries in all
-  end.writeUInt32LE(centralDirectory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, centralDirectory, end]);
+  const mtime = new Date(1980, 0, 1, 0, 0, 0);
+  return Buffer.from(
+    zipSync(Object.fromEntries(entries.map(({ name, data }) => [name, [new Uint8Array(data), { mtime }]])), {
+      level: 9,
+    }),
+  );
 }
 
 function displayPath(file) {

@@ -12,6 +12,8 @@ export interface Config {
   localMode: boolean;
   bot?: { id: string; password?: string; tenantId?: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' };
   databaseUrl: string;
+  /** How much is logged: pino's levels, "silent" for nothing. */
+  logLevel: LogLevel;
   publicUrl: string;
   slaPolicy: SlaPolicy;
   slaCheckIntervalMs: number;
@@ -72,7 +74,11 @@ const listOf = (item: RegExp, expected: string) =>
 /** Never repeated in an error message: a log of a failed start must not leak them. */
 const secretNames = new Set(['BOT_PASSWORD', 'API_KEY', 'LINK_SECRET', 'GRAPH_CLIENT_SECRET']);
 
+export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
 const envSchema = z.object({
+  LOG_LEVEL: z.preprocess(blank, z.enum(logLevels, { error: `one of ${logLevels.join(', ')}` }).default('info')),
   PORT: z.preprocess(
     blank,
     z.coerce
@@ -218,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           type: e.BOT_TYPE ?? 'MultiTenant',
         },
     databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     slaPolicy: e.SLA_POLICY ? readSlaPolicy(e.SLA_POLICY) : defaultSlaPolicy,
     slaCheckIntervalMs: parseDuration(e.SLA_CHECK_INTERVAL) as number,

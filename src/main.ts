@@ -7,9 +7,11 @@ import { dirname, join } from 'node:path';
 import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
+import { Lifecycle } from './http/lifecycle';
 import { Metrics } from './http/metrics';
 import { createServer } from './http/server';
 import { SlaWatcher } from './jobs/slaWatcher';
+import { createLogger, type Logger, withoutPassword } from './logging';
 import { FileMailer } from './mail/files';
 import { GraphMailer } from './mail/graph';
 import { openStore } from './store/openStore';
@@ -22,11 +24,17 @@ import { TeamsPublisher } from './teams/publisher';
 export interface RunningApp {
   url: string;
   store: Store;
-  close(): Promise<void>;
+  /** Says "draining" on /healthz and /readyz from now on; requests are still answered. */
+  drain(): void;
+  /** Stops taking requests, answers those under way, lets the delivery in progress finish (at most graceMs), closes the store. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface StartOptions {
   clock?: Clock;
+  /** Where log lines go (tests capture them); by default pino on stdout at LOG_LEVEL. */
+  logger?: Logger;
+  /** Tests: the app's sentences (its `log`) somewhere else than the logger. */
   log?: (message: string) => void;
   /** PostgreSQL only: keep the tables in this schema (tests use one each). */
   schema?: string;
@@ -37,8 +45,18 @@ export interface StartOptions {
 }
 
 export async function start(config: Config, options: StartOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? ((message: string) => console.log(`${new Date().toISOString()} ${message}`));
-  const store = await openStore(config.databaseUrl, { schema: options.schema, log });
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const log = options.log ?? ((message: string) => logger.info(message));
+  // Listening from the start: while the database's migrations run, /readyz says so.
+  const lifecycle = new Lifecycle();
+  await lifecycle.listen(config.port, config.host);
+  let store: Store;
+  try {
+    store = await openStore(config.databaseUrl, { schema: options.schema, log });
+  } catch (error) {
+    await lifecycle.close();
+    throw error;
+  }
   const adapter = createAdapter(config, log);
   const clock = options.clock ?? systemClock;
   const appId = config.bot?.id ?? '';
@@ -65,32 +83,56 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const sender: DeliverySender = {
     send: (delivery) => (delivery.kind === 'email' ? emails.send(delivery) : teams.send(delivery)),
   };
-  const deliveries = new DeliveryWorker({ store, clock: base.clock, sender, log, ...options.delivery });
+  const metrics = new Metrics(async () => {
+    const [pending, failed, oldest] = await Promise.all([
+      store.pendingDeliveries(),
+      store.failedDeliveries(),
+      store.oldestPendingDelivery(),
+    ]);
+    const age = oldest ? (clock.now().getTime() - Date.parse(oldest)) / 1000 : 0;
+    return { pending, failed, oldestPendingSeconds: Math.max(0, age) };
+  });
+  const deliveries = new DeliveryWorker({
+    store,
+    clock: base.clock,
+    sender,
+    log,
+    onResult: (kind, result, throttled) => {
+      metrics.deliveries.inc({ kind, result });
+      if (throttled) metrics.throttled.inc({ kind });
+      if (kind === 'email' && result === 'sent') metrics.emailsSent.inc();
+    },
+    ...options.delivery,
+  });
   const desk = {
     ...base,
     deliverNow: (timeoutMs: number) => deliveries.deliverNow(timeoutMs),
     deliverSoon: () => deliveries.kick(),
   };
   const bot = new EscalationBot(desk);
-  const server = createServer({ ...desk, config, adapter, bot, metrics: new Metrics() });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  const server = createServer({ ...desk, config, adapter, bot, metrics, logger, lifecycle });
+  lifecycle.serve(server.server);
   // Picks up what an earlier run left in the outbox.
   deliveries.start();
-  const watcher = new SlaWatcher(desk, config.slaCheckIntervalMs);
+  const watcher = new SlaWatcher(desk, config.slaCheckIntervalMs, (report) => {
+    metrics.slaReminders.inc(report.reminders);
+    metrics.slaRaises.inc(report.raised);
+  });
   watcher.start();
-  const address = server.address() as AddressInfo;
+  const address = lifecycle.http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   return {
     url,
     store,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    drain() {
+      lifecycle.phase = 'draining';
+    },
+    async close(graceMs = 10_000) {
+      lifecycle.phase = 'draining';
+      await lifecycle.close();
       await watcher.stop();
-      await deliveries.stop();
+      await deliveries.stop(graceMs);
       await store.close();
     },
   };
@@ -124,6 +166,9 @@ function dataFolder(databaseUrl: string): string | undefined {
   return path === ':memory:' ? undefined : dirname(path);
 }
 
+/** How long "draining" is said before connections close: a load balancer's probe interval or so. */
+const drainNoticeMs = 1_000;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -135,13 +180,23 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await start(config);
-  console.log(
-    `Escalation Desk listening on ${app.url} (${config.localMode ? 'local mode: no Bot Framework authentication' : `bot ${config.bot?.id}`}; store ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')})`,
+  const logger = createLogger(config.logLevel);
+  const app = await start(config, { logger });
+  logger.info(
+    `Escalation Desk listening on ${app.url} (${config.localMode ? 'local mode: no Bot Framework authentication' : `bot ${config.bot?.id}`}; store ${withoutPassword(config.databaseUrl)})`,
   );
+  // SIGTERM: say "draining" for a moment (load balancers stop sending), answer what is under way,
+  // finish the delivery in progress, and be gone within 10 s whatever happens.
   const stop = async (signal: string) => {
-    console.log(`${signal}: stopping`);
-    await app.close();
+    logger.info(`${signal}: draining`);
+    setTimeout(() => {
+      logger.warn('still stopping after 10 s: exiting now');
+      process.exit(1);
+    }, 10_000).unref();
+    app.drain();
+    await new Promise((resolve) => setTimeout(resolve, drainNoticeMs));
+    await app.close(6_000);
+    logger.info('stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
@@ -150,7 +205,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error) => {
-    console.error(`Escalation Desk stopped: ${(error as Error).message}`);
+    console.error(`Escalation Desk stopped: ${(error as Error).stack ?? error}`);
     process.exit(1);
   });
 }

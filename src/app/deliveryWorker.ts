@@ -28,6 +28,8 @@ export interface DeliveryWorkerDeps {
   clock: Clock;
   sender: DeliverySender;
   log: (message: string) => void;
+  /** Told of each send's result (for metrics); `throttled` when the answer was a 429. */
+  onResult?: (kind: QueuedDelivery['kind'], result: 'sent' | 'retried' | 'failed', throttled: boolean) => void;
   /** Names this worker's leases; unique per process by default. */
   workerId?: string;
   /** How often to look for due deliveries when nobody kicks. */
@@ -111,6 +113,7 @@ export class DeliveryWorker {
   private laneTimer: NodeJS.Timeout | undefined;
   private wakeTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly listeners = new Set<() => void>();
+  private readonly onResult: NonNullable<DeliveryWorkerDeps['onResult']>;
   private storeTrouble: { message: string; loggedAt: number } | undefined;
 
   constructor(deps: DeliveryWorkerDeps) {
@@ -118,6 +121,7 @@ export class DeliveryWorker {
     this.clock = deps.clock;
     this.sender = deps.sender;
     this.log = deps.log;
+    this.onResult = deps.onResult ?? (() => undefined);
     this.workerId = deps.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.pollMs = deps.pollMs ?? 500;
     const spacing = deps.perConversationIntervalMs ? [{ ms: deps.perConversationIntervalMs, max: 1 }] : [];
@@ -399,6 +403,7 @@ export class DeliveryWorker {
       return;
     }
     this.inHand.delete(delivery.id);
+    this.onResult(delivery.kind, 'sent', false);
     await this.safely(`recording ${describe(delivery)} as sent`, async () => {
       const mine = await this.store.completeDelivery(delivery.id, iso(this.outboxNow()), this.workerId);
       if (!mine) this.log(`${describe(delivery)} was sent after its lease ran out; another worker sends it again`);
@@ -410,17 +415,20 @@ export class DeliveryWorker {
     const failure = sendFailure(error, now);
     const attempts = delivery.attempts + 1;
     const what = `${describe(delivery)}, attempt ${attempts} of ${this.maxAttempts}`;
+    const throttled = failure.statusCode === 429;
     if (!retryable(failure.statusCode)) {
+      this.onResult(delivery.kind, 'failed', throttled);
       this.log(`Gave up on ${what}: ${failure.message} (a retry cannot help)`);
       await this.store.failDelivery(delivery.id, iso(now), failure.message, this.workerId);
       return;
     }
     if (attempts >= this.maxAttempts) {
+      this.onResult(delivery.kind, 'failed', throttled);
       this.log(`Gave up on ${what}: ${failure.message}`);
       await this.store.failDelivery(delivery.id, iso(now), failure.message, this.workerId);
       return;
     }
-    const throttled = failure.statusCode === 429;
+    this.onResult(delivery.kind, 'retried', throttled);
     const delayMs =
       throttled && failure.retryAfterMs !== undefined
         ? failure.retryAfterMs

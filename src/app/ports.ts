@@ -328,6 +328,8 @@ export interface OutboxStore {
   pendingDeliveries(): Promise<number>;
   /** Deliveries given up on (Teams refused them for good, or too many attempts), ever. */
   failedDeliveries(): Promise<number>;
+  /** When the oldest delivery still to be sent was queued; undefined when none waits. */
+  oldestPendingDelivery(): Promise<string | undefined>;
   /** The outbox rows, oldest first, for inspection. */
   deliveries(filter?: { escalationId?: string; state?: DeliveryState }): Promise<DeliveryRecord[]>;
 }

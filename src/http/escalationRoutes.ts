@@ -92,10 +92,7 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
         );
       }
       if (created) {
-        deps.metrics.increment('escalation_desk_escalations_created_total', {
-          target: escalation.brief.target,
-          severity: escalation.brief.severity,
-        });
+        deps.metrics.created(escalation.brief.target, escalation.brief.severity);
       }
       res.header('location', `/api/escalations/${escalation.id}`);
       res.send(created ? 201 : 200, {

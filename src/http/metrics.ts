@@ -1,40 +1,122 @@
-// Prometheus text exposition for the few counters an operator watches.
+// Prometheus metrics (prom-client), scraped at /metrics: Node's own process metrics, and what an
+// operator of Escalation Desk watches: requests, card clicks by verb and outcome and how long they
+// took, deliveries by kind and result, the outbox's depth and its oldest row's age, Teams' 429s,
+// SLA reminders and raises, emails sent.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Target } from '../domain/vocabulary';
+
+/** What the outbox holds now, asked at each scrape. */
+export interface OutboxState {
+  pending: number;
+  failed: number;
+  /** Seconds since the oldest row still to be sent was queued (0: none). */
+  oldestPendingSeconds: number;
+}
+
+/** What a card click came to: act()'s outcome, or how the click was answered without acting. */
+const invokeOutcomes = new WeakMap<object, string>();
+
+/** Says what an invoke (its activity) came to, for the click's metric. */
+export function noteInvokeOutcome(activity: object, outcome: string): void {
+  invokeOutcomes.set(activity, outcome);
+}
+
+export function invokeOutcomeOf(activity: object): string | undefined {
+  return invokeOutcomes.get(activity);
+}
+
 export class Metrics {
-  private readonly counters = new Map<string, { help: string; values: Map<string, number> }>();
+  readonly registry = new Registry();
+  private readonly on = { registers: [this.registry] };
 
-  constructor() {
-    this.define('escalation_desk_http_requests_total', 'HTTP requests answered, by route, method and status');
-    this.define('escalation_desk_escalations_created_total', 'Escalations created, by target and severity');
+  readonly httpRequests = new Counter({
+    name: 'escalation_desk_http_requests_total',
+    help: 'HTTP requests answered, by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    ...this.on,
+  });
+  readonly escalationsCreated = new Counter({
+    name: 'escalation_desk_escalations_created_total',
+    help: 'Escalations created, by target and severity',
+    labelNames: ['target', 'severity'] as const,
+    ...this.on,
+  });
+  readonly invokes = new Histogram({
+    name: 'escalation_desk_invoke_duration_seconds',
+    help: 'Card clicks and other invokes answered, by verb (or invoke name) and outcome, and how long each took',
+    labelNames: ['verb', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    ...this.on,
+  });
+  readonly deliveries = new Counter({
+    name: 'escalation_desk_deliveries_total',
+    help: 'Card posts, updates, replies and emails tried, by kind and result (sent, retried, failed)',
+    labelNames: ['kind', 'result'] as const,
+    ...this.on,
+  });
+  readonly throttled = new Counter({
+    name: 'escalation_desk_throttled_total',
+    help: '429 (too many requests) answers received, by kind of delivery',
+    labelNames: ['kind'] as const,
+    ...this.on,
+  });
+  readonly slaReminders = new Counter({
+    name: 'escalation_desk_sla_reminders_total',
+    help: 'SLA reminders queued in cards’ threads (a clock coming due or breached)',
+    ...this.on,
+  });
+  readonly slaRaises = new Counter({
+    name: 'escalation_desk_sla_raises_total',
+    help: 'Escalations raised to Leadership by the SLA watcher',
+    ...this.on,
+  });
+  readonly emailsSent = new Counter({
+    name: 'escalation_desk_emails_sent_total',
+    help: 'Emails of briefs sent (or written as files in local mode)',
+    ...this.on,
+  });
+
+  constructor(outbox?: () => Promise<OutboxState>) {
+    collectDefaultMetrics({ register: this.registry });
+    if (!outbox) return;
+    // One look at the outbox serves the three gauges of a scrape.
+    let asked: Promise<OutboxState> | undefined;
+    const state = () => {
+      asked ??= outbox().finally(() => setImmediate(() => (asked = undefined)));
+      return asked;
+    };
+    new Gauge({
+      name: 'escalation_desk_deliveries_pending',
+      help: 'Card posts, updates, replies and emails waiting to be sent (the outbox’s depth)',
+      async collect() {
+        this.set((await state()).pending);
+      },
+      ...this.on,
+    });
+    new Gauge({
+      name: 'escalation_desk_deliveries_failed',
+      help: 'Card posts, updates, replies and emails given up on',
+      async collect() {
+        this.set((await state()).failed);
+      },
+      ...this.on,
+    });
+    new Gauge({
+      name: 'escalation_desk_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest delivery still waiting to be sent (0 when none waits)',
+      async collect() {
+        this.set((await state()).oldestPendingSeconds);
+      },
+      ...this.on,
+    });
   }
 
-  define(name: string, help: string): void {
-    if (!this.counters.has(name)) this.counters.set(name, { help, values: new Map() });
+  created(target: Target, severity: string): void {
+    this.escalationsCreated.inc({ target, severity });
   }
 
-  increment(name: string, labels: Record<string, string | number>, by = 1): void {
-    const counter = this.counters.get(name);
-    if (!counter) throw new Error(`metric ${name} is not defined`);
-    const key = Object.entries(labels)
-      .map(([k, v]) => `${k}="${String(v).replace(/["\\\n]/g, '_')}"`)
-      .join(',');
-    counter.values.set(key, (counter.values.get(key) ?? 0) + by);
-  }
-
-  render(): string {
-    const lines: string[] = [];
-    for (const [name, { help, values }] of this.counters) {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [labels, value] of values) lines.push(`${name}${labels ? `{${labels}}` : ''} ${value}`);
-    }
-    const memory = process.memoryUsage();
-    lines.push(
-      '# HELP escalation_desk_process_resident_memory_bytes Resident memory',
-      '# TYPE escalation_desk_process_resident_memory_bytes gauge',
-      `escalation_desk_process_resident_memory_bytes ${memory.rss}`,
-      '# HELP escalation_desk_process_uptime_seconds Seconds since start',
-      '# TYPE escalation_desk_process_uptime_seconds gauge',
-      `escalation_desk_process_uptime_seconds ${Math.round(process.uptime())}`,
-    );
-    return `${lines.join('\n')}\n`;
+  /** The exposition, Prometheus' text format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

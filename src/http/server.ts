@@ -4,12 +4,15 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { AccessDeps } from '../app/access';
 import type { PostingDeps } from '../app/escalate';
 import type { Config } from '../config';
+import { escalationIdPattern } from '../domain/escalation';
+import type { Logger } from '../logging';
 import type { EscalationBot } from '../teams/bot';
 import { registerBoardRoutes } from './boardRoutes';
 import { requireCaller } from './callers';
 import { type ApiError, errorCode, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
-import type { Metrics } from './metrics';
+import type { Phase } from './lifecycle';
+import { invokeOutcomeOf, type Metrics } from './metrics';
 import { activityProblem, refuseEncodedBodies } from './requestGuards';
 import { registerTabRoutes } from './tabRoutes';
 import { registerTierRoutes } from './tierRoutes';
@@ -21,6 +24,9 @@ export interface ServerDeps extends PostingDeps, AccessDeps {
   adapter: CloudAdapter;
   bot: EscalationBot;
   metrics: Metrics;
+  logger: Logger;
+  /** Starting, ready or draining: what /healthz and /readyz say. */
+  lifecycle?: { phase: Phase };
 }
 
 export type Handler = (req: Request, res: Response) => Promise<void>;
@@ -53,11 +59,36 @@ export function createServer(deps: ServerDeps): Server {
     callback();
   });
   server.on('after', (req: Request, res: Response) => {
-    deps.metrics.increment('escalation_desk_http_requests_total', {
-      route: req.getRoute()?.path?.toString() ?? 'unmatched',
-      method: req.method ?? '',
-      status: res.statusCode,
-    });
+    const route = req.getRoute()?.path?.toString() ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ route, method: req.method ?? '', status: res.statusCode });
+    const seen = activitySeen.get(req);
+    if (seen?.activityType === 'invoke') {
+      const outcome =
+        (req.body && typeof req.body === 'object' ? invokeOutcomeOf(req.body) : undefined) ??
+        (res.statusCode < 400 ? 'answered' : 'failed');
+      deps.metrics.invokes.observe(
+        { verb: seen.verb ?? seen.invoke ?? 'invoke', outcome },
+        (Date.now() - req.time()) / 1000,
+      );
+    }
+    // One line a request: its id, the route and path (never the query, which may carry a link's
+    // signature), the answer and the time taken; for an activity, what it was.
+    const id = req.params?.id;
+    deps.logger.info(
+      {
+        reqId: req.id(),
+        method: req.method,
+        route,
+        path: req.path(),
+        status: res.statusCode,
+        ms: Date.now() - req.time(),
+        ...(typeof id === 'string' && escalationIdPattern.test(id.toUpperCase())
+          ? { escalationId: id.toUpperCase() }
+          : {}),
+        ...seen,
+      },
+      'request',
+    );
   });
 
   server.post(
@@ -65,6 +96,7 @@ export function createServer(deps: ServerDeps): Server {
     guarded(deps, async (req, res) => {
       const problem = activityProblem(req.body);
       if (problem) return sendError(res, 400, problem);
+      activitySeen.set(req, activityFields(req.body));
       await deps.adapter.process(req, res, (context) => deps.bot.run(context));
     }),
   );
@@ -72,22 +104,27 @@ export function createServer(deps: ServerDeps): Server {
   server.get(
     '/healthz',
     guarded(deps, async (_req, res) => {
+      if (deps.lifecycle?.phase === 'draining') return res.send(503, { status: 'draining' });
       const up = await deps.store.ping();
       res.send(up ? 200 : 503, { status: up ? 'ok' : 'unavailable', store: up ? 'reachable' : 'unreachable' });
     }),
   );
 
   server.get(
+    '/readyz',
+    guarded(deps, async (_req, res) => {
+      if (deps.lifecycle?.phase === 'draining') return res.send(503, { status: 'draining' });
+      const up = await deps.store.ping();
+      res.send(up ? 200 : 503, { status: up ? 'ready' : 'unavailable' });
+    }),
+  );
+
+  server.get(
     '/metrics',
     guarded(deps, async (_req, res) => {
-      // Card posts and updates not yet sent: a growing number means Teams is refusing them.
-      // Given up on: a copy Teams no longer has, a conversation the bot was removed from.
-      const [pending, failed] = await Promise.all([deps.store.pendingDeliveries(), deps.store.failedDeliveries()]);
-      res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-      res.sendRaw(
-        200,
-        `${deps.metrics.render()}${gauge('escalation_desk_deliveries_pending', 'Card posts, updates and replies waiting to be sent', pending)}${gauge('escalation_desk_deliveries_failed', 'Card posts, updates and replies given up on', failed)}`,
-      );
+      const text = await deps.metrics.render();
+      res.setHeader('content-type', deps.metrics.registry.contentType);
+      res.sendRaw(200, text);
     }),
   );
 
@@ -98,17 +135,39 @@ export function createServer(deps: ServerDeps): Server {
   return server;
 }
 
-function gauge(name: string, help: string, value: number): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
+/** What the request log says of an activity: its id and type, the invoke and verb, the escalation. */
+const activitySeen = new WeakMap<Request, Record<string, string>>();
+
+function activityFields(body: unknown): Record<string, string> {
+  const activity = body as {
+    id?: unknown;
+    type?: unknown;
+    name?: unknown;
+    value?: { action?: { verb?: unknown; data?: { escalationId?: unknown } } };
+  };
+  const fields: Record<string, string> = {};
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 100) : undefined);
+  const add = (name: string, value: string | undefined) => {
+    if (value) fields[name] = value;
+  };
+  add('activityId', text(activity.id));
+  add('activityType', text(activity.type));
+  add('invoke', text(activity.name));
+  add('verb', text(activity.value?.action?.verb));
+  const escalation = text(activity.value?.action?.data?.escalationId)?.trim().toUpperCase();
+  if (escalation && escalationIdPattern.test(escalation)) fields.escalationId = escalation;
+  return fields;
 }
 
-/** A route handler whose failures answer 500 in JSON and are logged, never crash the server. */
-export function guarded(deps: Pick<ServerDeps, 'log'>, handler: Handler) {
+/** A route handler whose failures answer 500 in JSON and are logged with their stack, never crash the server. */
+export function guarded(deps: Pick<ServerDeps, 'log'> & Partial<Pick<ServerDeps, 'logger'>>, handler: Handler) {
   return async (req: Request, res: Response) => {
     try {
       await handler(req, res);
     } catch (error) {
-      deps.log(`${req.method} ${req.url} failed: ${(error as Error).stack ?? error}`);
+      if (deps.logger)
+        deps.logger.error({ reqId: req.id(), err: error, route: req.getRoute()?.path?.toString() }, 'request failed');
+      else deps.log(`${req.method} ${req.path()} failed: ${(error as Error).stack ?? error}`);
       if (!res.headersSent) sendError(res, 500, 'Something went wrong on our side; please try again');
     }
   };

@@ -1,6 +1,6 @@
 // Checks the SLA clocks every SLA_CHECK_INTERVAL. Sweeps never overlap; a failed sweep is
 // logged and the next one runs as usual.
-import { sweepClocks, type WatchDeps } from '../app/watchClocks';
+import { type SweepReport, sweepClocks, type WatchDeps } from '../app/watchClocks';
 
 export class SlaWatcher {
   private timer?: NodeJS.Timeout;
@@ -11,6 +11,8 @@ export class SlaWatcher {
   constructor(
     private readonly deps: WatchDeps,
     private readonly intervalMs: number,
+    /** Told what each sweep did (for metrics). */
+    private readonly onSwept: (report: SweepReport) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -28,7 +30,7 @@ export class SlaWatcher {
   sweep(): Promise<void> {
     if (this.running) return this.running;
     this.running = sweepClocks(this.deps, this.remembered)
-      .then(() => undefined)
+      .then((report) => this.onSwept(report))
       .catch((error: unknown) => this.deps.log(`SLA sweep failed: ${(error as Error).stack ?? error}`))
       .finally(() => {
         this.running = undefined;

@@ -721,6 +721,16 @@ export class KyselyStore implements Store {
     return Number(count);
   }
 
+  async oldestPendingDelivery(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.min('created_at').as('oldest'))
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .executeTakeFirst();
+    return row?.oldest ?? undefined;
+  }
+
   async failedDeliveries(): Promise<number> {
     const { count } = await this.db
       .selectFrom('outbox')

@@ -1,5 +1,6 @@
 // Universal Actions (Action.Execute, invoke adaptiveCard/action): one handler a verb.
 // A newcomer finds where a verb is handled by its name in `verbs`.
+
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
@@ -7,6 +8,7 @@ import { actionDataReaders, assigneeIdOf } from '../domain/actionData';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
 import type { Target } from '../domain/vocabulary';
+import { noteInvokeOutcome } from '../http/metrics';
 import { tierOfActivity } from './bindings';
 import type { CardHost } from './cards/briefCard';
 import { hiddenCard } from './cards/hiddenCard';
@@ -99,6 +101,7 @@ function actingWith(reader: ActionReader): VerbHandler {
       actionKey: context.activity.id ? `teams:${context.activity.id}` : undefined,
       read: escalation,
     });
+    noteInvokeOutcome(context.activity, outcome.outcome);
     const current = outcome.escalation ?? escalation;
     // Moved to another tier: whether they belong to it, and may still see it, is asked again.
     const after =

@@ -162,6 +162,20 @@ describe('Teams app package (npm run package)', () => {
     assert.deepEqual([...files.keys()].sort(), ['color.png', 'manifest.json', 'outline.png']);
   });
 
+  it('is the same, byte for byte, when packaged again from the same files', () => {
+    const again = runPackageScript([
+      'local',
+      '--env-dir',
+      path.join(workDir, 'env'),
+      '--out',
+      path.join(workDir, 'again'),
+    ]);
+    assert.equal(again.status, 0, again.stderr);
+    const first = fs.readFileSync(path.join(workDir, 'build/appPackage.local.zip'));
+    const second = fs.readFileSync(path.join(workDir, 'again/appPackage.local.zip'));
+    assert.ok(first.equals(second), 'the same bytes');
+  });
+
   it('takes the app and bot ids from the environment, the Agents Toolkit way', () => {
     const template = JSON.parse(fs.readFileSync(manifestTemplate, 'utf8')) as TeamsManifestLatest;
     const placeholder = (name: string) => `\${{${name}}}`;
