@@ -104,7 +104,7 @@ async function timeRoute(url: string, route: string, times = 40): Promise<BoardR
  * The board's first render as a person meets it: Chromium with nothing cached opens /tab/ (as the
  * outsider, picked in local mode) and the page marks 'board-rendered' when its queue is shown.
  */
-async function timeFirstRender(url: string, loads = 12): Promise<BoardBenchResult['firstRender']> {
+async function timeFirstRender(url: string, loads = 30): Promise<BoardBenchResult['firstRender']> {
   const browser = await launchChromium();
   const took: number[] = [];
   try {

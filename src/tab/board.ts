@@ -19,6 +19,10 @@ import { rowBadge } from './badges';
 import { openDetail } from './detail';
 import { h, replaceChildren, when } from './dom';
 
+/** Rows a page of the queue holds, and the most it shows (the API's limit). */
+const queuePage = 100;
+const mostShown = 500;
+
 export interface BoardView {
   /** "My escalations": what the person raised or owns. */
   mine: boolean;
@@ -73,8 +77,10 @@ export function startBoard(
     sla: '',
     q: '',
   };
+  /** The queue shows the soonest due first, a page at a time ("Show more" adds one). */
+  let shown = queuePage;
   const query = (extra: Record<string, string> = {}) => {
-    const params = new URLSearchParams();
+    const params = new URLSearchParams({ limit: String(shown) });
     for (const [name, value] of Object.entries({ ...filters, ...extra })) if (value) params.set(name, value);
     if (board.view.mine) params.set('mine', 'true');
     return params;
@@ -148,7 +154,20 @@ export function startBoard(
     ),
   );
 
-  const queueView = h('section', { id: 'queue-view', 'aria-label': 'Queue' }, counts, filterBar, status, table);
+  const more = h(
+    'fluent-button',
+    {
+      id: 'show-more',
+      appearance: 'outline',
+      hidden: true,
+      onclick: () => {
+        shown = Math.min(shown + queuePage, mostShown);
+        void load();
+      },
+    },
+    'Show more',
+  );
+  const queueView = h('section', { id: 'queue-view', 'aria-label': 'Queue' }, counts, filterBar, status, table, more);
   const chartsView = h('section', { id: 'charts-view', 'aria-label': 'Charts', hidden: true });
   const tabs = h(
     'fluent-tablist',
@@ -233,6 +252,7 @@ export function startBoard(
         : queue.total > queue.items.length
           ? `Showing the ${queue.items.length} due soonest of ${queue.total}.`
           : `${queue.total} ${queue.total === 1 ? 'escalation' : 'escalations'}.`;
+    more.hidden = queue.total <= queue.items.length || shown >= mostShown;
   }
 
   function row(item: QueueItem): HTMLElement {
@@ -270,6 +290,7 @@ export function startBoard(
 
   function setFilter(name: keyof Filters, value: string): void {
     filters[name] = value;
+    shown = queuePage;
     const control = document.getElementById(name === 'q' ? 'search' : name) as
       | HTMLInputElement
       | HTMLSelectElement

@@ -288,4 +288,14 @@ describe('The Escalation Board in a browser (local mode)', function () {
     }, ids.leak);
     assert.equal(hidden, 404);
   });
+
+  it('shows the 100 due soonest, and more on asking', async () => {
+    for (let n = 0; n < 100; n++) await raise({ ...minimalForm, summary: `Password reset mail delayed, case ${n}` });
+    await openBoard(personas.engineer);
+    assert.equal(await page.locator('#queue tbody tr').count(), 100);
+    assert.match(await page.locator('.queue-status').innerText(), /^Showing the 100 due soonest of 10\d\.$/);
+    await page.click('#show-more');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#queue tbody tr').length > 100);
+    assert.equal(await page.locator('#show-more').isHidden(), true);
+  });
 });

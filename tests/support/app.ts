@@ -1,14 +1,16 @@
 // Starts the real server on a free loopback port with its own SQLite file.
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logging';
 import { type RunningApp, type StartOptions, start } from '../../src/main';
 
 export async function startTestApp(env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), 'escalation-desk-'));
   const config = loadConfig({ PORT: '1', DATABASE_URL: `sqlite:${join(dir, 'escalations.db')}`, ...env });
-  return start({ ...config, port: 0 }, { log: () => {}, ...options });
+  return start({ ...config, port: 0 }, { log: () => {}, logger: createLogger('silent'), ...options });
 }
 
 export async function json(response: Response): Promise<any> {
