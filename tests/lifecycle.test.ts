@@ -33,7 +33,14 @@ describe('Starting and stopping', function () {
     const holder = new Client({ connectionString: url.toString() });
     await holder.connect();
     await holder.query(`select pg_advisory_lock(${migrationLock})`);
-    const bot = await startBot('Escalation Desk', [main], { ...process.env, BOT_ID: '', DATABASE_URL: url.toString() });
+    // Listening (its /healthz answers) while the migrations wait for the lock.
+    const bot = await startBot(
+      'Escalation Desk',
+      [main],
+      { ...process.env, BOT_ID: '', DATABASE_URL: url.toString() },
+      20_000,
+      '/healthz',
+    );
     try {
       const ready = await fetch(`${bot.url}/readyz`);
       assert.equal(ready.status, 503);

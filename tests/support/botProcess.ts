@@ -1,5 +1,5 @@
 // A bot as its own child process (`node dist/src/main.js`, as `npm start` runs it): started
-// on a free loopback port, ready once its /healthz answers, watched through /proc (RSS, peak
+// on a free loopback port, ready once its /readyz answers, watched through /proc (RSS, peak
 // RSS, CPU time), stopped or killed. Used by the tests that must survive what they send, and
 // by `npm run bench`.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -41,6 +41,8 @@ export async function startBot(
   args: string[],
   env: NodeJS.ProcessEnv,
   timeoutMs = 20_000,
+  /** Ready when this answers 200: /readyz once migrations are done; /healthz as soon as it listens. */
+  readyPath = '/readyz',
 ): Promise<BotProcess> {
   const port = await freePort();
   const spawnedAt = Date.now();
@@ -70,7 +72,7 @@ export async function startBot(
   for (;;) {
     if (exited !== undefined) throw new Error(`${label} exited (${exited}) before it was ready:\n${output()}`);
     try {
-      const response = await fetch(`${url}/healthz`);
+      const response = await fetch(`${url}${readyPath}`);
       if (response.ok) break;
     } catch {
       // not listening yet
