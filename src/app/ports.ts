@@ -100,6 +100,8 @@ export interface BindingReference {
     teamName?: string;
     aadGroupId?: string;
     tenantId?: string;
+    /** A private or shared channel has members of its own; a standard one, its team's. */
+    membershipType?: 'standard' | 'private' | 'shared';
   };
   people?: Person[];
 }

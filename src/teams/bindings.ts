@@ -1,6 +1,7 @@
 // A tier's channel binding: the conversation reference the bot posts with, plus what
 // people read (team and channel names) and whom escalations can be assigned to.
-import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
+import { type Activity, type TeamsChannelAccount, TeamsInfo, type TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import {
   type BindingReference,
   type ChannelBinding,
@@ -10,7 +11,7 @@ import {
 } from '../app/ports';
 import type { Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
-import { channelName, channelOfActivity, type TeamsChannel } from './people';
+import { channelName, channelOfActivity, hasOwnMembers, type TeamsChannel } from './people';
 
 /** People offered for assignment: the first of the team's members (a card lists at most 50). */
 export const maxTeamPeople = 100;
@@ -57,22 +58,39 @@ export async function tierOfActivity(
   return here ? tierOfConversation(deps, here) : undefined;
 }
 
+/** The Bot Connector client of this turn (CloudAdapter keeps it in the turn state). */
+function connectorOf(context: TurnContext): ConnectorClient {
+  const adapter = context.adapter as unknown as { ConnectorClientKey: symbol };
+  return context.turnState.get(adapter.ConnectorClientKey) as ConnectorClient;
+}
+
 /** Whom escalations of this tier can be assigned to. */
 export function bindingPeople(binding: ChannelBinding | undefined): Person[] {
   return binding?.conversationReference.people ?? [];
 }
 
-/** The team's members as people (those Teams names an Entra id for), when Teams lets the bot read them. */
-export async function teamPeople(context: TurnContext, log: (message: string) => void): Promise<Person[]> {
+/**
+ * The channel's people (those Teams names an Entra id for), when Teams lets the bot read them: a
+ * standard channel's are its team's; a private or shared channel's are its own members.
+ */
+export async function channelPeople(
+  context: TurnContext,
+  channel: TeamsChannel,
+  log: (message: string) => void,
+): Promise<Person[]> {
   try {
-    const page = await TeamsInfo.getPagedMembers(context, maxTeamPeople);
+    // The connector's typing asks for a continuation token even for the first page; Teams does not.
+    const firstPage = { pageSize: maxTeamPeople } as { pageSize: number; continuationToken: string };
+    const page: { members: TeamsChannelAccount[] } = hasOwnMembers(channel)
+      ? await connectorOf(context).conversations.getConversationPagedMembers(channel.channelId, firstPage)
+      : await TeamsInfo.getPagedMembers(context, maxTeamPeople);
     return page.members
       .slice(0, maxTeamPeople)
       .flatMap((m) =>
         m.aadObjectId ? [{ id: m.aadObjectId, name: m.name ?? m.givenName ?? 'Someone', teamsId: m.id }] : [],
       );
   } catch (error) {
-    log(`could not read the team's members (assignment will offer nobody): ${(error as Error).message}`);
+    log(`could not read the channel's members (assignment will offer nobody): ${(error as Error).message}`);
     return [];
   }
 }

@@ -8,7 +8,7 @@ import { anyone, mayBindChannel, type Viewer } from '../domain/access';
 import { parseAddresses } from '../domain/emailing';
 import { escalationIdPattern, type Person } from '../domain/escalation';
 import { severityLabels, statusLabels, type Target, targetLabels, targets } from '../domain/vocabulary';
-import { channelPlace, referenceFor, teamPeople, withNames } from './bindings';
+import { channelPeople, channelPlace, referenceFor, withNames } from './bindings';
 import { when } from './cards/briefCard';
 import { formCard } from './cards/formCard';
 import { attachment, neverALink } from './cards/render';
@@ -50,7 +50,7 @@ const channelCommands = new Map<string, Command>([
       if (refusal) return say(context, refusal);
       const binding = {
         target,
-        conversationReference: referenceFor(context.activity, channel, await teamPeople(context, deps.log)),
+        conversationReference: referenceFor(context.activity, channel, await channelPeople(context, channel, deps.log)),
         boundBy: person,
         boundAt: deps.clock.now().toISOString(),
       };

@@ -36,7 +36,7 @@ export type TeamsChannel = NonNullable<BindingReference['channel']>;
 export function channelOfActivity(activity: Activity): TeamsChannel | undefined {
   const data = activity.channelData as
     | {
-        channel?: { id?: string; name?: string };
+        channel?: { id?: string; name?: string; membershipType?: unknown };
         team?: { id?: string; name?: string; aadGroupId?: string };
         tenant?: { id?: string };
       }
@@ -54,7 +54,18 @@ export function channelOfActivity(activity: Activity): TeamsChannel | undefined 
     teamName: data?.team?.name,
     aadGroupId: data?.team?.aadGroupId,
     tenantId: data?.tenant?.id ?? activity.conversation.tenantId,
+    ...membershipOf(data?.channel?.membershipType),
   };
+}
+
+/** What Teams says of a channel's membership: private and shared channels have members of their own. */
+function membershipOf(value: unknown): Pick<TeamsChannel, 'membershipType'> {
+  return value === 'private' || value === 'shared' || value === 'standard' ? { membershipType: value } : {};
+}
+
+/** Does the channel have members of its own (private, shared), rather than its team's? */
+export function hasOwnMembers(channel: TeamsChannel): boolean {
+  return channel.membershipType === 'private' || channel.membershipType === 'shared';
 }
 
 /** A link that opens a channel post in Teams. */
@@ -70,8 +81,9 @@ export function channelPostUrl(channel: TeamsChannel, activityId: string): strin
 /** "General in Support team", or the channel id when Teams gave no names. */
 export function channelName(channel: TeamsChannel): string {
   const name = channel.channelName ?? (channel.channelId === channel.teamId ? 'General' : undefined);
-  if (name && channel.teamName) return `${name} in ${channel.teamName}`;
-  return name ?? channel.channelId;
+  const kind = hasOwnMembers(channel) ? ` (${channel.membershipType} channel)` : '';
+  if (name && channel.teamName) return `${name}${kind} in ${channel.teamName}`;
+  return `${name ?? channel.channelId}${kind}`;
 }
 
 /** The sender's time zone as Teams gives it (the activity's localTimezone, else its clientInfo entity). */

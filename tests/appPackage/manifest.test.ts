@@ -196,9 +196,12 @@ describe('Teams app package (npm run package)', () => {
     assert.deepEqual(errors, []);
   });
 
-  it('uses nothing newer than v1.19, so an older manifest version is a two-line change', async () => {
+  it('uses nothing newer than v1.19 but the support of private and shared channels, so an older manifest version is a short change', async () => {
+    const { supportsChannelFeatures: _, ...older } = manifest as TeamsManifestLatest & {
+      supportsChannelFeatures?: string;
+    };
     const asV119 = {
-      ...manifest,
+      ...older,
       $schema: 'https://developer.microsoft.com/json-schemas/teams/v1.19/MicrosoftTeams.schema.json',
       manifestVersion: '1.19',
     } as unknown as AppManifest;
@@ -271,6 +274,14 @@ describe('Teams app package (npm run package)', () => {
     assert.equal(manifest.webApplicationInfo?.id, botId);
     // The server's SSO_APP_ID_URI defaults to api://<PUBLIC_URL host>/<client id> (src/config.ts).
     assert.equal(manifest.webApplicationInfo?.resource, `api://localhost/${botId}`);
+  });
+
+  it('works in private and shared channels, reading their members with the team’s consent (RSC)', () => {
+    const features = manifest as TeamsManifestLatest & { supportsChannelFeatures?: string };
+    assert.equal(features.supportsChannelFeatures, 'tier1');
+    assert.deepEqual(manifest.authorization?.permissions?.resourceSpecific, [
+      { name: 'ChannelMember.Read.Group', type: 'Application' },
+    ]);
   });
 
   it('names icons that are a 192x192 colour PNG and a 32x32 outline PNG', () => {

@@ -39,6 +39,8 @@ export interface ChannelRef {
   /** Channel display name; Teams reports the General channel's name as null. */
   name?: string | null;
   teamId?: string;
+  /** A private or shared channel has members of its own (Teams says so in channelData.channel). */
+  membershipType?: 'standard' | 'private' | 'shared';
 }
 
 export interface ChannelFixture extends ChannelRef {
@@ -197,7 +199,10 @@ function place(options: BaseOptions & PlaceOptions, threadRoot?: string): Activi
       channelData: {
         teamsChannelId: channelId,
         teamsTeamId: teamId,
-        channel: { id: channelId },
+        channel: {
+          id: channelId,
+          ...(options.channel?.membershipType ? { membershipType: options.channel.membershipType } : {}),
+        },
         team: { id: teamId },
         tenant: { id: tenant },
       },
