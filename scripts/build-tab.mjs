@@ -31,16 +31,35 @@ for (const file of readdirSync(source)) {
   if (/\.(css|svg)$/.test(file)) copyFileSync(path.join(source, file), path.join(out, file));
 }
 
-/** The chunks an entry imports statically: fetched at once (modulepreload), not one after another. */
-function staticChunks(entry) {
-  const output = built.metafile.outputs[path.relative(repoRoot, path.join(out, entry)).split(path.sep).join('/')];
-  return (output?.imports ?? []).filter((i) => i.kind === 'import-statement').map((i) => path.basename(i.path));
+const outputs = built.metafile.outputs;
+const outputOf = (file) => path.relative(repoRoot, path.join(out, file)).split(path.sep).join('/');
+/** The chunks an output imports statically, and theirs: what it cannot run without. */
+function staticChunks(output, seen = new Set()) {
+  for (const i of outputs[output]?.imports ?? []) {
+    if (i.kind !== 'import-statement' || seen.has(i.path)) continue;
+    seen.add(i.path);
+    staticChunks(i.path, seen);
+  }
+  return seen;
+}
+/** Loaded by every board, though imported on the way (main.ts): fetched at once all the same. */
+const alwaysLoaded = new Set(['src/tab/board.ts', 'src/tab/components.ts']);
+/** What a page fetches at once (modulepreload): its entry's chunks and those it always loads. */
+function preloadsOf(entry) {
+  const chunks = staticChunks(outputOf(entry));
+  for (const [output, meta] of Object.entries(outputs)) {
+    if (meta.entryPoint && alwaysLoaded.has(meta.entryPoint) && entry === 'board.js') {
+      chunks.add(output);
+      staticChunks(output, chunks);
+    }
+  }
+  return [...chunks].map((chunk) => path.basename(chunk));
 }
 for (const [page, entry] of [
   ['index.html', 'board.js'],
   ['config.html', 'config.js'],
 ]) {
-  const preloads = staticChunks(entry).map((chunk) => `    <link rel="modulepreload" href="${chunk}" />`);
+  const preloads = preloadsOf(entry).map((chunk) => `    <link rel="modulepreload" href="${chunk}" />`);
   const html = readFileSync(path.join(source, page), 'utf8').replace(
     `<script type="module" src="${entry}"></script>`,
     [`<script type="module" src="${entry}"></script>`, ...preloads].join('\n').trimStart(),

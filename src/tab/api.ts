@@ -3,6 +3,32 @@
 // ApiError carrying the server's sentence.
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
 
+/** What the page starts from: the server's mode and how people sign in (served in the page). */
+export interface TabSettings {
+  localMode: boolean;
+  sso: { clientId: string; appIdUri: string; authorityHost: string } | null;
+  publicUrl: string;
+}
+
+/** What the URL asks for: "My escalations" (?view=mine) or one tier's board (?tier=, the channel tab). */
+export interface BoardView {
+  /** "My escalations": what the person raised or owns. */
+  mine: boolean;
+  /** The channel tab's tier. */
+  tier?: Target;
+}
+
+/** The queue's query: the view, the filters set (empty ones left out), and how many rows. */
+export function queueQuery(view: BoardView, filters: Record<string, string>, limit: number): URLSearchParams {
+  const params = new URLSearchParams({ limit: String(limit) });
+  for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
+  if (view.mine) params.set('mine', 'true');
+  return params;
+}
+
+/** The first page of the queue holds this many rows ("Show more" adds as many). */
+export const queuePage = 100;
+
 export interface PersonRef {
   id?: string;
   name: string;

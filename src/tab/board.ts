@@ -14,27 +14,29 @@ import {
   targetLabels,
   targets,
 } from '../domain/vocabulary';
-import { ApiError, type BoardApi, type Me, type Queue, type QueueItem } from './api';
+import {
+  ApiError,
+  type BoardApi,
+  type BoardView,
+  type Me,
+  type Queue,
+  type QueueItem,
+  queuePage,
+  queueQuery,
+} from './api';
 import { rowBadge } from './badges';
 import { openDetail } from './detail';
 import { h, replaceChildren, when } from './dom';
 
-/** Rows a page of the queue holds, and the most it shows (the API's limit). */
-const queuePage = 100;
+/** The most rows the queue shows (the API's limit). */
 const mostShown = 500;
-
-export interface BoardView {
-  /** "My escalations": what the person raised or owns. */
-  mine: boolean;
-  /** The channel tab's tier. */
-  tier?: Target;
-}
 
 export interface BoardContext {
   api: BoardApi;
   me: Me;
   view: BoardView;
-  inTeams: boolean;
+  /** Opens a Teams link (a card's thread): in Teams itself when the board is in Teams. */
+  openLink: (url: string) => Promise<void>;
   channel?: string;
 }
 
@@ -66,7 +68,7 @@ function choice(id: string, label: string, options: [string, string][], value: s
  */
 export function startBoard(
   root: HTMLElement,
-  start: Omit<BoardContext, 'me'> & { me: Promise<Me> },
+  start: Omit<BoardContext, 'me'> & { me: Promise<Me>; first?: Promise<Queue> },
 ): { me: Promise<Me>; shown: Promise<void> } {
   const board = start;
   const filters: Filters = {
@@ -79,12 +81,9 @@ export function startBoard(
   };
   /** The queue shows the soonest due first, a page at a time ("Show more" adds one). */
   let shown = queuePage;
-  const query = (extra: Record<string, string> = {}) => {
-    const params = new URLSearchParams({ limit: String(shown) });
-    for (const [name, value] of Object.entries({ ...filters, ...extra })) if (value) params.set(name, value);
-    if (board.view.mine) params.set('mine', 'true');
-    return params;
-  };
+  const query = () => queueQuery(board.view, { ...filters }, shown);
+  /** The first queue, asked for before the page's components loaded (main.ts), if it was. */
+  let first = start.first;
 
   const counts = h('section', { class: 'counts', 'aria-label': 'Counts of what matches' });
   const rows = h('tbody');
@@ -197,7 +196,9 @@ export function startBoard(
     const mine = ++asked;
     root.setAttribute('aria-busy', 'true');
     try {
-      const queue = await board.api.board(query());
+      const request = first ?? board.api.board(query());
+      first = undefined;
+      const queue = await request;
       if (mine !== asked) return;
       drawCounts(queue);
       drawRows(queue);

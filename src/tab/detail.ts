@@ -7,7 +7,6 @@ import { ApiError, type Detail } from './api';
 import { severityBadge, slaBadge } from './badges';
 import type { BoardContext } from './board';
 import { h, replaceChildren, when } from './dom';
-import { openInTeams } from './teams';
 
 const clockNames: Record<string, string> = {
   acknowledge: 'Acknowledge',
@@ -108,7 +107,7 @@ function draw(view: HTMLDialogElement, board: BoardContext, detail: Detail, chan
             {
               id: 'open-in-teams',
               appearance: 'subtle',
-              onclick: () => void openInTeams(detail.teamsLink ?? '', board.inTeams),
+              onclick: () => void board.openLink(detail.teamsLink ?? ''),
             },
             'Open its thread in Teams',
           )

@@ -1,17 +1,21 @@
-// The Escalation Board's start: the settings and Teams' context asked at once, then who is looking
-// (Teams single sign-on; in local mode, the person picked), then the board. Outside Teams the page
-// says so, and in local mode still works.
-import '@fluentui/web-components/button.js';
-import '@fluentui/web-components/badge.js';
-import '@fluentui/web-components/message-bar.js';
-import '@fluentui/web-components/tablist.js';
-import '@fluentui/web-components/tab.js';
-import type { app } from '@microsoft/teams-js';
+// The Escalation Board's start: Teams' context (inside Teams), then who is looking (Teams single
+// sign-on; in local mode, the person picked), then the board. Who is looking and the first queue
+// are asked for before the board's components and the rest of its code load, so both arrive
+// together. Outside Teams the page says so, and in local mode still works; it loads no teams-js.
 import { targets } from '../domain/vocabulary';
-import { ApiError, BoardApi, type Identity, localPeople, type PersonRef } from './api';
-import { type BoardView, startBoard } from './board';
+import {
+  ApiError,
+  BoardApi,
+  type BoardView,
+  type Identity,
+  localPeople,
+  type PersonRef,
+  queuePage,
+  queueQuery,
+  type TabSettings,
+} from './api';
 import { h, replaceChildren } from './dom';
-import { connectToTeams, onThemeChange, type TabSettings, TeamsSignIn } from './teams';
+import { framedOrOpened } from './host';
 import { applyTheme, initialTheme, themeNamed } from './theme';
 
 const pickedKey = 'escalation-board.actingAs';
@@ -98,16 +102,24 @@ async function start(): Promise<void> {
   const title = view.mine ? 'My escalations' : 'Escalation Board';
   document.title = title;
   (document.getElementById('title') as HTMLElement).textContent = title;
-
   const settings = await readSettings();
-  // Teams answers only inside Teams; outside, this is settled at once.
-  const context = await connectToTeams();
+
+  // Inside a host, teams-js: its context (who, where, the theme) and the person's token.
+  const teams = framedOrOpened() ? await import('./teams') : undefined;
+  const context = teams ? await teams.connectToTeams() : undefined;
+  if (teams && context) {
+    const theme = themeNamed(context.app.theme);
+    if (theme) applyTheme(theme);
+    teams.onThemeChange((name) => {
+      const next = themeNamed(name);
+      if (next) applyTheme(next);
+    });
+  }
   const inTeams = context !== undefined;
-  if (context) followTeamsTheme(context);
 
   let api: BoardApi;
-  if (inTeams && settings.sso) {
-    const signIn = new TeamsSignIn(settings.sso, context);
+  if (teams && context && settings.sso) {
+    const signIn = new teams.TeamsSignIn(settings.sso, context);
     api = new BoardApi(
       async () => ({ authorization: `Bearer ${await signIn.token()}` }),
       () => signIn.forget(),
@@ -117,11 +129,12 @@ async function start(): Promise<void> {
     const local = localIdentity(localPeople().catch(() => []));
     api = new BoardApi(local.identity);
     document.getElementById('who')?.append(local.picker);
-    if (!inTeams)
+    if (!inTeams) {
       notice(
         'info',
         'Outside Teams: this is the local board. Pick whom to act as; in Teams you are who you signed in as.',
       );
+    }
   } else {
     notice(
       'warning',
@@ -133,18 +146,27 @@ async function start(): Promise<void> {
     return;
   }
 
+  // Who is looking and the first page of the queue: asked now, while the board's code loads.
+  const me = api.me();
+  const first = api.board(queueQuery(view, view.tier ? { target: view.tier } : {}, queuePage));
+  me.catch(() => undefined);
+  first.catch(() => undefined);
   try {
-    // Who is looking and the first page of the queue, asked together.
-    const first = startBoard(document.getElementById('app') as HTMLElement, {
+    const [{ startBoard }] = await Promise.all([import('./board'), import('./components')]);
+    const board = startBoard(document.getElementById('app') as HTMLElement, {
       api,
-      me: api.me(),
+      me,
+      first,
       view,
-      inTeams,
+      openLink: async (url) => {
+        if (teams && inTeams) return teams.openInTeams(url, true);
+        window.open(url, '_blank', 'noopener');
+      },
       channel: context?.channel?.displayName,
     });
-    const me = await first.me;
-    if (inTeams) replaceChildren(document.getElementById('who') as HTMLElement, h('span', { class: 'me' }, me.name));
-    await first.shown;
+    const who = await board.me;
+    if (inTeams) replaceChildren(document.getElementById('who') as HTMLElement, h('span', { class: 'me' }, who.name));
+    await board.shown;
   } catch (error) {
     const message = error instanceof ApiError ? error.message : 'The board could not be loaded; try again.';
     notice(
@@ -154,15 +176,6 @@ async function start(): Promise<void> {
     replaceChildren(document.getElementById('app') as HTMLElement);
     (document.getElementById('app') as HTMLElement).removeAttribute('aria-busy');
   }
-}
-
-function followTeamsTheme(context: app.Context): void {
-  const theme = themeNamed(context.app.theme);
-  if (theme) applyTheme(theme);
-  onThemeChange((name) => {
-    const next = themeNamed(name);
-    if (next) applyTheme(next);
-  });
 }
 
 start().catch((error: unknown) => {

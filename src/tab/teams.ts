@@ -4,16 +4,8 @@
 // card's thread.
 import { app, authentication, nestedAppAuth } from '@microsoft/teams-js';
 
-export interface TabSettings {
-  localMode: boolean;
-  sso: { clientId: string; appIdUri: string; authorityHost: string } | null;
-  publicUrl: string;
-}
-
-/** A page opened on its own has no parent window: teams-js would wait a minute for a host. */
-function framedOrOpened(): boolean {
-  return window.parent !== window || window.opener != null || 'nativeInterface' in window;
-}
+import type { TabSettings } from './api';
+import { framedOrOpened } from './host';
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
