@@ -201,8 +201,11 @@ export async function makeItLive(target: Target, count: number, open: number): P
         version = case when id > ${firstOpen} and id % 5 = 0 then 1 when id > ${firstOpen} then 2 else 3 end`.execute(
       db,
     );
+    // As if the SLA watcher had been running: each open one's next check within the next 4 hours
+    // (a sweep then meets the few that came due, not months of backlog at once).
+    const now = new Date().toISOString();
     await sql`update escalations set sla_check_at = case when id > ${firstOpen}
-        then ${plusMinutes(sql`created_at`, sql`id % 240`)} else ${slaNever} end`.execute(db);
+        then ${plusMinutes(sql`${now}`, sql`id % 240`)} else ${slaNever} end`.execute(db);
     await sql`insert into timeline_entries (escalation_id, version, at, actor, kind, text)
       select id, 1, created_at, requester, 'created', 'Escalated' from escalations`.execute(db);
     await sql`insert into timeline_entries (escalation_id, version, at, actor, kind, text)

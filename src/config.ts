@@ -72,7 +72,7 @@ const listOf = (item: RegExp, expected: string) =>
   );
 
 /** Never repeated in an error message: a log of a failed start must not leak them. */
-const secretNames = new Set(['BOT_PASSWORD', 'API_KEY', 'LINK_SECRET', 'GRAPH_CLIENT_SECRET']);
+const secretNames = new Set(['BOT_PASSWORD', 'CLIENT_SECRET', 'API_KEY', 'LINK_SECRET', 'GRAPH_CLIENT_SECRET']);
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -174,7 +174,25 @@ const envSchema = z.object({
   LEADERSHIP_SEES_SECURITY: z.preprocess(blank, z.enum(['true', 'false'], { error: 'true or false' }).default('false')),
 });
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The Microsoft 365 Agents Toolkit's names for the bot's identity (its templates and Azure app
+ * settings say CLIENT_ID, CLIENT_SECRET, TENANT_ID and BOT_TYPE=UserAssignedMsi), read as ours
+ * when ours are not set.
+ */
+function withToolkitNames(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const botType = env.BOT_TYPE?.trim();
+  const types = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
+  return {
+    ...env,
+    BOT_ID: env.BOT_ID ?? env.CLIENT_ID,
+    BOT_PASSWORD: env.BOT_PASSWORD ?? env.CLIENT_SECRET,
+    BOT_TENANT_ID: env.BOT_TENANT_ID ?? env.TENANT_ID,
+    BOT_TYPE: types.find((type) => type.toLowerCase() === botType?.toLowerCase()) ?? env.BOT_TYPE,
+  };
+}
+
+export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  const env = withToolkitNames(given);
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

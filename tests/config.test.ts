@@ -37,6 +37,32 @@ describe('configuration', () => {
     assert.deepEqual(config.allowedTenants, ['t1']);
   });
 
+  it('reads the Agents Toolkit’s Azure names too: CLIENT_ID, CLIENT_SECRET, TENANT_ID, BOT_TYPE=UserAssignedMsi', () => {
+    const managed = loadConfig({
+      CLIENT_ID: 'identity-client-id',
+      TENANT_ID: 't2',
+      BOT_TYPE: 'UserAssignedMsi',
+      HOST: '0.0.0.0',
+      LINK_SECRET: linkSecret,
+    });
+    assert.deepEqual(managed.bot, {
+      id: 'identity-client-id',
+      password: undefined,
+      tenantId: 't2',
+      type: 'UserAssignedMSI',
+    });
+    assert.deepEqual(managed.allowedTenants, ['t2']);
+    const ours = loadConfig({
+      BOT_ID: 'ours',
+      CLIENT_ID: 'theirs',
+      CLIENT_SECRET: 's',
+      TENANT_ID: 't3',
+      LINK_SECRET: linkSecret,
+    });
+    assert.equal(ours.bot?.id, 'ours', 'our own names win');
+    assert.equal(ours.bot?.password, 's');
+  });
+
   it('reads who may do what: admins, allowed tenants, whether Leadership sees Security', () => {
     const config = loadConfig({
       ADMINS: ' AAD00000-0000-4000-8000-000000000004 , Lena.Lead@contoso.example',

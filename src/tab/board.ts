@@ -10,7 +10,6 @@ import {
   slaStatusLabels,
   statuses,
   statusLabels,
-  type Target,
   targetLabels,
   targets,
 } from '../domain/vocabulary';
