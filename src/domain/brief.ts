@@ -297,6 +297,8 @@ export interface Brief {
     workflowImpact: string;
     revenueAtRisk?: string;
     slaStatus: SlaStatus;
+    /** False when the form left the customer's SLA status out (slaStatus then reads "within"). */
+    slaStatusReported?: boolean;
   };
   description: string;
   reproduction: { steps: string[]; expected?: string; actual?: string; environment?: string };
@@ -357,6 +359,7 @@ export function briefFromForm(form: BriefForm, context: BriefContext = {}): Brie
       workflowImpact: form.workflowImpact,
       revenueAtRisk: form.revenueAtRisk,
       slaStatus: form.slaStatus ?? 'within',
+      ...(form.slaStatus ? {} : { slaStatusReported: false }),
     },
     description: form.description,
     reproduction: {
@@ -388,7 +391,7 @@ export function formFromBrief(brief: Brief): Record<string, string> {
     customerNames: brief.impact.customerNames.join(', '),
     workflowImpact: brief.impact.workflowImpact,
     revenueAtRisk: brief.impact.revenueAtRisk,
-    slaStatus: brief.impact.slaStatus,
+    slaStatus: brief.impact.slaStatusReported === false ? undefined : brief.impact.slaStatus,
     description: brief.description,
     reproSteps: join(brief.reproduction.steps),
     expected: brief.reproduction.expected,

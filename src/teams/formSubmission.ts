@@ -13,7 +13,7 @@ import { confirmationCard } from './cards/confirmationCard';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
-import { channelName, channelPostUrl, unknownPersonText } from './people';
+import { channelPostUrl, unknownPersonText } from './people';
 
 type Mode = 'dialog' | 'chat';
 export type FormValues = Record<string, unknown>;
@@ -80,7 +80,8 @@ export async function submit(
     existing: !created,
     channelBound: binding !== undefined,
     postUrl: posted && channel ? channelPostUrl(channel, posted.activityId) : undefined,
-    channelName: channel && channelName(channel),
+    channelName: channel && (channel.channelName ?? (channel.channelId === channel.teamId ? 'General' : undefined)),
+    teamName: channel?.teamName,
     briefUrl: briefLink(
       deps.publicUrl,
       deps.linkSecret,

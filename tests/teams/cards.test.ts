@@ -158,6 +158,31 @@ describe('cards', () => {
     assert.match(where({}), /Saved, not posted yet.*@mention Escalation Desk with \\"route support\\"/);
   });
 
+  it('names the channel and its team in words: "the Engineering channel of Customer Operations"', () => {
+    const text = JSON.stringify(
+      confirmationCard({
+        escalation: escalationOf(fullForm),
+        briefUrl,
+        channelName: 'Engineering',
+        teamName: 'Customer Operations',
+        postUrl: 'https://teams.microsoft.com/l/message/x/1',
+        channelBound: true,
+      }),
+    );
+    assert.match(text, /Posted in the Engineering channel of Customer Operations\./);
+    assert.doesNotMatch(text, /Engineering in Customer Operations channel/);
+  });
+
+  it('says "none given" for a customer SLA status the brief did not give, and the status when it did', () => {
+    const customerSla = (form: object) => {
+      const escalation = escalationOf(form);
+      const text = cardJson(briefCard({ escalation, sla: slaState(escalation, [], now, defaultSlaPolicy), briefUrl }));
+      return /"title":"Customer SLA","value":"([^"]+)"/.exec(text)?.[1];
+    };
+    assert.equal(customerSla(minimalForm), 'none given');
+    assert.equal(customerSla(fullForm), 'At risk');
+  });
+
   it('colours the posted brief by severity', () => {
     const styleOf = (severity: string) =>
       (

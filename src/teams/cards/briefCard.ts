@@ -210,7 +210,10 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
       },
       { title: 'Workflow impact', value: impact.workflowImpact },
       { title: 'Revenue at risk', value: impact.revenueAtRisk ?? none },
-      { title: 'Customer SLA', value: slaStatusLabels[impact.slaStatus] },
+      {
+        title: 'Customer SLA',
+        value: impact.slaStatusReported === false ? none : slaStatusLabels[impact.slaStatus],
+      },
     ],
     description: brief.description,
     reproduction: {

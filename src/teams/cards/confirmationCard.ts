@@ -18,7 +18,9 @@ export interface ConfirmationInput {
   escalation: Escalation;
   /** A link that opens the channel post, when it has been posted. */
   postUrl?: string;
+  /** The channel's own name ("Engineering"), and its team's ("Customer Operations"). */
   channelName?: string;
+  teamName?: string;
   /** The escalation already existed (a repeated submit). */
   existing?: boolean;
   /** Its tier has a channel, even if the post has not gone yet (Teams slow, or a queue). */
@@ -39,7 +41,8 @@ export function confirmationCardModel(input: ConfirmationInput): ConfirmationCar
   const { escalation, postUrl, channelName, existing, briefUrl } = input;
   const target = targetLabels[escalation.brief.target];
   const posted = postUrl !== undefined;
-  const where = channelName ? `the ${channelName} channel` : `the ${target} channel`;
+  const team = input.teamName ? ` of ${input.teamName}` : '';
+  const where = `the ${channelName ?? target} channel${channelName ? team : ''}`;
   return {
     headline: existing ? `Already escalated as ${escalation.id}` : `Escalated as ${escalation.id}`,
     summary: escalation.brief.summary,
