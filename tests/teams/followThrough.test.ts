@@ -237,16 +237,25 @@ describe('Following an escalation through on its card', () => {
     assert.equal(escalation.timeline.filter((e: any) => e.kind === 'note').length, 1);
   });
 
-  it('shows each person their own buttons: the owner Resolve and Waiting on customer, others Assign to me', async () => {
+  it('shows each person their own buttons: the owner Resolve and Waiting on customer, others Take over once it is owned', async () => {
     await click('escalation.assign', { version: 1 }, personas.engineer);
     const mine = await click('escalation.refresh', { version: 2 }, personas.engineer);
     assert.ok(buttonsOf(mine.body.value).includes('Resolve'));
     assert.ok(buttonsOf(mine.body.value).includes('Waiting on customer'));
     assert.ok(!buttonsOf(mine.body.value).includes('Assign to me'));
     const theirs = await click('escalation.refresh', { version: 2 }, personas.lead);
-    assert.ok(buttonsOf(theirs.body.value).includes('Assign to me'));
+    assert.ok(buttonsOf(theirs.body.value).includes('Take over'));
+    assert.ok(
+      !buttonsOf(theirs.body.value).includes('Assign to me'),
+      'it has an owner: nobody is offered "Assign to me"',
+    );
     assert.ok(!buttonsOf(theirs.body.value).includes('Waiting on customer'));
-    const card = teams.card(channelPost.conversationId, channelPost.activityId);
+    // The card everyone outside refresh.userIds sees says the same.
+    const card = await teams.waitFor(() => {
+      const shared = teams.card(channelPost.conversationId, channelPost.activityId);
+      return shared.actions.some((a: any) => a.title === 'Take over') ? shared : undefined;
+    });
+    assert.ok(!card.actions.some((a: any) => a.title === 'Assign to me'));
     const more = card.actions.find((a: any) => a.title === 'More');
     const assignTo = more.card.actions.find((a: any) => a.title === 'Assign to someone');
     const people = assignTo.card.body[0].choices.map((c: any) => c.title);

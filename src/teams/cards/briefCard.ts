@@ -58,6 +58,8 @@ export interface BriefCardModel {
   id: string;
   version: number;
   can: CardButtons;
+  /** "Assign to me", or "Take over" once someone owns it. */
+  assignTitle: string;
   statusChoices: Choice[];
   targetChoices: Choice[];
   /** People the escalation can be assigned to: the tier team's members. */
@@ -174,6 +176,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     id: escalation.id,
     version: escalation.version,
     can,
+    assignTitle: escalation.owner ? 'Take over' : 'Assign to me',
     // Resolving from "Change status" (with its resolution) for those who may, but not the owner, who has Resolve.
     statusChoices: [
       ...openStatuses.filter((s) => s !== 'new' && s !== escalation.status),
