@@ -16,6 +16,7 @@ import { fullForm } from '../tests/support/briefs';
 import { FakeConnector } from '../tests/support/fakeConnector';
 import { channelMessage, channels, personas, send } from '../tests/support/teamsActivities';
 import { type BoardBenchResult, benchBoard, boardMarkdown } from './board';
+import { benchClickUpdate, type ClickUpdateResult, clickUpdateMarkdown } from './clickUpdate';
 import { type ClickTarget, runWindow, sleep, type WindowStats } from './load';
 import { benchOutlookRefresh, type OutlookRefreshResult, outlookMarkdown } from './outlookRefresh';
 import { summariseProfile } from './profileSummary';
@@ -62,6 +63,10 @@ async function outlookRefresh(env: NodeJS.ProcessEnv): Promise<OutlookRefreshRes
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--click-update-only')) {
+    console.log(clickUpdateMarkdown(await benchClickUpdate()));
+    return;
+  }
   if (process.argv.includes('--board-only')) {
     console.log(boardMarkdown(await boardAtScale()));
     return;
@@ -167,6 +172,10 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
+  console.log('the clicked message after a click…');
+  const clickUpdate = await benchClickUpdate();
+  console.log(clickUpdateMarkdown(clickUpdate));
+
   console.log('Outlook refreshes…');
   const outlook = await outlookRefresh(env);
   console.log(outlookMarkdown(outlook));
@@ -182,9 +191,11 @@ async function main(): Promise<void> {
   const results: Results & {
     atScale: { similarity: typeof similarity; sweep: typeof sweep; board: BoardBenchResult[] };
     outlook: OutlookRefreshResult;
+    clickUpdate: ClickUpdateResult;
   } = {
     atScale: { similarity, sweep, board },
     outlook,
+    clickUpdate,
     when: new Date().toISOString(),
     machine: machine(),
     params,
@@ -197,7 +208,7 @@ async function main(): Promise<void> {
   writeFileSync(join(root, 'bench', 'results.json'), formatJson(results));
   writeFileSync(
     join(root, 'docs', 'benchmarks.md'),
-    `${markdown(results, join(root, 'bench', 'findings.md'))}\n${outlookMarkdown(outlook)}\n${scaleMarkdown(similarity, sweep)}\n${boardMarkdown(board)}`,
+    `${markdown(results, join(root, 'bench', 'findings.md'))}\n${clickUpdateMarkdown(clickUpdate)}\n${outlookMarkdown(outlook)}\n${scaleMarkdown(similarity, sweep)}\n${boardMarkdown(board)}`,
   );
   console.log(scaleMarkdown(similarity, sweep));
   console.log(boardMarkdown(board));

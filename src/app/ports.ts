@@ -244,6 +244,7 @@ export interface EscalationStore {
   /**
    * Remembers the SLA status each escalation's cards show and when to look at it next, in one
    * transaction; returns the ids whose status this call changed (so one replica updates the cards).
+   * Never looked at counts as "within": becoming "within" then changes nothing a card shows.
    */
   recordSla(records: { escalationId: string; status: SlaStatus; nextCheckAt: string }[]): Promise<Set<string>>;
   /** Links two escalations as the same issue (both ways; linking again changes nothing). */

@@ -397,6 +397,14 @@ export class KyselyStore implements Store {
             .slice(start, start + enqueueChunk)
             .map((r) => sql`(${storedNumberOf(r.escalationId, 'recordSla')}, ${r.status}, ${r.nextCheckAt})`),
         );
+        // Never looked at is "within" (as the board reads it): becoming "within" redraws no card.
+        await sql`
+          with v(id, status, next_check_at) as (values ${values})
+          update escalations set sla_status = v.status
+          from v
+          where escalations.id = cast(v.id as bigint) and escalations.sla_status is null and v.status = 'within'`.execute(
+          trx,
+        );
         const statusChanged = await sql<{ id: StoredNumber }>`
           with v(id, status, next_check_at) as (values ${values})
           update escalations set sla_status = v.status

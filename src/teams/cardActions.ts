@@ -20,6 +20,9 @@ import { type CardActionAnswer, cardAnswer } from './invokeResponses';
 import { personOf, timeZoneOf, unknownPersonText } from './people';
 
 type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => Promise<CardActionAnswer>;
+/** How long a click's answer waits for the copies' updates (Teams gives an invoke about 5 s). */
+export const clickedCopyWaitMs = 2000;
+
 /** Turns a verb's data into the action it asks for, or a sentence saying what to fix. */
 type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardAction | string>;
 
@@ -102,6 +105,9 @@ function actingWith(reader: ActionReader): VerbHandler {
       read: escalation,
     });
     noteInvokeOutcome(context.activity, outcome.outcome);
+    // The clicked message (and every other copy) is updated before the click is answered: a
+    // redraw seconds later would close a panel the person opened meanwhile and lose their typing.
+    if (outcome.outcome === 'applied') await deps.deliverNow(clickedCopyWaitMs);
     const current = outcome.escalation ?? escalation;
     // Moved to another tier: whether they belong to it, and may still see it, is asked again.
     const after =

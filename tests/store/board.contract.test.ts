@@ -32,6 +32,26 @@ function boardContract(engine: Engine) {
       return saved.escalation;
     };
 
+    it('records SLA statuses, saying which changed what a card shows: never looked at counts as within', async () => {
+      const fresh1 = await create({ summary: 'New and within' });
+      const fresh2 = await create({ summary: 'New and already at risk' });
+      const next = minutes(60);
+      const changed = await store.recordSla([
+        { escalationId: fresh1.id, status: 'within', nextCheckAt: next },
+        { escalationId: fresh2.id, status: 'at_risk', nextCheckAt: next },
+      ]);
+      assert.deepEqual([...changed], [fresh2.id], 'becoming "within" from never looked at redraws nothing');
+      assert.equal((await store.boardQueue({ sla: 'within' }, 10)).total, 1, 'yet it is recorded');
+      assert.deepEqual(
+        [...(await store.recordSla([{ escalationId: fresh1.id, status: 'at_risk', nextCheckAt: next }]))],
+        [fresh1.id],
+      );
+      assert.equal(
+        (await store.recordSla([{ escalationId: fresh1.id, status: 'at_risk', nextCheckAt: next }])).size,
+        0,
+      );
+    });
+
     it('pages what matches soonest due first, counts all of it, and filters by tier, severity, status, owner, SLA and words', async () => {
       const checkout = await create({ summary: 'Checkout fails for EU customers', severity: 'critical' });
       const export100 = await create({ summary: 'Export at 100% CPU_load', severity: 'high' });

@@ -5,7 +5,7 @@ import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm } from '../support/briefs';
 import { cardProblems, elements, textOf } from '../support/cardValidation';
-import { FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
+import { adaptiveCardOf, FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
 import {
   cardAction,
   channels,
@@ -235,6 +235,21 @@ describe('Following an escalation through on its card', () => {
     const escalation = await detail();
     assert.equal(escalation.version, 2);
     assert.equal(escalation.timeline.filter((e: any) => e.kind === 'note').length, 1);
+  });
+
+  it('updates the clicked message before the click is answered, and once for that version: no redraw comes later', async () => {
+    const before = teams.updates(channelPost.conversationId, channelPost.activityId).length;
+    const answer = await click('escalation.setStatus', { version: 1, status: 'acknowledged' });
+    assert.equal(answer.status, 200);
+    const showsVersion2 = (u: { activity: unknown }) => textOf(adaptiveCardOf(u.activity)).includes('Version 2 ·');
+    const updates = () => teams.updates(channelPost.conversationId, channelPost.activityId).slice(before);
+    assert.equal(
+      updates().filter(showsVersion2).length,
+      1,
+      'the clicked message shows version 2 when the click is answered',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(updates().length, 1, 'and nothing redraws it afterwards');
   });
 
   it('shows each person their own buttons: the owner Resolve and Waiting on customer, others Take over once it is owned', async () => {
