@@ -77,6 +77,7 @@ export async function submit(
   const channel = binding && bindingChannel(binding);
   return confirmationCard({
     escalation,
+    inDialog: mode === 'dialog',
     existing: !created,
     channelBound: binding !== undefined,
     postUrl: posted && channel ? channelPostUrl(channel, posted.activityId) : undefined,

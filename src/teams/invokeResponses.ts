@@ -27,7 +27,10 @@ export interface TaskMessageAnswer {
   task: { type: 'message'; value: string };
 }
 
-export type InvokeAnswer = CardActionAnswer | TaskContinueAnswer | TaskMessageAnswer;
+/** An empty answer: Teams closes the dialog. */
+export type DialogClosed = Record<string, never>;
+
+export type InvokeAnswer = CardActionAnswer | TaskContinueAnswer | TaskMessageAnswer | DialogClosed;
 
 export function cardAnswer(card: AdaptiveCard): CardActionAnswer {
   return { statusCode: 200, type: adaptiveCardContentType, value: card };

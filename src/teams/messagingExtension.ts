@@ -27,6 +27,8 @@ export async function fetchTask(context: TurnContext): Promise<InvokeAnswer> {
 export async function submitAction(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
   const value = (context.activity.value ?? {}) as { data?: Record<string, unknown> };
   const { verb, ...values } = value.data ?? {};
+  // "Done" on the confirmation: the escalation is made and posted; the dialog closes.
+  if (verb === 'dialog.done') return {};
   if (verb === 'triage.evaluate')
     return dialogAnswer(await recommend(values, 'dialog', deps, personOf(context.activity)));
   return dialogAnswer(await submit(values, personOf(context.activity), 'dialog', deps, timeZoneOf(context.activity)));

@@ -173,6 +173,15 @@ describe('cards', () => {
     assert.doesNotMatch(text, /Engineering in Customer Operations channel/);
   });
 
+  it('offers Done, which closes the Escalate dialog, only in the dialog', () => {
+    const titles = (inDialog: boolean) =>
+      (confirmationCard({ escalation: escalationOf(minimalForm), briefUrl, inDialog }) as any).actions.map(
+        (a: any) => a.title,
+      );
+    assert.ok(titles(true).includes('Done'));
+    assert.ok(!titles(false).includes('Done'), 'in a chat the confirmation stays, with nothing to close');
+  });
+
   it('says "none given" for a customer SLA status the brief did not give, and the status when it did', () => {
     const customerSla = (form: object) => {
       const escalation = escalationOf(form);

@@ -166,6 +166,20 @@ describe('Escalating from Teams', () => {
     assert.match(textOf(confirmation), /^Escalated as ESC-1$/m);
     const open = confirmation.actions.find((a: any) => a.title === 'Open the post');
     assert.match(open.url, /^https:\/\/teams\.microsoft\.com\/l\/message\/19%3Aengineering%40thread\.tacv2\//);
+    // Done closes the dialog: Teams closes a task module on an empty answer.
+    const done = confirmation.actions.find((a: any) => a.title === 'Done');
+    assert.equal(done?.type, 'Action.Submit');
+    const closed = await send(
+      app.url,
+      submitAction({
+        serviceUrl: serviceUrl(),
+        groupChatId: '19:support-chat@thread.v2',
+        user: personas.agent,
+        data: done.data,
+      }),
+    );
+    assert.deepEqual([closed.status, closed.body], [200, {}]);
+    assert.equal(channelPosts(channels.engineering).length, 1, 'Done makes nothing more');
 
     const posts = channelPosts(channels.engineering);
     assert.equal(posts.length, 1);

@@ -12,10 +12,14 @@ export interface ConfirmationCardModel {
   bindHelp: string;
   postUrl: string;
   briefUrl: string;
+  /** In the Escalate dialog: a Done button closes it. */
+  inDialog: boolean;
 }
 
 export interface ConfirmationInput {
   escalation: Escalation;
+  /** Shown in the Escalate dialog (rather than in a chat). */
+  inDialog?: boolean;
   /** A link that opens the channel post, when it has been posted. */
   postUrl?: string;
   /** The channel's own name ("Engineering"), and its team's ("Customer Operations"). */
@@ -58,5 +62,6 @@ export function confirmationCardModel(input: ConfirmationInput): ConfirmationCar
     bindHelp: posted || input.channelBound ? '' : bindHelpText(escalation.brief.target),
     postUrl: postUrl ?? '',
     briefUrl,
+    inDialog: input.inDialog ?? false,
   };
 }
