@@ -1,6 +1,8 @@
 // The board's JSON routes (src/http/boardRoutes.ts), as the page calls them: every request says who
 // is looking (a Teams token, or in local mode the person picked), and every refusal becomes an
 // ApiError carrying the server's sentence.
+import type { BoardCharts } from '../app/ports';
+import type { Brief } from '../domain/brief';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
 
 /** What the page starts from: the server's mode and how people sign in (served in the page). */
@@ -70,35 +72,8 @@ export interface Clock {
 }
 
 export interface Detail extends Summary {
-  brief: {
-    summary: string;
-    severity: Severity;
-    target: Target;
-    signals: string[];
-    impact: {
-      customersAffected: number;
-      customerNames: string[];
-      workflowImpact: string;
-      revenueAtRisk?: string;
-      slaStatus: SlaStatus;
-    };
-    description: string;
-    reproduction: { steps: string[]; expected?: string; actual?: string; environment?: string };
-    tried: { action: string; result: string }[];
-    customerCommunication: {
-      lastUpdateDate?: string;
-      lastUpdateSummary?: string;
-      customerExpectation?: string;
-      escalationRisk?: string;
-    };
-    needed: {
-      asks: string[];
-      deadlineAt?: string;
-      deadlineDate?: string;
-      deadlineTime?: string;
-      deadlineZone?: string;
-    };
-  };
+  brief: Brief;
+
   sla: { status: SlaStatus; clocks: Clock[]; next?: string };
   timeline: { version: number; at: string; actor: PersonRef; kind: string; text: string }[];
   linked: { id: string; summary: string; status: Status }[];
@@ -106,21 +81,8 @@ export interface Detail extends Summary {
   teamsLink: string | null;
 }
 
-export interface Charts {
-  openByTierAndSeverity: { target: Target; severity: Severity; count: number }[];
-  timeToAct: {
-    target: Target;
-    week: string;
-    count: number;
-    acknowledgeMedian: number | null;
-    acknowledgeP90: number | null;
-    resolveMedian: number | null;
-    resolveP90: number | null;
-  }[];
-  breachesPerWeek: { week: string; count: number }[];
-  ageOfOpen: { bucket: string; count: number }[];
-  patterns: { id: string; summary: string; linked: number }[];
-}
+/** The charts' numbers, as the server computes them (app/ports.ts). */
+export type Charts = BoardCharts;
 
 export interface Me {
   id: string | null;
