@@ -109,7 +109,7 @@ interface RawRequest {
 
 function hostileRestRequest(random: Random): RawRequest {
   const json = { 'content-type': 'application/json' };
-  switch (random.int(10)) {
+  switch (random.int(13)) {
     case 0:
       return { method: 'POST', path: '/api/triage', headers: json, body: JSON.stringify(hostileValue(random)) };
     case 1:
@@ -172,10 +172,58 @@ function hostileRestRequest(random: Random): RawRequest {
         headers: { ...json, 'content-encoding': random.pick(['gzip', 'deflate', 'br', 'x-unknown', 'gzip, gzip']) },
         body: random.int(2) === 0 ? 'not compressed at all' : gzipSync(JSON.stringify(hostileBrief(random))),
       };
+    case 8: {
+      // The board's queue, CSV and charts, with hostile filters, as a person or as nobody.
+      const query = new URLSearchParams();
+      for (const key of ['target', 'severity', 'status', 'sla', 'owner', 'mine', 'q', 'limit', 'weeks']) {
+        if (random.int(2) === 0) query.append(key, asText(hostileValue(random)).slice(0, 300));
+      }
+      if (random.int(4) === 0) query.append(random.pick(prototypeKeys), 'x');
+      const path = random.pick(['/api/board', '/api/board.csv', '/api/board/charts', '/api/me', '/api/people']);
+      return { method: 'GET', path: `${path}?${query}`, headers: random.int(2) === 0 ? asPerson : {} };
+    }
+    case 9: {
+      // An action from the board: any verb, version and data, on any id.
+      const body = random.pick([
+        () => hostileValue(random),
+        () => ({
+          verb: random.pick([
+            'escalation.setStatus',
+            'escalation.assign',
+            'escalation.addNote',
+            'escalation.logCustomerUpdate',
+            'constructor',
+          ]),
+          version: hostileValue(random),
+          status: hostileValue(random),
+          note: hostileValue(random),
+          assignee: hostileValue(random),
+        }),
+      ])();
+      const id = random.int(2) === 0 ? 'ESC-1' : inUrl(hostileValue(random), 100);
+      return {
+        method: 'POST',
+        path: `/api/escalations/${id}/actions`,
+        headers: {
+          ...json,
+          ...asPerson,
+          'idempotency-key': asText(hostileValue(random))
+            .slice(0, 300)
+            .replace(/[^\x20-\x7e]/g, '?'),
+        },
+        body: JSON.stringify(body ?? null),
+      };
+    }
+    case 10:
+      // The board's page: any name under /tab/.
+      return { method: 'GET', path: `/tab/${inUrl(hostileValue(random), 200)}`, headers: {} };
     default:
       return { method: 'POST', path: '/api/escalations', headers: json, body: JSON.stringify(hostileBrief(random)) };
   }
 }
+
+/** Someone in no tier's channel, as the local board names a person. */
+const asPerson = { 'x-dev-user': 'aad00000-0000-4000-8000-000000000005', 'x-dev-user-name': 'Priya Product' };
 
 function hostileActivity(random: Random, serviceUrl: string): unknown {
   const base = { serviceUrl };
