@@ -19,7 +19,9 @@ const text = (label: string, max: number) =>
       .max(max, `${label} must be at most ${max} characters`)
       .refine((s) => !hasControlCharacters(s), `${label} must not contain control characters`),
   );
-const optionalText = (label: string, max: number) => text(label, max).optional();
+/** Left empty is not given: some clients send an empty input as "", others leave it out. */
+const optionalText = (label: string, max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), text(label, max).optional());
 
 /** A reader that checks a verb's data with its schema (built once) and makes the action. */
 function reading<S extends z.ZodType>(schema: S, toAction: (value: z.output<S>) => CardAction): ActionDataReader {
@@ -94,9 +96,13 @@ export const actionDataReaders = new Map<string, ActionDataReader>([
   ],
 ]);
 
-/** The assignee named in "assign"'s data: an id to look up, none (the person who clicked), or what to fix. */
+/**
+ * The assignee named in "assign"'s data: an id to look up, none (the person who clicked), or what
+ * to fix. The card's "Assign to" list marks its button `fromList`: nobody picked is not "me".
+ */
 export function assigneeIdOf(data: Record<string, unknown>): { id?: string } | string {
   const assignee = typeof data.assignee === 'string' ? data.assignee.trim() : '';
-  if (!assignee) return {};
-  return /^[\w:.@-]{1,128}$/.test(assignee) ? { id: assignee } : 'Choose the person to assign it to from the list.';
+  const pickOne = 'Choose the person to assign it to from the list.';
+  if (!assignee) return data.fromList === true ? pickOne : {};
+  return /^[\w:.@-]{1,128}$/.test(assignee) ? { id: assignee } : pickOne;
 }

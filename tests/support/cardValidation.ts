@@ -35,3 +35,39 @@ export const textOf = (card: any) =>
   elements(card)
     .flatMap((e) => [e.text, e.title, e.value].filter((v) => typeof v === 'string'))
     .join('\n');
+
+/**
+ * How tall a card is in its fullest view, in visible elements one under another: every text,
+ * fact, input (its label a line of its own; a multiline box three) and button, where the
+ * columns of a row count as their tallest, and each action set opens its tallest ShowCard
+ * below its buttons (buttons one a line, as narrow hosts stack them).
+ */
+export function fullestViewRows(card: any): number {
+  return sum((card.body ?? []).map(rowsOf)) + actionRows(card.actions ?? []);
+}
+
+function actionRows(actions: any[]): number {
+  const opened = actions.filter((a) => a.type === 'Action.ShowCard').map((a) => fullestViewRows(a.card));
+  return actions.length + Math.max(0, ...opened);
+}
+
+function rowsOf(element: any): number {
+  if (element.isVisible === false) return 0;
+  switch (element.type) {
+    case 'FactSet':
+      return element.facts.length;
+    case 'Container':
+      return sum(element.items.map(rowsOf));
+    case 'ColumnSet':
+      return Math.max(0, ...element.columns.map((c: any) => sum(c.items.map(rowsOf))));
+    case 'ActionSet':
+      return actionRows(element.actions);
+    case 'Input.ChoiceSet':
+      return (element.label ? 1 : 0) + (element.style === 'expanded' ? element.choices.length : 1);
+    default:
+      if (String(element.type).startsWith('Input.')) return (element.label ? 1 : 0) + (element.isMultiline ? 3 : 1);
+      return 1;
+  }
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -5,12 +5,14 @@ import type { Escalation } from '../../src/domain/escalation';
 import { slaState } from '../../src/domain/sla';
 import { defaultSlaPolicy } from '../../src/domain/slaPolicy';
 import { triage } from '../../src/domain/triage';
-import { briefCard } from '../../src/teams/cards/briefCard';
+import { briefCard, briefCardModel } from '../../src/teams/cards/briefCard';
 import { confirmationCard } from '../../src/teams/cards/confirmationCard';
 import { formCard } from '../../src/teams/cards/formCard';
 import { hiddenCard, whoSeesText } from '../../src/teams/cards/hiddenCard';
+import { expand } from '../../src/teams/cards/render';
+import before from '../fixtures/brief-card-before-compact-more.json';
 import { fullForm, minimalForm } from '../support/briefs';
-import { cardJson, cardProblems } from '../support/cardValidation';
+import { cardJson, cardProblems, elements, fullestViewRows } from '../support/cardValidation';
 
 const line = (n: number, fill = 'x') => fill.repeat(n);
 const lines = (count: number, length: number) =>
@@ -212,5 +214,69 @@ describe('cards', () => {
       "Still missing for Engineering: a description of 3-5 sentences, reproduction steps, expected and actual results, the environment, what's been tried, the last customer update, what the customer expects by when, a deadline for what's needed.",
     );
     assert.equal(readiness(fullForm), 'Ready: the brief has what Engineering needs to act at once.');
+  });
+  describe('the posted brief in its fullest view', () => {
+    // As the tier's channel sees the largest brief: every button, people to assign to, "Resolution" in More.
+    const input = {
+      escalation: escalationOf(largestForm),
+      sla: slaState(escalationOf(largestForm), [], now, defaultSlaPolicy),
+      briefUrl,
+      roles: new Set(['tierMember'] as const),
+      assignable: Array.from({ length: 10 }, (_, i) => ({ id: `aad-${i}`, name: `Person ${i}` })),
+    };
+    const card = briefCard(input) as any;
+    const more = card.actions.find((a: any) => a.title === 'More').card;
+
+    it('is no taller than before More was made compact (counted in visible elements, one under another)', () => {
+      // The card as it was when issue 13 was filed, drawn from the same model.
+      const today = expand(before, briefCardModel(input));
+      assert.ok(
+        fullestViewRows(card) <= fullestViewRows(today),
+        `${fullestViewRows(card)} rows now, ${fullestViewRows(today)} before`,
+      );
+      assert.ok(fullestViewRows(more) < 12, `More alone: ${fullestViewRows(more)} rows`);
+    });
+
+    it('opens More on each move as one row, its inputs beside one button, with no panel inside a panel', () => {
+      assert.equal(more.actions, undefined, 'no buttons that open further panels');
+      assert.ok(!elements(more).some((e) => e.type === 'Action.ShowCard'));
+      const rows = more.body.map((row: any) => ({
+        labels: elements(row)
+          .filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'))
+          .map((e) => e.label),
+        buttons: elements(row)
+          .filter((e) => e.type === 'Action.Execute')
+          .map((e) => `${e.title} (${e.verb})`),
+      }));
+      assert.deepEqual(rows, [
+        { labels: ['Change status', 'Resolution (when resolving)'], buttons: ['Save status (escalation.setStatus)'] },
+        { labels: ['Assign to'], buttons: ['Assign (escalation.assign)'] },
+        { labels: ['Move to', 'Why'], buttons: ['Move (escalation.retarget)'] },
+        { labels: ['Same issue as'], buttons: ['Link (escalation.link)'] },
+        { labels: ['Email the brief to'], buttons: ['Send (escalation.email)'] },
+      ]);
+      // Every input of More goes with any of its buttons: none may block another move as required.
+      assert.ok(!elements(more).some((e) => e.isRequired), 'the server says what is missing, by move');
+      const ids = elements(card)
+        .filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'))
+        .map((e) => e.id);
+      const moreIds = elements(more)
+        .filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'))
+        .map((e) => e.id);
+      assert.equal(new Set(moreIds).size, moreIds.length, 'no input id twice in More');
+      assert.ok(ids.length > moreIds.length);
+    });
+
+    it('offers Reopen in More, with its reason, once resolved', () => {
+      const resolved = { ...input, escalation: { ...input.escalation, status: 'resolved' as const } };
+      const panel = (briefCard(resolved) as any).actions.find((a: any) => a.title === 'More').card;
+      const titles = elements(panel)
+        .filter((e) => e.type === 'Action.Execute')
+        .map((e) => e.title);
+      assert.deepEqual(titles, ['Reopen', 'Link', 'Send']);
+      const reopen = elements(panel).find((e) => e.title === 'Reopen');
+      assert.equal(reopen.data.status, 'investigating');
+      assert.ok(elements(panel).some((e) => e.id === 'reason' && e.label === 'Why is it reopened?'));
+    });
   });
 });

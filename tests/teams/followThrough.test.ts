@@ -272,13 +272,40 @@ describe('Following an escalation through on its card', () => {
     });
     assert.ok(!card.actions.some((a: any) => a.title === 'Assign to me'));
     const more = card.actions.find((a: any) => a.title === 'More');
-    const assignTo = more.card.actions.find((a: any) => a.title === 'Assign to someone');
-    const people = assignTo.card.body[0].choices.map((c: any) => c.title);
+    const assignTo = elements(more.card).find((e: any) => e.id === 'assignee');
+    const people = assignTo.choices.map((c: any) => c.title);
     assert.ok(people.includes('Lena Lead'), "the tier team's people can be chosen");
     assert.ok(!people.includes('Eli Engineer'), 'the owner is not offered again');
     assert.equal(card.refresh.action.verb, 'escalation.refresh');
     assert.ok(card.refresh.userIds.includes(personas.engineer.id));
     assert.ok(card.refresh.userIds.length <= 60);
+  });
+
+  it('takes each move from More with every input of More sent along, empty ones as "": each reads its own', async () => {
+    let card = teams.card(channelPost.conversationId, channelPost.activityId);
+    const more = () => card.actions.find((a: any) => a.title === 'More').card;
+    assert.ok(!elements(more()).some((e: any) => e.type === 'Action.ShowCard'), 'one panel, no panel inside it');
+    /** A button of More pressed on the card the person sees: its data, and every input of More. */
+    const press = async (title: string, typed: Record<string, string>) => {
+      const button = elements(more()).find((e: any) => e.type === 'Action.Execute' && e.title === title);
+      const inputs = Object.fromEntries(
+        elements(more())
+          .filter((e: any) => typeof e.type === 'string' && e.type.startsWith('Input.'))
+          .map((e: any) => [e.id, typed[e.id] ?? '']),
+      );
+      const answer = await click(button.verb, { ...button.data, ...inputs });
+      card = answer.body.value;
+      return textOf(card);
+    };
+    assert.match(await press('Assign', {}), /Choose the person to assign it to from the list/);
+    assert.equal((await detail()).version, 1, 'nobody picked is not "assign it to me"');
+    await press('Save status', { status: 'fix_in_progress' });
+    assert.equal((await detail()).status, 'fix_in_progress', 'no "Resolution is required" for the empty resolution');
+    await press('Move', { target: 'product', reason: 'A design decision, not a bug' });
+    const moved = await detail();
+    assert.equal(moved.brief.target, 'product');
+    assert.equal(moved.status, 'fix_in_progress', 'the status input sent along changed nothing');
+    assert.equal(moved.version, 3);
   });
 
   it('of 50 conflicting clicks at once, each accepted one is in the timeline, each refused got the current card, versions have no gap', async () => {
