@@ -12,7 +12,7 @@ import { hiddenCard, whoSeesText } from '../../src/teams/cards/hiddenCard';
 import { expand } from '../../src/teams/cards/render';
 import before from '../fixtures/brief-card-before-compact-more.json';
 import { fullForm, minimalForm } from '../support/briefs';
-import { cardJson, cardProblems, elements, fullestViewRows } from '../support/cardValidation';
+import { cardJson, cardProblems, elements, fullestViewRows, inputsOf } from '../support/cardValidation';
 
 const line = (n: number, fill = 'x') => fill.repeat(n);
 const lines = (count: number, length: number) =>
@@ -241,9 +241,7 @@ describe('cards', () => {
       assert.equal(more.actions, undefined, 'no buttons that open further panels');
       assert.ok(!elements(more).some((e) => e.type === 'Action.ShowCard'));
       const rows = more.body.map((row: any) => ({
-        labels: elements(row)
-          .filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'))
-          .map((e) => e.label),
+        labels: inputsOf(row).map((e) => e.label),
         buttons: elements(row)
           .filter((e) => e.type === 'Action.Execute')
           .map((e) => `${e.title} (${e.verb})`),
@@ -257,14 +255,8 @@ describe('cards', () => {
       ]);
       // Every input of More goes with any of its buttons: none may block another move as required.
       assert.ok(!elements(more).some((e) => e.isRequired), 'the server says what is missing, by move');
-      const ids = elements(card)
-        .filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'))
-        .map((e) => e.id);
-      const moreIds = elements(more)
-        .filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'))
-        .map((e) => e.id);
-      assert.equal(new Set(moreIds).size, moreIds.length, 'no input id twice in More');
-      assert.ok(ids.length > moreIds.length);
+      const ids = inputsOf(more).map((e) => e.id);
+      assert.equal(new Set(ids).size, ids.length, 'no input id twice in More');
     });
 
     it('offers Reopen in More, with its reason, once resolved', () => {

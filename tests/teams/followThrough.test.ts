@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm } from '../support/briefs';
-import { cardProblems, elements, textOf } from '../support/cardValidation';
+import { cardProblems, elements, inputsOf, textOf } from '../support/cardValidation';
 import { adaptiveCardOf, FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
 import {
   cardAction,
@@ -288,11 +288,7 @@ describe('Following an escalation through on its card', () => {
     /** A button of More pressed on the card the person sees: its data, and every input of More. */
     const press = async (title: string, typed: Record<string, string>) => {
       const button = elements(more()).find((e: any) => e.type === 'Action.Execute' && e.title === title);
-      const inputs = Object.fromEntries(
-        elements(more())
-          .filter((e: any) => typeof e.type === 'string' && e.type.startsWith('Input.'))
-          .map((e: any) => [e.id, typed[e.id] ?? '']),
-      );
+      const inputs = Object.fromEntries(inputsOf(more()).map((e: any) => [e.id, typed[e.id] ?? '']));
       const answer = await click(button.verb, { ...button.data, ...inputs });
       card = answer.body.value;
       return textOf(card);
