@@ -37,10 +37,10 @@ export const textOf = (card: any) =>
     .join('\n');
 
 /**
- * How tall a card is in its fullest view, in visible elements one under another: every text,
- * fact, input (its label a line of its own; a multiline box three) and button, where the
- * columns of a row count as their tallest, and each action set opens its tallest ShowCard
- * below its buttons (buttons one a line, as narrow hosts stack them).
+ * How tall a card is in its fullest view (every "Show / hide" section shown), in visible elements
+ * one under another: every text, fact, input (its label a line of its own; a multiline box three)
+ * and button, where the columns of a row count as their tallest, and each action set opens its
+ * tallest ShowCard below its buttons (buttons one a line, as narrow hosts stack them).
  */
 export function fullestViewRows(card: any): number {
   return sum((card.body ?? []).map(rowsOf)) + actionRows(card.actions ?? []);
@@ -52,7 +52,6 @@ function actionRows(actions: any[]): number {
 }
 
 function rowsOf(element: any): number {
-  if (element.isVisible === false) return 0;
   switch (element.type) {
     case 'FactSet':
       return element.facts.length;
