@@ -9,8 +9,8 @@ import {
   maySee,
   type Role,
   rolesOf,
+  sightOf,
   tiersDecidingSight,
-  tiersSeenOnlyWhenInvolved,
   type Viewer,
 } from '../domain/access';
 import type { Escalation, Person } from '../domain/escalation';
@@ -117,11 +117,6 @@ export function viewerOn(
   return viewerOf(deps, person, { inChannelOf, also: [escalation.brief.target] });
 }
 
-/** Everyone who reads a tier's channel (a card posted there): its members, nobody in particular. */
-export function channelViewer(tier: Target | undefined): Viewer {
-  return tier ? { admin: false, memberOf: new Set([tier]) } : anyone;
-}
-
 export function rolesOn(viewer: Viewer, escalation: Escalation): Set<Role> {
   return rolesOf(viewer, accessFacts(escalation));
 }
@@ -138,7 +133,8 @@ export function visibleTo<T extends Escalation | AccessFacts>(deps: AccessDeps, 
 
 /** The part of a list query that leaves out what the viewer may not see. */
 export function listFilterFor(deps: AccessDeps, viewer: Viewer): EscalationFilter['hidden'] {
-  return { targets: tiersSeenOnlyWhenInvolved(viewer, deps.access), unlessInvolving: viewer.id };
+  const sight = sightOf(viewer, deps.access);
+  return { targets: [...sight.hidden], unlessInvolving: sight.unlessInvolving };
 }
 
 /** Why someone holds no role we could confirm, in a sentence; '' when Teams answered every question. */

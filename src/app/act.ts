@@ -1,14 +1,15 @@
-// Acting on an escalation from its card: decide (domain), save with a version check,
-// queue the update of every posted copy. A refused action changes nothing.
-import { emailRefusal } from '../domain/emailing';
+// Acting on an escalation (a card's click, the board, Outlook): the domain decides (domain/decide.ts),
+// the change is saved with a version check, and every posted copy is updated. A move not made
+// changes nothing, and says why.
+
+import { decide, type MoveRequest } from '../domain/decide';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
-import { type CardAction, decide, mayMake, refusalForRoles } from '../domain/lifecycle';
-import type { Target } from '../domain/vocabulary';
+import type { CardAction } from '../domain/lifecycle';
+import type { Target } from '../domain/tiers';
 import { type AccessDeps, canSee, type KnownViewer, rolesOn, unsureText, viewerOn } from './access';
-import { updatesOf } from './deliveries';
+import { saveChange } from './changes';
 import type { EscalationDeps } from './escalations';
 import { flagPattern } from './pattern';
-import type { Delivery } from './ports';
 
 export interface ActDeps extends EscalationDeps, AccessDeps {
   /** The organisation's mail domain (the sending mailbox's): briefs are emailed only inside it. */
@@ -33,11 +34,15 @@ export interface ActRequest {
   read?: Escalation;
 }
 
+/** What became of an action; every edge switches on `outcome` (a card shows `reason`, HTTP answers 409, 403, 400). */
 export type ActOutcome =
   | { outcome: 'applied'; escalation: Escalation }
   /** The same click delivered again: already applied, nothing more to do. */
   | { outcome: 'repeated'; escalation: Escalation }
-  | { outcome: 'refused'; escalation?: Escalation; reason: string };
+  /** Out of date: changed since the version the person saw. */
+  | { outcome: 'stale'; escalation: Escalation; reason: string }
+  | { outcome: 'forbidden'; escalation: Escalation; reason: string }
+  | { outcome: 'invalid'; escalation?: Escalation; reason: string };
 
 export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcome> {
   const { store } = deps;
@@ -46,83 +51,70 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
     if (current) return { outcome: 'repeated', escalation: current };
   }
   const escalation = request.read ?? (await store.getEscalation(request.escalationId));
-  if (!escalation) return { outcome: 'refused', reason: `No escalation ${request.escalationId}.` };
-  if (request.cardVersion !== escalation.version) return stale(deps, escalation, request.cardVersion);
+  if (!escalation) return { outcome: 'invalid', reason: `No escalation ${request.escalationId}.` };
 
-  let { action } = request;
-  if (action.kind === 'email') {
-    const refusal = emailRefusal(
-      escalation.brief.target,
-      action.addresses,
-      await store.emailLists(),
-      deps.organisationDomain,
-    );
-    if (refusal) return { outcome: 'refused', escalation, reason: refusal };
-  }
-  if (action.kind === 'link') {
-    const other = await linkable(deps, request, action.otherId);
-    if (typeof other === 'string') return { outcome: 'refused', escalation, reason: other };
-    action = { ...action, otherTarget: other.brief.target };
-  }
   const at = deps.clock.now().toISOString();
-  const decision = decide(escalation, action, request.actor, rolesOn(request.known.viewer, escalation), at);
-  if (!decision.ok) return { outcome: 'refused', escalation, reason: decision.reason + unsureText(request.known) };
-
-  const deliveries: Delivery[] = updatesOf(await store.postedCards(escalation.id));
-  // A retargeted escalation is posted in its new tier's channel too.
-  if (action.kind === 'retarget') deliveries.push({ kind: 'post', escalationId: escalation.id });
-  // Emailed with the change that records it: once, however often the click is delivered.
-  if (action.kind === 'email') {
-    deliveries.push({
-      kind: 'email',
-      escalationId: escalation.id,
-      to: action.addresses,
-      reason: 'shared',
-      key: `email:${escalation.id}:shared:v${decision.next.version}`,
-    });
+  const decision = decide(await moveRequest(deps, request, escalation, at));
+  switch (decision.outcome) {
+    case 'stale':
+      return stale(deps, escalation, request.cardVersion);
+    case 'forbidden':
+      return { outcome: 'forbidden', escalation, reason: decision.reason + unsureText(request.known) };
+    case 'invalid':
+      return { outcome: 'invalid', escalation, reason: decision.reason };
   }
-
-  const saved = await store.saveEscalation(
-    decision.next,
-    escalation.version,
-    { ...decision.entry, at, actor: request.actor, actionKey: request.actionKey },
-    deliveries,
-  );
+  const { change } = decision;
+  const saved = await saveChange(store, escalation, change, { at, actor: request.actor, actionKey: request.actionKey });
   if (!saved.saved) {
     if (request.actionKey && (await store.appliedAction(request.actionKey)) && saved.current) {
       return { outcome: 'repeated', escalation: saved.current };
     }
     return saved.current
       ? stale(deps, saved.current, request.cardVersion)
-      : { outcome: 'refused', reason: `No escalation ${request.escalationId}.` };
+      : { outcome: 'invalid', reason: `No escalation ${request.escalationId}.` };
   }
-  if (action.kind === 'link') {
-    await store.linkEscalations(escalation.id, action.otherId, at);
-    await flagPattern(deps, escalation.id);
-  }
+  const linked = change.effects.some((effect) => effect.kind === 'link');
+  if (linked) await flagPattern(deps, escalation.id);
   deps.deliverSoon();
-  const after = action.kind === 'link' ? await store.getEscalation(escalation.id) : undefined;
+  const after = linked ? await store.getEscalation(escalation.id) : undefined;
   return { outcome: 'applied', escalation: after ?? saved.escalation };
 }
 
-/** The escalation to link to, if the actor may see it and holds a role on it too; else why not. */
-async function linkable(deps: ActDeps, request: ActRequest, otherId: string): Promise<Escalation | string> {
+/** Everything the domain needs to decide: the actor's roles, and what the move looks at. */
+async function moveRequest(
+  deps: ActDeps,
+  request: ActRequest,
+  escalation: Escalation,
+  at: string,
+): Promise<MoveRequest> {
+  const { action } = request;
+  return {
+    escalation,
+    seenVersion: request.cardVersion,
+    action,
+    actor: request.actor,
+    roles: rolesOn(request.known.viewer, escalation),
+    at,
+    policy: deps.access,
+    ...(action.kind === 'email'
+      ? { emailLists: await deps.store.emailLists(), organisationDomain: deps.organisationDomain }
+      : {}),
+    ...(action.kind === 'link' ? { other: await otherToLink(deps, request, action.otherId) } : {}),
+  };
+}
+
+/** The escalation to link to, if the actor may see it, with their roles on it. */
+async function otherToLink(deps: ActDeps, request: ActRequest, otherId: string): Promise<MoveRequest['other']> {
   const other = await deps.store.getEscalation(otherId);
-  const known = other && (await viewerOn(deps, request.actor, other, request.inChannelOf));
-  // One they may not see is, to them, one that does not exist.
-  if (!other || !known || !canSee(deps, known.viewer, other)) {
-    return `No escalation ${otherId} that you can see: link with an id like ESC-12.`;
-  }
-  if (!mayMake('link', rolesOn(known.viewer, other))) {
-    return `${refusalForRoles('link').replace(/\.$/, '')} ${otherId} too.${unsureText(known)}`;
-  }
-  return other;
+  if (!other) return undefined;
+  const { viewer } = await viewerOn(deps, request.actor, other, request.inChannelOf);
+  return canSee(deps, viewer, other) ? { escalation: other, roles: rolesOn(viewer, other) } : undefined;
 }
 
 /** Refused because the card was out of date: say what changed since, and by whom. */
 async function stale(deps: ActDeps, current: Escalation, cardVersion: number): Promise<ActOutcome> {
   const since = (await deps.store.timeline(current.id)).filter((e) => e.version > cardVersion);
-  return { outcome: 'refused', escalation: current, reason: changedSince(since) };
+  return { outcome: 'stale', escalation: current, reason: changedSince(since) };
 }
 
 export function changedSince(entries: TimelineEntry[]): string {

@@ -2,6 +2,7 @@
 // only what the person looking may see. Acting from the board goes through act(), as a card does.
 import type { Escalation } from '../domain/escalation';
 import { availableMoves, type Move } from '../domain/lifecycle';
+import { type Offers, offersTo } from '../domain/offers';
 import { slaState } from '../domain/sla';
 import type { SlaStatus, Target } from '../domain/vocabulary';
 import { type AccessDeps, canSee, type KnownViewer, listFilterFor, rolesOn, visibleTo } from './access';
@@ -63,6 +64,8 @@ export interface BoardDetail extends EscalationDetail {
   linked: Escalation[];
   /** What the person may do to it now (none for an integration). */
   moves: Move[];
+  /** The buttons they get (domain/offers.ts); none for an integration. */
+  offers?: Offers;
 }
 
 /** One escalation in full for someone who may see it (undefined: none, or hidden from them). */
@@ -83,5 +86,6 @@ export async function readDetail(
     ...detail,
     linked: viewer ? visibleTo(deps, viewer, others) : others,
     moves: viewer ? [...availableMoves(detail.escalation, rolesOn(viewer, detail.escalation))] : [],
+    ...(viewer ? { offers: offersTo(detail.escalation, rolesOn(viewer, detail.escalation)) } : {}),
   };
 }

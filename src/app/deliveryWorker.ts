@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { immediateTargets } from '../domain/triage';
+import { immediateTargets } from '../domain/tiers';
 import { copyKey } from './deliveries';
 import type { Clock, OutboxStore, QueuedDelivery } from './ports';
 import { perConversationLimits, perMailboxLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';

@@ -1,11 +1,11 @@
 // When linking makes a group of the same issue reach 3 customers: flag every escalation of
-// the group, once, and raise it to the tier that can fix it (domain/pattern.ts).
+// the group, once, and raise it to the tier that can fix it (domain/pattern.ts, domain/decide.ts).
+import type { AccessPolicy } from '../domain/access';
+import { flagAsPattern } from '../domain/decide';
 import { type Escalation, timelineKinds } from '../domain/escalation';
-import { isPattern, patternEntryText, raisedTarget } from '../domain/pattern';
-
-import { updatesOf } from './deliveries';
+import { isPattern } from '../domain/pattern';
+import { saveChange } from './changes';
 import type { EscalationDeps } from './escalations';
-import type { Delivery } from './ports';
 import { deskActor } from './watchClocks';
 
 /** The escalations of a linked group, oldest first. */
@@ -17,7 +17,7 @@ export async function linkedEscalations(deps: EscalationDeps, escalationId: stri
 
 /** Flags the group of `escalationId` if it is a pattern; returns the ids flagged now. */
 export async function flagPattern(
-  deps: EscalationDeps & { deliverSoon: () => void },
+  deps: EscalationDeps & { access: AccessPolicy; deliverSoon: () => void },
   escalationId: string,
 ): Promise<string[]> {
   const group = await linkedEscalations(deps, escalationId);
@@ -30,23 +30,9 @@ export async function flagPattern(
       if (!current) break;
       const timeline = await deps.store.timeline(current.id);
       if (timeline.some((e) => e.kind === timelineKinds.pattern)) break;
-      const target = raisedTarget(current, group);
       const at = deps.clock.now().toISOString();
-      const next: Escalation = {
-        ...current,
-        brief: target ? { ...current.brief, target } : current.brief,
-        version: current.version + 1,
-        updatedAt: at,
-      };
-      const deliveries: Delivery[] = updatesOf(await deps.store.postedCards(current.id));
-      if (target) deliveries.push({ kind: 'post', escalationId: current.id });
-      const saved = await deps.store.saveEscalation(
-        next,
-        current.version,
-        { at, actor: deskActor, kind: timelineKinds.pattern, text: patternEntryText(group, current, target) },
-        deliveries,
-      );
-      if (saved.saved) {
+      const change = flagAsPattern(current, group, at, deps.access);
+      if ((await saveChange(deps.store, current, change, { at, actor: deskActor })).saved) {
         flagged.push(current.id);
         break;
       }

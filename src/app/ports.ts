@@ -1,9 +1,12 @@
 // What the use cases need from the outside world. Engines live in src/store,
 // src/teams; the use cases see only these interfaces.
 import type { Brief } from '../domain/brief';
+import type { EmailReason } from '../domain/emailing';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import type { SearchTerms, SimilarityMatch } from '../domain/similarity';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
+
+export type { EmailReason };
 
 export interface NewEscalation {
   brief: Brief;
@@ -37,9 +40,6 @@ export type Delivery =
    * mailboxes; `key` makes it once-only.
    */
   | { kind: 'email'; escalationId: string; to: string[]; reason: EmailReason; key?: string };
-
-/** Why an escalation was emailed: what the subject and first line say, and whose eyes it is for. */
-export type EmailReason = 'escalated' | 'raised' | 'shared';
 
 export type QueuedDelivery = Delivery & {
   id: number;

@@ -4,10 +4,13 @@
 // when their SLA is breached. Safe to run from several replicas: reminders are keyed,
 // SLA status changes and raises are claimed in the store.
 import type { AccessPolicy } from '../domain/access';
+import { raiseToLeadership as raise } from '../domain/decide';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../domain/escalation';
 import { type ClockState, nextChange, type SlaState, slaNever, slaState } from '../domain/sla';
+import { leadershipTier, targetLabels } from '../domain/tiers';
 import { signalRules } from '../domain/triage';
-import { severityLabels, targetLabels } from '../domain/vocabulary';
+import { severityLabels } from '../domain/vocabulary';
+import { saveChange } from './changes';
 import { updatesOf } from './deliveries';
 import { postedIn } from './escalate';
 import type { EscalationDeps } from './escalations';
@@ -122,7 +125,7 @@ function describeWhen(state: ClockState): string {
 
 /** Why it must go to Leadership now, or nothing: a breached resolution, or any breach on a Critical. */
 function raiseReason(escalation: Escalation, sla: SlaState, timeline: TimelineEntry[]): string | undefined {
-  if (escalation.brief.target === 'leadership') return undefined;
+  if (escalation.brief.target === leadershipTier) return undefined;
   if (timeline.some((e) => e.kind === timelineKinds.raised)) return undefined;
   const breached = sla.clocks.filter((c) => c.clock !== 'deadline' && c.status === 'breached');
   if (breached.some((c) => c.clock === 'resolve')) {
@@ -138,15 +141,10 @@ function raiseReason(escalation: Escalation, sla: SlaState, timeline: TimelineEn
   return undefined;
 }
 
-/** Notes it in the timeline and posts the brief in the Leadership channel, once (the version check). */
+/** Notes it in the timeline, posts the brief in the Leadership channel and emails Leadership's list, once (the version check). */
 async function raiseToLeadership(deps: WatchDeps, escalation: Escalation, why: string, at: string): Promise<boolean> {
-  const copies = await deps.store.postedCards(escalation.id);
-  const saved = await deps.store.saveEscalation(
-    { ...escalation, version: escalation.version + 1, updatedAt: at },
-    escalation.version,
-    { at, actor: deskActor, kind: timelineKinds.raised, text: `Raised to Leadership. ${why}` },
-    [{ kind: 'post', escalationId: escalation.id, target: 'leadership' }, ...updatesOf(copies)],
-  );
+  const change = raise(escalation, why, at, await deps.store.emailLists(), deps.access);
+  const saved = await saveChange(deps.store, escalation, change, { at, actor: deskActor });
   if (saved.saved) deps.log(`${escalation.id} raised to Leadership: ${why}`);
   return saved.saved;
 }

@@ -3,7 +3,7 @@
 // someone is arrives as roles, worked out at the edges from Teams' rosters.
 import type { Escalation } from './escalation';
 import { type Move, mayMake } from './lifecycle';
-import type { Target } from './vocabulary';
+import { isRestricted, leadershipTier, restrictedTiers, type Target } from './tiers';
 
 /**
  * How someone relates to an escalation. `tierMember`: a member of the channel bound to its
@@ -19,13 +19,6 @@ export const roles: readonly Role[] = ['requester', 'owner', 'tierMember', 'lead
 export interface AccessPolicy {
   leadershipSeesSecurity: boolean;
 }
-
-export const defaultAccessPolicy: AccessPolicy = { leadershipSeesSecurity: false };
-
-/** Tiers whose escalations only some people may see. Every other tier is open to the tenant. */
-export const restrictedTiers: readonly Target[] = ['security'];
-
-export const isRestricted = (target: Target) => restrictedTiers.includes(target);
 
 /** Who may see an escalation of a tier: everyone in an allowed tenant, or only these roles. */
 export function whoMaySee(target: Target, policy: AccessPolicy): 'tenant' | readonly Role[] {
@@ -83,7 +76,7 @@ export function rolesOf(viewer: Viewer, facts: AccessFacts): Set<Role> {
   if (viewer.id !== undefined && viewer.id === facts.requesterId) held.add('requester');
   if (viewer.id !== undefined && viewer.id === facts.ownerId) held.add('owner');
   if (viewer.memberOf.has(facts.target)) held.add('tierMember');
-  if (viewer.memberOf.has('leadership')) held.add('leadershipMember');
+  if (viewer.memberOf.has(leadershipTier)) held.add('leadershipMember');
   if (viewer.admin) held.add('admin');
   return held;
 }
@@ -92,17 +85,44 @@ export function maySee(viewer: Viewer, facts: AccessFacts, policy: AccessPolicy)
   return may('see', facts.target, rolesOf(viewer, facts), policy);
 }
 
+/** Everyone who reads a tier's channel (a card posted there): its members, nobody in particular. */
+export function channelViewer(tier: Target | undefined): Viewer {
+  return tier ? { admin: false, memberOf: new Set([tier]) } : anyone;
+}
+
 /** The tiers whose channel membership decides what a viewer may see of escalations they are not part of. */
 export function tiersDecidingSight(policy: AccessPolicy): Target[] {
-  return policy.leadershipSeesSecurity ? [...restrictedTiers, 'leadership'] : [...restrictedTiers];
+  return policy.leadershipSeesSecurity ? [...restrictedTiers, leadershipTier] : [...restrictedTiers];
 }
 
 /**
- * For a list (the REST API, the board): the tiers whose escalations this viewer sees only
- * where they raised or own them. `viewer.memberOf` must cover tiersDecidingSight(policy).
+ * What of all escalations someone may see, as a list (the REST API, the board, search, look-alikes)
+ * is filtered: every one but those of the `hidden` tiers they neither raised nor own. The store
+ * turns it into its query's condition; nothing else restates it.
  */
-export function tiersSeenOnlyWhenInvolved(viewer: Viewer, policy: AccessPolicy): Target[] {
-  return restrictedTiers.filter((target) => !may('see', target, rolesOf(viewer, { target }), policy));
+export interface Sight {
+  hidden: readonly Target[];
+  /** The viewer's id: what they raised or own they see whatever its tier. */
+  unlessInvolving?: string;
+}
+
+/** An integration's (the API key's): everything. */
+export const seesEverything: Sight = { hidden: [] };
+
+/** The viewer's sight. `viewer.memberOf` must cover tiersDecidingSight(policy). */
+export function sightOf(viewer: Viewer, policy: AccessPolicy): Sight {
+  const hidden = restrictedTiers.filter((target) => !may('see', target, rolesOf(viewer, { target }), policy));
+  return { hidden, ...(viewer.id ? { unlessInvolving: viewer.id } : {}) };
+}
+
+/**
+ * Does everyone who may see an escalation of tier `reader` also see one of tier `other`, whoever
+ * raised or owns them? What one escalation says of another (a link, a pattern) names it only then.
+ */
+export function seenByReadersOf(reader: Target, other: Target, policy: AccessPolicy): boolean {
+  if (whoMaySee(other, policy) === 'tenant') return true;
+  // Of two restricted tiers, only a tier's own readers are sure to see it.
+  return whoMaySee(reader, policy) !== 'tenant' && reader === other;
 }
 
 /** Who is binding a tier's channel, and where the tier stands. */

@@ -3,6 +3,7 @@
 // (cards/escalation-form.json); a card submits strings, JSON clients may send natural types.
 import { z } from 'zod';
 import { decimalNumber, hasControlCharacters, isCalendarDate, shownValue } from './clientText';
+import { tiers } from './tiers';
 import { dateTimeWithOffset, knownTimeZone, zonedMoment } from './timeZones';
 import {
   oneOf,
@@ -280,7 +281,7 @@ const bugSignals: ReadonlySet<Signal> = new Set<Signal>(['bug_confirmed', 'code_
  * bugs, so everything sent there is read as one.
  */
 export function isBug(target: Target | undefined, signals: Iterable<Signal>): boolean {
-  if (target === 'engineering') return true;
+  if (target && tiers[target].takesBugs) return true;
   for (const signal of signals) if (bugSignals.has(signal)) return true;
   return false;
 }

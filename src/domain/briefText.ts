@@ -1,90 +1,41 @@
 // The brief as plain text, in one fixed layout that people paste and integrations parse: its
 // golden tests (tests/domain/briefText.test.ts, tests/support/briefs.ts fullBriefText) are the spec.
-import { type Brief, isBug } from './brief';
-import { severityLabels, slaStatusLabels, targetLabels } from './vocabulary';
-
-const noneGiven = '- none given';
+// The sections and their words are domain/briefSections.ts'; this file only lays them out.
+import type { Brief } from './brief';
+import { type BriefLine, type BriefSection, briefSections, factValue, noneGiven } from './briefSections';
+import { targetLabels } from './tiers';
+import { severityLabels } from './vocabulary';
 
 export function briefText(brief: Brief): string {
-  const { impact, reproduction, customerCommunication: comms, needed } = brief;
-  const customers =
-    impact.customerNames.length > 0
-      ? `${impact.customersAffected} (${impact.customerNames.join(', ')})`
-      : `${impact.customersAffected}`;
-
-  const sections: string[][] = [
-    [
-      `ESCALATION: ${brief.summary}`,
-      `Severity: ${severityLabels[brief.severity]}`,
-      `Target: ${targetLabels[brief.target]}`,
-    ],
-    [
-      'IMPACT',
-      `- Customers affected: ${customers}`,
-      `- Workflow impact: ${orNone(impact.workflowImpact)}`,
-      `- Revenue at risk: ${orNone(impact.revenueAtRisk)}`,
-      `- SLA status: ${slaStatusLabels[impact.slaStatus]}`,
-    ],
-    ['ISSUE DESCRIPTION', brief.description],
+  const head = [
+    `ESCALATION: ${brief.summary}`,
+    `Severity: ${severityLabels[brief.severity]}`,
+    `Target: ${targetLabels[brief.target]}`,
   ];
+  const blocks = [head, ...briefSections(brief).map(sectionText)];
+  return `${blocks.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
 
-  const hasReproduction =
-    reproduction.steps.length > 0 || reproduction.expected || reproduction.actual || reproduction.environment;
-  if (hasReproduction) {
-    sections.push([
-      'REPRODUCTION STEPS',
-      ...(reproduction.steps.length > 0 ? numbered(reproduction.steps) : [noneGiven]),
-      `Expected: ${orNone(reproduction.expected)}`,
-      `Actual: ${orNone(reproduction.actual)}`,
-      `Environment: ${orNone(reproduction.environment)}`,
-    ]);
-  } else if (isBug(brief.target, brief.signals)) {
-    sections.push(['REPRODUCTION STEPS', noneGiven]);
+function sectionText(section: BriefSection): string[] {
+  const heading = section.heading.toUpperCase();
+  if (!section.given) return [heading, `- ${noneGiven}`];
+  // Reproduction's facts follow its steps unbulleted; every other section's are bullets.
+  const bullet = section.key === 'reproduction' ? '' : '- ';
+  return [heading, ...section.lines.flatMap((line) => lineText(line, bullet))];
+}
+
+function lineText(line: BriefLine, bullet: string): string[] {
+  switch (line.kind) {
+    case 'fact':
+      return [
+        line.asText
+          ? `${bullet}${line.asText.label}: ${line.asText.value}`
+          : `${bullet}${line.label}: ${factValue(line)}`,
+      ];
+    case 'list':
+      if (line.items.length === 0) return [`- ${noneGiven}`];
+      return line.items.map((item, n) => (line.numbered ? `${n + 1}. ${item}` : `- ${item}`));
+    case 'text':
+      return [line.text];
   }
-
-  sections.push([
-    "WHAT'S BEEN TRIED",
-    ...(brief.tried.length > 0 ? numbered(brief.tried.map((t) => `${t.action} -> ${t.result}`)) : [noneGiven]),
-  ]);
-
-  const hasComms = comms.lastUpdateDate || comms.lastUpdateSummary || comms.customerExpectation || comms.escalationRisk;
-  sections.push(
-    hasComms
-      ? [
-          'CUSTOMER COMMUNICATION',
-          `- Last update: ${lastUpdate(comms.lastUpdateDate, comms.lastUpdateSummary)}`,
-          `- Customer expectation: ${orNone(comms.customerExpectation)}`,
-          `- Escalation risk: ${orNone(comms.escalationRisk)}`,
-        ]
-      : ['CUSTOMER COMMUNICATION', noneGiven],
-  );
-
-  sections.push([
-    "WHAT'S NEEDED",
-    ...(needed.asks.length > 0 ? needed.asks.map((ask) => `- ${ask}`) : [noneGiven]),
-    `- Deadline: ${orNone(deadline(needed))}`,
-  ]);
-
-  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
-}
-
-/** The deadline as the requester wrote it, with their zone unless it is UTC: "2026-11-30 17:00 (America/New_York)". */
-export function deadline(needed: Brief['needed']): string | undefined {
-  const { deadlineDate: date, deadlineTime: time, deadlineZone: zone } = needed;
-  if (!date) return undefined;
-  const written = time ? `${date} ${time}` : date;
-  return zone && zone !== 'UTC' ? `${written} (${zone})` : written;
-}
-
-function lastUpdate(date?: string, said?: string): string {
-  if (date && said) return `${date} — ${said}`;
-  return date ?? said ?? 'none given';
-}
-
-function numbered(items: string[]): string[] {
-  return items.map((item, i) => `${i + 1}. ${item}`);
-}
-
-function orNone(value: string | undefined): string {
-  return value && value.length > 0 ? value : 'none given';
 }

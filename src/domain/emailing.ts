@@ -2,9 +2,12 @@
 // any Critical to its tier's list, a Leadership raise to Leadership's), and on demand ("Email
 // the brief" on the card). Nobody gets by email what they could not see in Teams: a restricted
 // tier's brief goes only to its own list, the rest only inside the organisation's mail domain.
-import { type AccessPolicy, isRestricted } from './access';
+import { type AccessPolicy, channelViewer, maySee } from './access';
 import type { Brief } from './brief';
-import { type Target, targetLabels } from './vocabulary';
+import { isRestricted, leadershipTier, type Target, targetLabels, tiers } from './tiers';
+
+/** Why an escalation was emailed: what the subject and first line say, and whose eyes it is for. */
+export type EmailReason = 'escalated' | 'raised' | 'shared';
 
 /** At most this many mailboxes on a list, or in one "Email the brief". */
 export const maxRecipients = 50;
@@ -35,14 +38,14 @@ export function parseAddresses(text: unknown): { addresses: string[] } | { probl
  * or one for Leadership (churn, executives, a breached SLA: those who act on it read email).
  */
 export function escalatedEmailTo(brief: Brief, lists: ReadonlyMap<Target, string[]>): string[] {
-  const emailed = isRestricted(brief.target) || brief.severity === 'critical' || brief.target === 'leadership';
+  const emailed = tiers[brief.target].emailsEvery || brief.severity === 'critical';
   return emailed ? (lists.get(brief.target) ?? []) : [];
 }
 
 /** Mailboxes a raise to Leadership is emailed to: Leadership's list, if Leadership may read the escalation. */
 export function raisedEmailTo(target: Target, lists: ReadonlyMap<Target, string[]>, policy: AccessPolicy): string[] {
-  if (isRestricted(target) && !policy.leadershipSeesSecurity) return [];
-  return lists.get('leadership') ?? [];
+  if (!maySee(channelViewer(leadershipTier), { target }, policy)) return [];
+  return lists.get(leadershipTier) ?? [];
 }
 
 /**

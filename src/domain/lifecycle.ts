@@ -1,9 +1,9 @@
-// The lifecycle of an escalation: which moves are allowed, what each needs, who may
-// make it. decide() is the one place a card action becomes a change (or a refusal).
-import { isRestricted, type Role } from './access';
-import { type Escalation, type Person, timelineKinds } from './escalation';
-
-import { type Status, statuses, statusLabels, type Target, targetLabels } from './vocabulary';
+// The lifecycle of an escalation: which moves are allowed from where, and who may make each.
+// domain/decide.ts turns a move into a change (or a refusal).
+import type { Role } from './access';
+import type { Escalation, Person } from './escalation';
+import { type Target, targetLabels } from './tiers';
+import { type Status, statuses, statusLabels } from './vocabulary';
 
 export type CardAction =
   | { kind: 'setStatus'; status: Status; resolution?: string; reason?: string }
@@ -11,8 +11,7 @@ export type CardAction =
   | { kind: 'logCustomerUpdate'; summary: string; customerExpectation?: string; escalationRisk?: string }
   | { kind: 'addNote'; note: string }
   | { kind: 'retarget'; target: Target; reason: string }
-  /** `otherTarget`: the other one's tier, once it is known to exist. */
-  | { kind: 'link'; otherId: string; otherTarget?: Target }
+  | { kind: 'link'; otherId: string }
   /** "Email the brief" to these mailboxes (who may receive it: domain/emailing.ts). */
   | { kind: 'email'; addresses: string[] };
 
@@ -122,93 +121,6 @@ const moveWords: Record<Move, string> = {
   link: 'link it',
   email: 'email the brief',
 };
-
-export type Decision =
-  | { ok: true; next: Escalation; entry: { kind: string; text: string } }
-  | { ok: false; reason: string };
-
-/** The change an action makes, or why it is refused. Pure: no I/O, `at` is now. */
-export function decide(
-  escalation: Escalation,
-  action: CardAction,
-  actor: Person,
-  roles: ReadonlySet<Role>,
-  at: string,
-): Decision {
-  const move = moveOf(escalation, action);
-  if (typeof move !== 'string') return { ok: false, reason: move.refused };
-  if (!mayMake(move, roles)) return { ok: false, reason: refusalForRoles(move) };
-
-  const next: Escalation = { ...escalation, version: escalation.version + 1, updatedAt: at };
-  const who = actor.name;
-  switch (action.kind) {
-    case 'setStatus': {
-      if (move === 'resolve' && !action.resolution)
-        return { ok: false, reason: 'Say how it was resolved: a resolution is required.' };
-      if (move === 'reopen' && !action.reason)
-        return { ok: false, reason: 'Say why it is reopened: a reason is required.' };
-      next.status = action.status;
-      if (move === 'resolve') return change(next, timelineKinds.resolved, `${who} resolved it: ${action.resolution}`);
-      if (move === 'reopen')
-        return change(
-          next,
-          timelineKinds.reopened,
-          `${who} reopened it (${statusLabels[action.status]}): ${action.reason}`,
-        );
-      if (action.status === 'acknowledged') return change(next, timelineKinds.acknowledged, `${who} acknowledged it`);
-      return change(next, timelineKinds.statusChanged, `${who} set the status to ${statusLabels[action.status]}`);
-    }
-    case 'assign': {
-      const { assignee } = action;
-      if (escalation.owner?.id !== undefined && escalation.owner.id === assignee.id) {
-        return { ok: false, reason: `${assignee.name} already owns it.` };
-      }
-      next.owner = assignee;
-      // Taking ownership of a new escalation acknowledges it.
-      if (escalation.status === 'new') next.status = 'acknowledged';
-      const text = assignee.id === actor.id ? `${who} took ownership` : `${who} assigned it to ${assignee.name}`;
-      return change(next, timelineKinds.assigned, text);
-    }
-    case 'logCustomerUpdate': {
-      const comms = escalation.brief.customerCommunication;
-      next.brief = {
-        ...escalation.brief,
-        customerCommunication: {
-          lastUpdateDate: at.slice(0, 10),
-          lastUpdateSummary: action.summary,
-          customerExpectation: action.customerExpectation ?? comms.customerExpectation,
-          escalationRisk: action.escalationRisk ?? comms.escalationRisk,
-        },
-      };
-      return change(next, timelineKinds.customerUpdate, `${who} updated the customer: ${action.summary}`);
-    }
-    case 'addNote':
-      return change(next, timelineKinds.note, `${who}: ${action.note}`);
-    case 'retarget': {
-      const from = targetLabels[escalation.brief.target];
-      next.brief = { ...escalation.brief, target: action.target };
-      return change(
-        next,
-        timelineKinds.retargeted,
-        `${who} moved it from ${from} to ${targetLabels[action.target]}: ${action.reason}`,
-      );
-    }
-    case 'link': {
-      // This timeline is read by all who see this one: an escalation they may not see goes unnamed.
-      const hidden =
-        action.otherTarget && isRestricted(action.otherTarget) && !isRestricted(escalation.brief.target)
-          ? `a ${targetLabels[action.otherTarget]} escalation`
-          : action.otherId;
-      return change(next, timelineKinds.linked, `${who} linked it to ${hidden} as the same issue`);
-    }
-    case 'email':
-      return change(next, timelineKinds.emailed, `${who} emailed the brief to ${action.addresses.join(', ')}`);
-  }
-}
-
-function change(next: Escalation, kind: string, text: string): Decision {
-  return { ok: true, next, entry: { kind, text } };
-}
 
 /** What a person with these roles can do on the card now: the buttons they are shown. */
 export function availableMoves(escalation: Escalation, roles: ReadonlySet<Role>): Set<Move> {

@@ -1,7 +1,8 @@
 // Is the brief ready for the team receiving it? What each tier needs to act at once,
 // beyond the fields the form requires. Shown on the form before it is sent.
 import { isBug } from './brief';
-import type { Signal, Target } from './vocabulary';
+import { leadershipTier, type Target, tiers } from './tiers';
+import type { Signal } from './vocabulary';
 
 /** The form's values as typed so far (strings, possibly blank). */
 export type DraftValues = Partial<Record<string, string>>;
@@ -26,19 +27,20 @@ export const needs: readonly Need[] = [
   { when: isBug, has: (v) => filled(v, 'reproSteps'), lacking: 'reproduction steps' },
   { when: isBug, has: (v) => filled(v, 'expected', 'actual'), lacking: 'expected and actual results' },
   { when: isBug, has: (v) => filled(v, 'environment'), lacking: 'the environment' },
-  { when: (t) => t !== 'security', has: (v) => filled(v, 'tried'), lacking: "what's been tried" },
+  // A tier that goes out at once does not wait for what has been tried.
+  { when: (t) => !(t && tiers[t].immediate), has: (v) => filled(v, 'tried'), lacking: "what's been tried" },
   {
     when: always,
     has: (v) => filled(v, 'lastUpdateDate', 'lastUpdateSummary'),
     lacking: 'the last customer update',
   },
   {
-    when: (t, s) => t === 'leadership' || s.has('churn_risk') || s.has('high_value_customer_at_risk'),
+    when: (t, s) => t === leadershipTier || s.has('churn_risk') || s.has('high_value_customer_at_risk'),
     has: (v) => filled(v, 'revenueAtRisk'),
     lacking: 'the revenue at risk',
   },
   {
-    when: (t) => t === 'leadership',
+    when: (t) => t === leadershipTier,
     has: (v) => filled(v, 'escalationRisk'),
     lacking: 'the risk of the customer escalating further',
   },

@@ -12,11 +12,12 @@
 // - No signal: do not escalate yet.
 import { z } from 'zod';
 import { decimalNumber, shownValue } from './clientText';
-import type { Severity, Signal, Target } from './vocabulary';
-import { signals as allSignals, severityRank, signalGroups, targetLabels } from './vocabulary';
+import { signalTarget, type Target, targetPrecedence, tiers } from './tiers';
+import type { Severity, Signal } from './vocabulary';
+import { signals as allSignals, severityTraits, signalGroups, targetLabels } from './vocabulary';
 
+/** A signal's own urgency and why it escalates; the tier it sends to is the tier table's (domain/tiers.ts). */
 interface SignalRule {
-  target: Target;
   severity: Severity;
   /** Why this signal escalates, as the agent would say it. */
   reason: string;
@@ -24,73 +25,58 @@ interface SignalRule {
 
 export const signalRules: Record<Signal, SignalRule> = {
   // Technical
-  bug_confirmed: { target: 'engineering', severity: 'medium', reason: 'Bug confirmed: it needs a code fix' },
-  infrastructure_issue: { target: 'engineering', severity: 'high', reason: 'Infrastructure needs investigating' },
-  code_change_needed: { target: 'engineering', severity: 'medium', reason: 'A code change is needed' },
-  data_corruption: { target: 'engineering', severity: 'critical', reason: 'Customer data is corrupted' },
+  bug_confirmed: { severity: 'medium', reason: 'Bug confirmed: it needs a code fix' },
+  infrastructure_issue: { severity: 'high', reason: 'Infrastructure needs investigating' },
+  code_change_needed: { severity: 'medium', reason: 'A code change is needed' },
+  data_corruption: { severity: 'critical', reason: 'Customer data is corrupted' },
   // Complexity
   beyond_support_diagnosis: {
-    target: 'engineering',
     severity: 'medium',
     reason: "Beyond support's ability to diagnose",
   },
   needs_access_support_lacks: {
-    target: 'engineering',
     severity: 'medium',
     reason: 'Needs access support does not have',
   },
-  deeper_investigation: { target: 'support', severity: 'medium', reason: 'Needs deeper investigation by L2' },
+  deeper_investigation: { severity: 'medium', reason: 'Needs deeper investigation by L2' },
   // Impact
-  multiple_customers: { target: 'engineering', severity: 'high', reason: 'Several customers are affected' },
-  production_down: { target: 'engineering', severity: 'critical', reason: 'Production is down' },
-  security_concern: { target: 'security', severity: 'high', reason: 'Security concern' },
+  multiple_customers: { severity: 'high', reason: 'Several customers are affected' },
+  production_down: { severity: 'critical', reason: 'Production is down' },
+  security_concern: { severity: 'high', reason: 'Security concern' },
   // Security
-  data_exposure: { target: 'security', severity: 'critical', reason: 'Customer data may be exposed' },
-  vulnerability: { target: 'security', severity: 'high', reason: 'A vulnerability is reported' },
-  compliance: { target: 'security', severity: 'high', reason: 'A compliance obligation is at stake' },
+  data_exposure: { severity: 'critical', reason: 'Customer data may be exposed' },
+  vulnerability: { severity: 'high', reason: 'A vulnerability is reported' },
+  compliance: { severity: 'high', reason: 'A compliance obligation is at stake' },
   // Business
   high_value_customer_at_risk: {
-    target: 'leadership',
     severity: 'high',
     reason: 'A high-value customer is at risk',
   },
-  churn_risk: { target: 'leadership', severity: 'high', reason: 'The customer may churn' },
-  sla_breach_imminent: { target: 'support', severity: 'high', reason: 'An SLA breach is imminent' },
-  sla_breached: { target: 'leadership', severity: 'high', reason: 'The SLA is breached' },
-  executive_involvement: { target: 'leadership', severity: 'high', reason: 'Executives are involved' },
+  churn_risk: { severity: 'high', reason: 'The customer may churn' },
+  sla_breach_imminent: { severity: 'high', reason: 'An SLA breach is imminent' },
+  sla_breached: { severity: 'high', reason: 'The SLA is breached' },
+  executive_involvement: { severity: 'high', reason: 'Executives are involved' },
   cross_functional_decision: {
-    target: 'leadership',
     severity: 'medium',
     reason: 'A cross-functional decision is needed',
   },
   // Time
-  open_beyond_sla: { target: 'leadership', severity: 'high', reason: 'Open beyond its SLA' },
+  open_beyond_sla: { severity: 'high', reason: 'Open beyond its SLA' },
   customer_waiting_too_long: {
-    target: 'support',
     severity: 'medium',
     reason: 'The customer has waited unreasonably long',
   },
   // Pattern
   same_issue_3_plus_customers: {
-    target: 'engineering',
     severity: 'high',
     reason: 'The same issue is reported by 3 or more customers: a pattern',
   },
   // Product
-  feature_gap: { target: 'product', severity: 'medium', reason: 'A feature gap' },
-  design_decision: { target: 'product', severity: 'medium', reason: 'A design decision is needed' },
-  prioritization: { target: 'product', severity: 'medium', reason: 'A prioritization call is needed' },
+  feature_gap: { severity: 'medium', reason: 'A feature gap' },
+  design_decision: { severity: 'medium', reason: 'A design decision is needed' },
+  prioritization: { severity: 'medium', reason: 'A prioritization call is needed' },
 };
 
-/** The order in which tiers win when several are signalled. */
-export const targetPrecedence: readonly Target[] = ['security', 'engineering', 'product', 'leadership', 'support'];
-
-const securitySignals: ReadonlySet<Signal> = new Set([
-  'security_concern',
-  'data_exposure',
-  'vulnerability',
-  'compliance',
-]);
 const technicalSignals: ReadonlySet<Signal> = new Set([
   'bug_confirmed',
   'infrastructure_issue',
@@ -156,7 +142,8 @@ export function triage(input: TriageInput): Triage {
   }
 
   const ordered = allSignals.filter((s) => given.has(s));
-  const target = targetPrecedence.find((t) => ordered.some((s) => signalRules[s].target === t)) ?? 'support';
+  // Every signal sends to some tier, so one of them is found.
+  const target = targetPrecedence.find((t) => ordered.some((s) => signalTarget[s] === t)) as Target;
   const base = ordered.map((s) => signalRules[s].severity).reduce(moreSevere);
   const problem = ordered
     .filter((s) => !businessAndTimeSignals.has(s))
@@ -179,19 +166,22 @@ export function triage(input: TriageInput): Triage {
         s === 'same_issue_3_plus_customers' && customers >= 3 && !input.signals.includes(s)
           ? ` (${customers} customers affected)`
           : '';
-      return `${rule.reason}${countNote} -> ${targetLabels[rule.target]}`;
+      return `${rule.reason}${countNote} -> ${targetLabels[signalTarget[s]]}`;
     }),
     ...raisedBy,
   ];
-  const winners = ordered.filter((s) => signalRules[s].target === target);
+  const winners = ordered.filter((s) => signalTarget[s] === target);
   if (winners.length < ordered.length) {
     reasons.push(`${targetLabels[target]} takes it: ${targetPrecedence.map((t) => targetLabels[t]).join(' > ')}`);
   }
-  return { escalate: true, target, severity, immediate: hasAny(given, securitySignals), reasons };
+  return {
+    escalate: true,
+    target,
+    severity,
+    immediate: ordered.some((s) => tiers[signalTarget[s]].immediate),
+    reasons,
+  };
 }
-
-/** Tiers whose escalations go out before any other: Security, immediately. */
-export const immediateTargets: readonly Target[] = ['security'];
 
 function hasAny(given: ReadonlySet<Signal>, wanted: ReadonlySet<Signal>): boolean {
   for (const s of wanted) if (given.has(s)) return true;
@@ -199,7 +189,7 @@ function hasAny(given: ReadonlySet<Signal>, wanted: ReadonlySet<Signal>): boolea
 }
 
 function moreSevere(a: Severity, b: Severity): Severity {
-  return severityRank[a] >= severityRank[b] ? a : b;
+  return severityTraits[a].rank >= severityTraits[b].rank ? a : b;
 }
 
 function oneStepUp(severity: Severity): Severity {

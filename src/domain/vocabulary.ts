@@ -1,25 +1,25 @@
 // The words of the public surface (the README, the form, the API): ids as stored and sent,
 // labels as people read them.
 
-export const targets = ['support', 'engineering', 'product', 'security', 'leadership'] as const;
-export type Target = (typeof targets)[number];
-export const targetLabels: Record<Target, string> = {
-  support: 'L2 Support',
-  engineering: 'Engineering',
-  product: 'Product',
-  security: 'Security',
-  leadership: 'Leadership',
-};
+export { type Target, targetLabels, targets } from './tiers';
 
 export const severities = ['critical', 'high', 'medium'] as const;
 export type Severity = (typeof severities)[number];
-export const severityLabels: Record<Severity, string> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
+
+/**
+ * Each severity as people read it, how urgent it is (higher is more urgent: used to take the
+ * most severe of several), and its colour on a card (Adaptive Card container style) and in the
+ * board (Fluent badge colour).
+ */
+export const severityTraits: Record<Severity, { label: string; rank: number; cardStyle: string; badge: string }> = {
+  critical: { label: 'Critical', rank: 3, cardStyle: 'attention', badge: 'danger' },
+  high: { label: 'High', rank: 2, cardStyle: 'warning', badge: 'severe' },
+  medium: { label: 'Medium', rank: 1, cardStyle: 'emphasis', badge: 'informative' },
 };
-/** Higher is more urgent; used to take the most severe of several. */
-export const severityRank: Record<Severity, number> = { medium: 1, high: 2, critical: 3 };
+export const severityLabels = Object.fromEntries(severities.map((s) => [s, severityTraits[s].label])) as Record<
+  Severity,
+  string
+>;
 
 export const statuses = [
   'new',

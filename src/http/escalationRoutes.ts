@@ -4,13 +4,14 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { canSee, channelViewer, listFilterFor, viewerOf, viewerOn } from '../app/access';
+import { canSee, listFilterFor, viewerOf, viewerOn } from '../app/access';
 import { readDetail } from '../app/board';
 import { checkBriefLink } from '../app/briefLinks';
 import { escalate } from '../app/escalate';
 import { listEscalations, parseRequester } from '../app/escalations';
-import { anyone, type Viewer } from '../domain/access';
+import { anyone, channelViewer, type Viewer } from '../domain/access';
 import { fieldProblems, parseBrief } from '../domain/brief';
+import { briefSections } from '../domain/briefSections';
 import { briefText } from '../domain/briefText';
 import { decimalNumber } from '../domain/clientText';
 import { type Escalation, escalationIdPattern } from '../domain/escalation';
@@ -223,14 +224,16 @@ function links(deps: ServerDeps, escalation: Escalation) {
 export async function detailJson(deps: ServerDeps, id: string, looking: Parameters<typeof readDetail>[2]) {
   const detail = await readDetail(deps, id, looking);
   if (!detail) return undefined;
-  const { escalation, sla, timeline, linked, moves } = detail;
+  const { escalation, sla, timeline, linked, moves, offers } = detail;
   return {
     ...summaryJson(escalation),
     brief: escalation.brief,
+    sections: briefSections(escalation.brief),
     sla,
     timeline: timeline.map(({ escalationId: _, actionKey: __, ...entry }) => entry),
     linked: linked.map((other) => ({ id: other.id, summary: other.brief.summary, status: other.status })),
     moves,
+    offers: offers ?? null,
     teamsLink: (await threadUrlOf(deps, escalation)) ?? null,
     links: links(deps, escalation),
   };

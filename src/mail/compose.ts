@@ -2,9 +2,11 @@
 // (every section of brief.txt, so a reply or a forward, which keeps the body, still carries it)
 // and the actionable card in the head, as Outlook reads it.
 import type { EmailReason } from '../app/ports';
-import { briefText } from '../domain/briefText';
+import type { Brief } from '../domain/brief';
+import { type BriefSection, briefSections, factValue, noneGiven } from '../domain/briefSections';
 import type { Escalation } from '../domain/escalation';
-import { severityLabels, targetLabels } from '../domain/vocabulary';
+import { targetLabels } from '../domain/tiers';
+import { severityLabels } from '../domain/vocabulary';
 
 export interface EmailLinks {
   /** The card's thread in Teams, when it has been posted. */
@@ -43,41 +45,62 @@ export function emailHtml(escalation: Escalation, reason: EmailReason, card: unk
     '<body style="font-family: Segoe UI, sans-serif">',
     `<p>${escapeText(reasonLines[reason])}</p>`,
     open,
-    briefHtml(briefText(escalation.brief)),
+    briefHtml(escalation.brief),
     '</body>',
     '</html>',
   ].join('\n');
 }
 
-/** brief.txt as HTML: its headings as headings, its "- " lines as lists, the rest as paragraphs. */
-export function briefHtml(text: string): string {
+/**
+ * The brief as HTML, section by section as brief.txt lays it out (domain/briefSections.ts): its
+ * headings as headings, its lists as lists, what people wrote as text, whatever it says.
+ */
+export function briefHtml(brief: Brief): string {
+  const html = [
+    `<h2>${escapeText(brief.summary)}</h2>`,
+    `<p>Severity: ${escapeText(severityLabels[brief.severity])}</p>`,
+    `<p>Target: ${escapeText(targetLabels[brief.target])}</p>`,
+  ];
+  for (const section of briefSections(brief)) {
+    html.push(`<h3>${escapeText(section.heading.toUpperCase())}</h3>`);
+    if (!section.given) html.push(`<ul>\n<li>${noneGiven}</li>\n</ul>`);
+    else html.push(...sectionHtml(section));
+  }
+  return html.join('\n');
+}
+
+function sectionHtml(section: BriefSection): string[] {
   const html: string[] = [];
-  let list: 'ul' | 'ol' | undefined;
-  const close = () => {
-    if (list) html.push(`</${list}>`);
-    list = undefined;
+  let bullets: string[] = [];
+  const endBullets = () => {
+    if (bullets.length > 0) html.push(list('ul', bullets));
+    bullets = [];
   };
-  for (const line of text.split('\n')) {
-    const bullet = /^- (.*)$/.exec(line);
-    const numbered = /^\d+\. (.*)$/.exec(line);
-    if (bullet || numbered) {
-      const kind = bullet ? 'ul' : 'ol';
-      if (list !== kind) {
-        close();
-        html.push(`<${kind}>`);
-        list = kind;
-      }
-      html.push(`<li>${escapeText((bullet ?? numbered)?.[1] ?? '')}</li>`);
+  for (const line of section.lines) {
+    if (line.kind === 'fact') {
+      const [label, value] = line.asText ? [line.asText.label, line.asText.value] : [line.label, factValue(line)];
+      // Reproduction's facts follow its steps as lines of their own, as in brief.txt.
+      if (section.key === 'reproduction') html.push(`<p>${escapeText(`${label}: ${value}`)}</p>`);
+      else bullets.push(`${label}: ${value}`);
       continue;
     }
-    close();
-    if (line === '') continue;
-    if (/^ESCALATION: /.test(line)) html.push(`<h2>${escapeText(line.slice('ESCALATION: '.length))}</h2>`);
-    else if (/^[A-Z][A-Z' ]+$/.test(line)) html.push(`<h3>${escapeText(line)}</h3>`);
-    else html.push(`<p>${escapeText(line)}</p>`);
+    endBullets();
+    if (line.kind === 'text')
+      html.push(
+        ...line.text
+          .split('\n')
+          .filter(Boolean)
+          .map((p) => `<p>${escapeText(p)}</p>`),
+      );
+    else if (line.items.length === 0) html.push(list('ul', [noneGiven]));
+    else html.push(list(line.numbered ? 'ol' : 'ul', line.items));
   }
-  close();
-  return html.join('\n');
+  endBullets();
+  return html;
+}
+
+function list(kind: 'ul' | 'ol', items: string[]): string {
+  return [`<${kind}>`, ...items.map((item) => `<li>${escapeText(item)}</li>`), `</${kind}>`].join('\n');
 }
 
 /** The email as an RFC 5322 message file (.eml), for a newcomer to open without any mail set up. */

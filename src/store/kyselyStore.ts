@@ -25,7 +25,7 @@ import type { Brief } from '../domain/brief';
 import { type Escalation, escalationId, type Person, type TimelineEntry } from '../domain/escalation';
 import { closedStatuses } from '../domain/lifecycle';
 import { slaNever } from '../domain/sla';
-import { immediateTargets } from '../domain/triage';
+import { immediateTargets } from '../domain/tiers';
 import type { SlaStatus, Status, Target } from '../domain/vocabulary';
 import { boardCharts, boardQueue } from './boardQueries';
 import { storedNumber, storedNumberOf } from './ids';

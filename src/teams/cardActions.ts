@@ -1,13 +1,13 @@
 // Universal Actions (Action.Execute, invoke adaptiveCard/action): one handler a verb.
-// A newcomer finds where a verb is handled by its name in `verbs`.
+// A newcomer finds where a verb is handled by its name in `verbHandlers` (the verbs: domain/verbs.ts).
 
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
-import { actionDataReaders, assigneeIdOf } from '../domain/actionData';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
-import type { Target } from '../domain/vocabulary';
+import type { Target } from '../domain/tiers';
+import { actionVerbs, verbs } from '../domain/verbs';
 import { noteInvokeOutcome } from '../http/metrics';
 import { tierOfActivity } from './bindings';
 import type { CardHost } from './cards/briefCard';
@@ -28,45 +28,41 @@ type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardActi
 
 /** "Assign" to someone else asks the Teams roster who they are; every other verb's data is read alike. */
 const assign: ActionReader = async (data, context) => {
-  const named = assigneeIdOf(data);
+  const named = verbs.assign.read(data);
   if (typeof named === 'string') return named;
   if (!named.id) return { kind: 'assign', assignee: personOf(context.activity) };
   const person = await memberById(context, named.id);
   return typeof person === 'string' ? person : { kind: 'assign', assignee: person };
 };
 
-const readers: [string, ActionReader][] = [
-  ['escalation.assign', assign],
-  ...[...actionDataReaders].map(([verb, read]): [string, ActionReader] => [verb, async (data) => read(data)]),
-];
-
-/** Every verb a card may send, by name (a Map: a verb is client text, never an object key). */
-export const verbs = new Map<string, VerbHandler>([
+/** Each verb a card may send (domain/verbs.ts), and its handler (a Map: a verb is client text, never an object key). */
+export const verbHandlers = new Map<string, VerbHandler>([
   [
-    'triage.evaluate',
+    verbs.evaluate.name,
     async (data, context, deps) => cardAnswer(await recommend(data, 'chat', deps, personOf(context.activity))),
   ],
   [
-    'escalation.submit',
+    verbs.submit.name,
     async (data, context, deps) =>
       cardAnswer(await submit(data, personOf(context.activity), 'chat', deps, timeZoneOf(context.activity))),
   ],
   [
-    'escalation.refresh',
+    verbs.refresh.name,
     async (data, context, deps) => {
       const escalation = await escalationOf(data, deps);
       if (typeof escalation === 'string') return cardAnswer(notice(escalation, context, deps));
       return cardAnswer(await cardFor(deps, escalation, await clickerOn(context, deps, escalation), context));
     },
   ],
-  ...readers.map(([verb, reader]): [string, VerbHandler] => [verb, actingWith(reader)]),
+  [verbs.assign.name, actingWith(assign)],
+  ...actionVerbs.map((verb): [string, VerbHandler] => [verb.name, actingWith(async (data) => verb.read(data))]),
 ]);
 
 export async function cardAction(context: TurnContext, deps: TeamsDeps): Promise<CardActionAnswer> {
   const value = objectOr(context.activity.value);
   const action = objectOr(value.action);
   const verb = typeof action.verb === 'string' ? action.verb : '';
-  const handler = verbs.get(verb);
+  const handler = verbHandlers.get(verb);
   if (handler) return handler(objectOr(action.data), context, deps);
   const shown = verb.length > 60 ? `${verb.slice(0, 60)}…` : verb;
   return cardAnswer(
@@ -112,7 +108,7 @@ function actingWith(reader: ActionReader): VerbHandler {
     // Moved to another tier: whether they belong to it, and may still see it, is asked again.
     const after =
       current.brief.target === escalation.brief.target ? known : await clickerOn(context, deps, current, inChannelOf);
-    const reason = outcome.outcome === 'refused' ? outcome.reason : undefined;
+    const reason = 'reason' in outcome ? outcome.reason : undefined;
     return cardAnswer(await cardFor(deps, current, after, context, reason));
   };
 }

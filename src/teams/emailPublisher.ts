@@ -2,12 +2,13 @@
 // sent, with its Outlook card (the same template as in Teams, at version 1.4, with its
 // originator), to the mailboxes queued; never to anyone who may not read it now (a tier's list
 // for a tier, only the Security list for Security, whatever changed since it was queued).
-import { canSee, channelViewer, rolesOn } from '../app/access';
+import { canSee, rolesOn } from '../app/access';
 import { briefLink } from '../app/briefLinks';
 import type { EmailReason, Mailer, QueuedDelivery } from '../app/ports';
-import { anyone, isRestricted, type Viewer } from '../domain/access';
+import { anyone, channelViewer, type Viewer } from '../domain/access';
 import { emailRefusal } from '../domain/emailing';
 import type { Escalation } from '../domain/escalation';
+import { isRestricted, leadershipTier } from '../domain/tiers';
 import { emailHtml, emailSubject } from '../mail/compose';
 import { type CardDeps, escalationCard, threadUrlOf } from './escalationCard';
 
@@ -60,7 +61,7 @@ export class EmailPublisher {
 
 /** Who reads an email: a tier's list stands for its channel; a brief shared with anyone, for anyone in the tenant. */
 function readersOf(reason: EmailReason, escalation: Escalation): Viewer {
-  if (reason === 'raised') return channelViewer('leadership');
+  if (reason === 'raised') return channelViewer(leadershipTier);
   if (reason === 'escalated' || isRestricted(escalation.brief.target)) return channelViewer(escalation.brief.target);
   return anyone;
 }

@@ -11,14 +11,14 @@ import {
   TeamsInfo,
   type TurnContext,
 } from 'botbuilder';
-import { canSee, channelViewer, type KnownViewer, rolesOn, viewerOn } from '../app/access';
+import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { updatesOf } from '../app/deliveries';
 import { postedIn } from '../app/escalate';
 import { atMention } from '../app/mentions';
 import type { ChannelBinding, PostedCard, QueuedDelivery } from '../app/ports';
-import { anyone } from '../domain/access';
+import { anyone, channelViewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
-import { type Target, targetLabels } from '../domain/vocabulary';
+import { leadershipTier, type Target, targetLabels, tiers } from '../domain/tiers';
 import { tierOfConversation } from './bindings';
 import { attachment } from './cards/render';
 import { type CardDeps, escalationCard } from './escalationCard';
@@ -57,8 +57,9 @@ export class TeamsPublisher {
     const channel = channelOf(binding);
     // Its own tier's channel works it; a channel it is raised to (Leadership) follows it, if it may see it.
     const readers: KnownViewer = { viewer: channelViewer(target), unsure: [] };
+    // A tier that goes out at once has its channel's people called by name.
     const mentions =
-      target === 'security' && canSee(this.deps, readers.viewer, escalation) ? await this.channelPeople(channel) : [];
+      tiers[target].immediate && canSee(this.deps, readers.viewer, escalation) ? await this.channelPeople(channel) : [];
     const activity = await this.cardActivity(escalation, readers, mentions, target);
     let conversationId: string | undefined;
     await this.deps.adapter.createConversationAsync(
@@ -202,9 +203,12 @@ export class TeamsPublisher {
     channelTier?: Target,
   ): Promise<Partial<Activity>> {
     const { viewer, unsure } = readers;
-    const mentionText = mentions.length > 0 ? `Security escalation for ${mentions.map((m) => m.text).join(', ')}` : '';
+    const mentionText =
+      mentions.length > 0
+        ? `${targetLabels[escalation.brief.target]} escalation for ${mentions.map((m) => m.text).join(', ')}`
+        : '';
     // Raised to Leadership, which may not read its tier: the breach is all it is told.
-    const raisedHere = channelTier === 'leadership' && escalation.brief.target !== 'leadership';
+    const raisedHere = channelTier === leadershipTier && escalation.brief.target !== leadershipTier;
     const hiddenHeadline = raisedHere
       ? `A ${targetLabels[escalation.brief.target]} escalation breached its SLA: ${escalation.id}`
       : undefined;

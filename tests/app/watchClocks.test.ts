@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Store, systemClock } from '../../src/app/ports';
 import { sweepClocks, sweepSlice } from '../../src/app/watchClocks';
-import { defaultAccessPolicy } from '../../src/domain/access';
 import { parseBrief } from '../../src/domain/brief';
 import { defaultSlaPolicy } from '../../src/domain/slaPolicy';
 import { openStore } from '../../src/store/openStore';
@@ -42,7 +41,7 @@ describe('An SLA sweep', () => {
       store,
       clock: systemClock,
       slaPolicy: defaultSlaPolicy,
-      access: defaultAccessPolicy,
+      access: { leadershipSeesSecurity: false },
       deliverSoon: () => {},
       log: (line) => logged.push(line),
     });

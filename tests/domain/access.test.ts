@@ -10,7 +10,7 @@ import {
   maySee,
   type Role,
   rolesOf,
-  tiersSeenOnlyWhenInvolved,
+  sightOf,
   type Viewer,
 } from '../../src/domain/access';
 import { type Target, targets } from '../../src/domain/vocabulary';
@@ -60,6 +60,8 @@ const acts: Record<Role | 'nobody', Action[]> = {
 const seesSecurity = (role: Role | 'nobody', policy: AccessPolicy) =>
   ['requester', 'owner', 'tierMember', 'admin'].includes(role) ||
   (role === 'leadershipMember' && policy.leadershipSeesSecurity);
+
+const tiersSeenOnlyWhenInvolved = (viewer: Viewer, policy: AccessPolicy) => [...sightOf(viewer, policy).hidden];
 
 describe('access', () => {
   for (const policy of [closed, open]) {

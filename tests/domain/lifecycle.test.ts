@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Role } from '../../src/domain/access';
 import { parseBrief } from '../../src/domain/brief';
+import { type Decision, decide as decideMove } from '../../src/domain/decide';
 import type { Escalation, Person } from '../../src/domain/escalation';
-import { availableMoves, type CardAction, decide, statusMove } from '../../src/domain/lifecycle';
+import { availableMoves, type CardAction, statusMove } from '../../src/domain/lifecycle';
 import { type Status, statuses } from '../../src/domain/vocabulary';
 import { minimalForm } from '../support/briefs';
 
@@ -15,6 +16,22 @@ function escalation(status: Status = 'new', owner?: Person): Escalation {
   const parsed = parseBrief({ ...minimalForm, target: 'engineering' });
   assert.ok(parsed.ok);
   return { id: 'ESC-7', brief: parsed.value, status, owner, requester: dana, version: 4, createdAt: at, updatedAt: at };
+}
+
+/** A move decided on the version the person saw, as the domain decides it; ok with its change, or why not. */
+function decide(escalation: Escalation, action: CardAction, actor: Person, roles: ReadonlySet<Role>, at: string) {
+  const decision: Decision = decideMove({
+    escalation,
+    seenVersion: escalation.version,
+    action,
+    actor,
+    roles,
+    at,
+    policy: { leadershipSeesSecurity: false },
+  });
+  return decision.outcome === 'applied'
+    ? { ok: true as const, ...decision.change }
+    : { ok: false as const, reason: 'reason' in decision ? decision.reason : 'stale' };
 }
 
 describe('lifecycle', () => {

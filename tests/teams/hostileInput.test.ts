@@ -3,7 +3,7 @@
 // says what to fix, and changes nothing; the process keeps serving.
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
-import { verbs } from '../../src/teams/cardActions';
+import { verbHandlers as verbs } from '../../src/teams/cardActions';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm } from '../support/briefs';
 import { textOf } from '../support/cardValidation';

@@ -1,19 +1,22 @@
 // The posted brief: what the receiving team reads and works from, kept current in place.
 import template from '../../../cards/escalation-brief.json';
 import type { Role } from '../../domain/access';
-import { isBug } from '../../domain/brief';
-import { deadline } from '../../domain/briefText';
-import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
-import { availableMoves, openStatuses } from '../../domain/lifecycle';
-import type { SlaState } from '../../domain/sla';
+import type { Brief } from '../../domain/brief';
 import {
-  type Severity,
-  severityLabels,
-  slaStatusLabels,
-  statusLabels,
-  targetLabels,
-  targets,
-} from '../../domain/vocabulary';
+  briefSections,
+  type FactLine,
+  factValue,
+  type ListLine,
+  noneGiven,
+  type SectionKey,
+  sectionHeadings,
+  type TextLine,
+} from '../../domain/briefSections';
+import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
+import { type Offers, offersTo } from '../../domain/offers';
+import type { SlaState } from '../../domain/sla';
+import { targetLabels, targets } from '../../domain/tiers';
+import { severityLabels, severityTraits, slaStatusLabels, statusLabels } from '../../domain/vocabulary';
 import { type AdaptiveCard, expand, userTextSafe } from './render';
 
 interface Fact {
@@ -32,24 +35,14 @@ export const maxAssignable = 50;
 /** Teams refreshes a card for at most 60 people (Outlook for everyone). */
 export const maxRefreshUsers = 60;
 
-/** Which buttons the card shows: the moves the viewer may make now (domain/lifecycle.ts). */
-export interface CardButtons {
-  acknowledge: boolean;
+/** Which buttons the card shows: what the viewer is offered now (domain/offers.ts), as the card lays it out. */
+export interface CardButtons extends Omit<Offers, 'assignToMe' | 'statusChoices' | 'assign'> {
   assignToMe: boolean;
-  waitingOnCustomer: boolean;
-  /** The owner resolves from the card's first row; the channel from More. */
-  resolveNow: boolean;
-  resolveLater: boolean;
-  close: boolean;
-  customerUpdate: boolean;
-  note: boolean;
+  /** More opens the moves that are not on the first row. */
   more: boolean;
   progress: boolean;
-  retarget: boolean;
-  reopen: boolean;
+  /** "Assign to": someone else, from the tier team's people. */
   assignSomeone: boolean;
-  link: boolean;
-  email: boolean;
 }
 
 export interface BriefCardModel {
@@ -74,6 +67,8 @@ export interface BriefCardModel {
   status: Fact[];
   /** Raised to Leadership, flagged as a pattern, possibly the same as others. */
   notices: string[];
+  /** The sections' headings, as every surface says them (domain/briefSections.ts). */
+  headings: Record<SectionKey, string>;
   impact: Fact[];
   description: string;
   reproduction: { shown: boolean; steps: string[]; facts: Fact[] };
@@ -111,12 +106,6 @@ export interface BriefCardInput {
   mentionText?: string;
 }
 
-const headerStyles: Record<Severity, { style: string }> = {
-  critical: { style: 'attention' },
-  high: { style: 'warning' },
-  medium: { style: 'emphasis' },
-};
-
 /** Markdown and URLs of ours in the model: every other string is text people wrote, never a link. */
 const ours = new Set(['mentionText', 'briefUrl', 'threadUrl']);
 
@@ -144,30 +133,17 @@ export function briefCard(input: BriefCardInput): AdaptiveCard {
 export function briefCardModel(input: BriefCardInput): BriefCardModel {
   const { escalation, sla, briefUrl, message, mentionText, roles = new Set(), timeline = [] } = input;
   const { brief } = escalation;
-  const { impact, reproduction: repro, customerCommunication: comms } = brief;
-  const none = 'none given';
-  const hasRepro = repro.steps.length > 0 || Boolean(repro.expected || repro.actual || repro.environment);
-  const moves = availableMoves(escalation, roles);
+  const offers = offersTo(escalation, roles);
   const people = (input.assignable ?? [])
     .filter((p) => p.id && p.id !== escalation.owner?.id)
     .slice(0, maxAssignable)
     .map((p) => ({ title: p.name, value: p.id as string }));
-  const isOwner = roles.has('owner');
+  const { assignToMe, statusChoices, assign, ...rest } = offers;
   const can: CardButtons = {
-    acknowledge: moves.has('progress') && escalation.status === 'new',
-    assignToMe: moves.has('assign') && !isOwner,
-    waitingOnCustomer: isOwner && moves.has('progress') && escalation.status !== 'waiting_on_customer',
-    resolveNow: isOwner && moves.has('resolve'),
-    resolveLater: !isOwner && moves.has('resolve'),
-    close: moves.has('close'),
-    customerUpdate: moves.has('customerUpdate'),
-    note: moves.has('note'),
-    progress: moves.has('progress'),
-    retarget: moves.has('retarget'),
-    reopen: moves.has('reopen'),
-    assignSomeone: moves.has('assign') && people.length > 0,
-    link: moves.has('link'),
-    email: moves.has('email'),
+    ...rest,
+    assignToMe: assignToMe !== '',
+    progress: statusChoices.length > 0,
+    assignSomeone: assign && people.length > 0,
     more: false,
   };
   can.more = can.progress || can.retarget || can.reopen || can.assignSomeone || can.link || can.email;
@@ -177,11 +153,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     version: escalation.version,
     can,
     assignTitle: escalation.owner ? 'Take over' : 'Assign to me',
-    // Resolving from "Change status" (with its resolution) for those who may, but not the owner, who has Resolve.
-    statusChoices: [
-      ...openStatuses.filter((s) => s !== 'new' && s !== escalation.status),
-      ...(can.resolveLater ? ['resolved' as const] : []),
-    ].map((s) => ({ title: statusLabels[s], value: s })),
+    statusChoices: statusChoices.map((s) => ({ title: statusLabels[s], value: s })),
     people,
     targetChoices: targets.filter((t) => t !== brief.target).map((t) => ({ title: targetLabels[t], value: t })),
     latest: timeline
@@ -191,7 +163,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     refreshUserIds: refreshUsers(escalation, timeline),
     header: {
       line: `${escalation.id} · ${severityLabels[brief.severity]} · ${targetLabels[brief.target]}`,
-      ...headerStyles[brief.severity],
+      style: severityTraits[brief.severity].cardStyle,
     },
     summary: brief.summary,
     message: message ?? '',
@@ -203,45 +175,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
       { title: 'Raised by', value: `${escalation.requester.name}, ${cardTime(escalation.createdAt)}` },
     ],
     notices: notices(timeline, input.similar ?? []),
-    impact: [
-      {
-        title: 'Customers affected',
-        value:
-          impact.customerNames.length > 0
-            ? `${impact.customersAffected} (${impact.customerNames.join(', ')})`
-            : String(impact.customersAffected),
-      },
-      { title: 'Workflow impact', value: impact.workflowImpact },
-      { title: 'Revenue at risk', value: impact.revenueAtRisk ?? none },
-      {
-        title: 'Customer SLA',
-        value: impact.slaStatusReported === false ? none : slaStatusLabels[impact.slaStatus],
-      },
-    ],
-    description: brief.description,
-    reproduction: {
-      shown: hasRepro || isBug(brief.target, brief.signals),
-      steps: repro.steps.length > 0 ? repro.steps.map((s, i) => `${i + 1}. ${s}`) : [`- ${none}`],
-      facts: [
-        { title: 'Expected', value: repro.expected ?? none },
-        { title: 'Actual', value: repro.actual ?? none },
-        { title: 'Environment', value: repro.environment ?? none },
-      ],
-    },
-    tried: brief.tried.length > 0 ? brief.tried.map((t, i) => `${i + 1}. ${t.action} -> ${t.result}`) : [`- ${none}`],
-    communication: [
-      {
-        title: 'Last update',
-        value:
-          comms.lastUpdateDate && comms.lastUpdateSummary
-            ? `${comms.lastUpdateDate} — ${comms.lastUpdateSummary}`
-            : (comms.lastUpdateDate ?? comms.lastUpdateSummary ?? none),
-      },
-      { title: 'Customer expectation', value: comms.customerExpectation ?? none },
-      { title: 'Escalation risk', value: comms.escalationRisk ?? none },
-    ],
-    asks: brief.needed.asks.map((ask) => `- ${ask}`),
-    deadline: [{ title: 'Deadline', value: deadlineShown(brief.needed) ?? none }],
+    ...sectionsModel(brief),
     footer: `Version ${escalation.version} · updated ${cardTime(escalation.updatedAt)}`,
     briefUrl,
     threadUrl: input.host === 'outlook' ? (input.threadUrl ?? '') : '',
@@ -262,11 +196,34 @@ export function cardTime(iso: string): string {
   return `{{DATE(${moment},SHORT)}} {{TIME(${moment})}}`;
 }
 
-/** The deadline in the reader's zone; as written for a brief from before deadlines had a moment. */
-function deadlineShown(needed: Escalation['brief']['needed']): string | undefined {
-  if (!needed.deadlineAt) return deadline(needed);
-  const moment = `${needed.deadlineAt.slice(0, 19)}Z`;
-  return needed.deadlineTime ? cardTime(needed.deadlineAt) : `{{DATE(${moment},SHORT)}}`;
+/** The brief's sections (domain/briefSections.ts) as the card's template lays them out. */
+function sectionsModel(brief: Brief) {
+  const sections = new Map(briefSections(brief).map((section) => [section.key, section]));
+  const lines = (key: SectionKey) => sections.get(key)?.lines ?? [];
+  const facts = (key: SectionKey): Fact[] =>
+    lines(key).flatMap((line) => (line.kind === 'fact' ? [{ title: line.label, value: factShown(line) }] : []));
+  const list = (key: SectionKey): string[] => {
+    const found = lines(key).find((line): line is ListLine => line.kind === 'list');
+    if (!found?.items.length) return [`- ${noneGiven}`];
+    return found.items.map((item, n) => (found.numbered ? `${n + 1}. ${item}` : `- ${item}`));
+  };
+  const text = lines('description').find((line): line is TextLine => line.kind === 'text');
+  return {
+    headings: sectionHeadings,
+    impact: facts('impact'),
+    description: text?.text ?? '',
+    reproduction: { shown: sections.has('reproduction'), steps: list('reproduction'), facts: facts('reproduction') },
+    tried: list('tried'),
+    communication: facts('communication'),
+    asks: list('needed'),
+    deadline: facts('needed'),
+  };
+}
+
+/** A fact's value; a moment in the reader's own zone. */
+function factShown(line: FactLine): string {
+  if (!line.moment) return factValue(line);
+  return line.moment.dateOnly ? `{{DATE(${line.moment.at.slice(0, 19)}Z,SHORT)}}` : cardTime(line.moment.at);
 }
 
 function notices(timeline: TimelineEntry[], similar: string[]): string[] {

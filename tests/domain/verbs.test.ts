@@ -1,14 +1,14 @@
 // A verb's data as clients send it: an input left empty arrives as "" from some, not at all from others.
 import assert from 'node:assert/strict';
-import { actionDataReaders, assigneeIdOf } from '../../src/domain/actionData';
+import { verbNamed, verbs } from '../../src/domain/verbs';
 
 const read = (verb: string, data: Record<string, unknown>) => {
-  const reader = actionDataReaders.get(verb);
+  const reader = verbNamed.get(verb)?.read;
   assert.ok(reader, verb);
   return reader(data);
 };
 
-describe('action data', () => {
+describe('verbs: their data', () => {
   it('takes an optional input left empty ("" or blanks) as not given, as if it were left out', () => {
     for (const empty of ['', '   ', undefined]) {
       assert.deepEqual(
@@ -46,9 +46,12 @@ describe('action data', () => {
   });
 
   it('reads "Assign" with nobody named as the person who clicked, but not from the "Assign to" list', () => {
-    assert.deepEqual(assigneeIdOf({}), {});
-    assert.deepEqual(assigneeIdOf({ assignee: '' }), {});
-    assert.equal(assigneeIdOf({ assignee: '', fromList: true }), 'Choose the person to assign it to from the list.');
-    assert.deepEqual(assigneeIdOf({ assignee: 'aad-lena', fromList: true }), { id: 'aad-lena' });
+    assert.deepEqual(verbs.assign.read({}), {});
+    assert.deepEqual(verbs.assign.read({ assignee: '' }), {});
+    assert.equal(
+      verbs.assign.read({ assignee: '', fromList: true }),
+      'Choose the person to assign it to from the list.',
+    );
+    assert.deepEqual(verbs.assign.read({ assignee: 'aad-lena', fromList: true }), { id: 'aad-lena' });
   });
 });
