@@ -6,7 +6,7 @@
 import type { AccessPolicy } from '../domain/access';
 import { raiseToLeadership as raise } from '../domain/decide';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../domain/escalation';
-import { type ClockState, nextChange, type SlaState, slaNever, slaState } from '../domain/sla';
+import { type ClockState, clockLabels, nextChange, type SlaState, slaNever, slaState } from '../domain/sla';
 import { leadershipTier, targetLabels } from '../domain/tiers';
 import { signalRules } from '../domain/triage';
 import { severityLabels } from '../domain/vocabulary';
@@ -37,13 +37,6 @@ export const sweepSlice = 20;
 
 /** The bot, as the actor of what the watcher does. */
 export const deskActor: Person = { name: 'Escalation Desk' };
-
-const reminderWords: Record<ClockState['clock'], string> = {
-  acknowledge: 'acknowledgement',
-  customerUpdate: 'customer update',
-  resolve: 'resolution',
-  deadline: "deadline of what's needed",
-};
 
 export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>()): Promise<SweepReport> {
   const now = deps.clock.now();
@@ -108,7 +101,7 @@ function reminderKey(escalation: Escalation, state: ClockState): string {
 
 export function reminderText(escalation: Escalation, state: ClockState): string {
   const head = `**${escalation.id}** (${severityLabels[escalation.brief.severity]} · ${targetLabels[escalation.brief.target]})`;
-  const what = reminderWords[state.clock];
+  const what = clockLabels[state.clock].long;
   const when = describeWhen(state);
   const who = escalation.owner
     ? `${atMention(escalation.owner.name)}, over to you.`
@@ -135,7 +128,7 @@ function raiseReason(escalation: Escalation, sla: SlaState, timeline: TimelineEn
       .replace('T', ' ')} UTC)`;
   }
   if (escalation.brief.severity === 'critical' && breached.length > 0) {
-    const clocks = breached.map((c) => reminderWords[c.clock]).join(' and ');
+    const clocks = breached.map((c) => clockLabels[c.clock].long).join(' and ');
     return `Business: ${signalRules.sla_breached.reason.toLowerCase()} on a Critical escalation (${clocks})`;
   }
   return undefined;

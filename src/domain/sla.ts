@@ -53,11 +53,15 @@ export interface SlaState {
   next?: string;
 }
 
-export const clockWords: Record<Clock, string> = {
-  acknowledge: 'ack',
-  customerUpdate: 'customer update',
-  resolve: 'resolution',
-  deadline: "deadline of what's needed",
+/**
+ * Each clock as people read it: `short` on a card ("ack due in 6 min"), `long` in a reminder
+ * ("acknowledgement overdue by 20 min"), `title` where it is listed (the board).
+ */
+export const clockLabels: Record<Clock, { short: string; long: string; title: string }> = {
+  acknowledge: { short: 'ack', long: 'acknowledgement', title: 'Acknowledge' },
+  customerUpdate: { short: 'customer update', long: 'customer update', title: 'Customer update' },
+  resolve: { short: 'resolution', long: 'resolution', title: 'Resolve' },
+  deadline: { short: "deadline of what's needed", long: "deadline of what's needed", title: "What's needed" },
 };
 
 export function slaState(escalation: Escalation, timeline: TimelineEntry[], now: Date, policy: SlaPolicy): SlaState {
@@ -157,7 +161,7 @@ export function deadlineOf(escalation: Escalation): number | undefined {
 }
 
 export function describeClock(state: ClockState): string {
-  const words = clockWords[state.clock];
+  const words = clockLabels[state.clock].short;
   return state.remainingMs >= 0
     ? `${words} due in ${describeDuration(state.remainingMs)}`
     : `${words} overdue by ${describeDuration(-state.remainingMs)}`;
