@@ -108,6 +108,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     ...base,
     deliverNow: (timeoutMs: number) => deliveries.deliverNow(timeoutMs),
     deliverSoon: () => deliveries.kick(),
+    counters: metrics,
   };
   const bot = new EscalationBot(desk);
   const server = createServer({ ...desk, config, adapter, bot, metrics, logger, lifecycle });

@@ -6,6 +6,7 @@ import {
   type AccessPolicy,
   accessFacts,
   anyone,
+  mayChooseEmailList,
   maySee,
   type Role,
   rolesOf,
@@ -15,7 +16,7 @@ import {
 } from '../domain/access';
 import type { Escalation, Person } from '../domain/escalation';
 import { type Target, targetLabels } from '../domain/vocabulary';
-import type { EscalationFilter } from './ports';
+import type { ChannelBinding, ChannelStore, EscalationFilter } from './ports';
 
 /**
  * Someone to look up: their Entra object id, and their Teams user id ("29:...") when an
@@ -135,6 +136,40 @@ export function visibleTo<T extends Escalation | AccessFacts>(deps: AccessDeps, 
 export function listFilterFor(deps: AccessDeps, viewer: Viewer): EscalationFilter['hidden'] {
   const sight = sightOf(viewer, deps.access);
   return { targets: [...sight.hidden], unlessInvolving: sight.unlessInvolving };
+}
+
+/** The team a tier's channel is bound in, as the bot reaches its roster; none while it is unbound. */
+export function teamOfBinding(binding: ChannelBinding | undefined): TeamPlace | undefined {
+  if (!binding) return undefined;
+  const { conversation, serviceUrl, channel } = binding.conversationReference;
+  // A team's roster is asked through its General channel, whose id is the team's.
+  return { teamId: channel?.teamId ?? conversation.id, serviceUrl };
+}
+
+/**
+ * May this person choose whom a tier's escalations are emailed to (domain/access.ts
+ * mayChooseEmailList)? `here`: the team they ask from, which stands for the admins' team while no
+ * tier was ever bound. 'unsure' when Teams could not say.
+ */
+export async function mayChooseEmailListOf(
+  deps: AccessDeps & { store: Pick<ChannelStore, 'channelFor'> },
+  person: Person,
+  target: Target,
+  here?: TeamPlace,
+): Promise<boolean | 'unsure'> {
+  if (!person.id) return false;
+  const member: Member = { id: person.id, teamsId: person.teamsId };
+  const team = teamOfBinding(await deps.store.channelFor(target));
+  try {
+    const [admin, ownerOfTiersTeam] = await Promise.all([
+      deps.directory.isAdmin(member, here),
+      team ? deps.directory.isTeamOwner(member, team) : false,
+    ]);
+    return mayChooseEmailList({ target, admin, ownerOfTiersTeam });
+  } catch (error) {
+    if (error instanceof RosterUnavailable) return 'unsure';
+    throw error;
+  }
 }
 
 /** Why someone holds no role we could confirm, in a sentence; '' when Teams answered every question. */

@@ -6,9 +6,10 @@ import { escalatedEmailTo } from '../domain/emailing';
 import type { Escalation, Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';
-import { type ChannelBinding, channelOfConversation, type PostedCard } from './ports';
+import { type ChannelBinding, type Counters, channelOfConversation, type PostedCard } from './ports';
 
 export interface PostingDeps extends EscalationDeps {
+  counters: Pick<Counters, 'escalationCreated'>;
   /** Wake the delivery worker; resolve once due deliveries are sent or the time is up. */
   deliverNow: (timeoutMs: number) => Promise<void>;
   /** Wake the delivery worker without waiting for it. */
@@ -60,6 +61,7 @@ export async function escalate(
     post: true,
   });
   if (conflict) return { escalation, created, conflict };
+  if (created) deps.counters.escalationCreated(escalation);
   const binding = await deps.store.channelFor(escalation.brief.target);
   if (binding && created) await deps.deliverNow(postWaitMs);
   const posted = binding && (await postedIn(deps, escalation, binding));

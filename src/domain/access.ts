@@ -125,6 +125,24 @@ export function seenByReadersOf(reader: Target, other: Target, policy: AccessPol
   return whoMaySee(reader, policy) !== 'tenant' && reader === other;
 }
 
+/** Who is choosing whom a tier's escalations are emailed to. */
+export interface EmailListRequest {
+  target: Target;
+  admin: boolean;
+  /** An owner of the team the tier's channel is bound in. */
+  ownerOfTiersTeam: boolean;
+}
+
+/**
+ * May they choose whom a tier's escalations are emailed to, from Teams or over REST? Admins; for
+ * an open tier also the owners of the team its channel is bound in, where it is worked. A
+ * restricted tier's list only admins: whoever is on it reads every one of its briefs.
+ */
+export function mayChooseEmailList(request: EmailListRequest): boolean {
+  if (request.admin) return true;
+  return !isRestricted(request.target) && request.ownerOfTiersTeam;
+}
+
 /** Who is binding a tier's channel, and where the tier stands. */
 export interface BindingRequest {
   target: Target;

@@ -49,6 +49,23 @@ export function raisedEmailTo(target: Target, lists: ReadonlyMap<Target, string[
 }
 
 /**
+ * Of the mailboxes an email was queued for, those that may still receive it when it is sent (the
+ * escalation may have moved tier since): a restricted tier's brief only its own list, or, raised,
+ * Leadership's where Leadership may see it.
+ */
+export function mayStillReceive(
+  reason: EmailReason,
+  target: Target,
+  to: readonly string[],
+  lists: ReadonlyMap<Target, string[]>,
+  policy: AccessPolicy,
+): string[] {
+  if (!isRestricted(target)) return [...to];
+  const allowed = new Set(reason === 'raised' ? raisedEmailTo(target, lists, policy) : (lists.get(target) ?? []));
+  return to.filter((address) => allowed.has(address));
+}
+
+/**
  * May the brief of an escalation of `target` be sent to these addresses? A restricted tier's
  * only to its own list; any other to addresses in the organisation's mail domain (when known:
  * the sending mailbox's). Undefined when it may; else why not.

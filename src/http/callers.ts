@@ -12,11 +12,17 @@ import { sendError } from './errors';
 
 export type Caller = { kind: 'integration' } | { kind: 'person'; person: Person };
 
+/**
+ * Someone no guard vouched for: a person we know nothing of, who sees what the whole tenant may
+ * (domain/access.ts `anyone`) and acts on nothing.
+ */
+export const nobody: Caller = { kind: 'person', person: { name: 'Nobody' } };
+
 const callers = new WeakMap<Request, Caller>();
 
-/** Who made this request; set by requireCaller for every /api route but the bot's. */
+/** Who made this request, as requireCaller found (every /api route but the bot's); nobody for any other. */
 export function callerOf(req: Request): Caller {
-  return callers.get(req) ?? { kind: 'integration' };
+  return callers.get(req) ?? nobody;
 }
 
 const entraObjectId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

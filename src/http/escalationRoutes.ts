@@ -92,9 +92,6 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
           `Idempotency-Key "${key}" was used in the last 24 hours for another escalation (${escalation.id}): send a new key for a new escalation`,
         );
       }
-      if (created) {
-        deps.metrics.created(escalation.brief.target, escalation.brief.severity);
-      }
       res.header('location', `/api/escalations/${escalation.id}`);
       res.send(created ? 201 : 200, {
         ...summaryJson(escalation),

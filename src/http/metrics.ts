@@ -3,7 +3,8 @@
 // took, deliveries by kind and result, the outbox's depth and its oldest row's age, Teams' 429s,
 // SLA reminders and raises, emails sent.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Target } from '../domain/vocabulary';
+import type { Counters } from '../app/ports';
+import type { Escalation } from '../domain/escalation';
 
 /** What the outbox holds now, asked at each scrape. */
 export interface OutboxState {
@@ -13,19 +14,7 @@ export interface OutboxState {
   oldestPendingSeconds: number;
 }
 
-/** What a card click came to: act()'s outcome, or how the click was answered without acting. */
-const invokeOutcomes = new WeakMap<object, string>();
-
-/** Says what an invoke (its activity) came to, for the click's metric. */
-export function noteInvokeOutcome(activity: object, outcome: string): void {
-  invokeOutcomes.set(activity, outcome);
-}
-
-export function invokeOutcomeOf(activity: object): string | undefined {
-  return invokeOutcomes.get(activity);
-}
-
-export class Metrics {
+export class Metrics implements Counters {
   readonly registry = new Registry();
   private readonly on = { registers: [this.registry] };
 
@@ -111,8 +100,12 @@ export class Metrics {
     });
   }
 
-  created(target: Target, severity: string): void {
-    this.escalationsCreated.inc({ target, severity });
+  escalationCreated(escalation: Escalation): void {
+    this.escalationsCreated.inc({ target: escalation.brief.target, severity: escalation.brief.severity });
+  }
+
+  invokeAnswered(name: string, outcome: string, seconds: number): void {
+    this.invokes.observe({ verb: name, outcome }, seconds);
   }
 
   /** The exposition, Prometheus' text format. */

@@ -12,7 +12,7 @@ import { requireCaller } from './callers';
 import { type ApiError, errorCode, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
 import type { Phase } from './lifecycle';
-import { invokeOutcomeOf, type Metrics } from './metrics';
+import type { Metrics } from './metrics';
 import { activityProblem, refuseEncodedBodies } from './requestGuards';
 import { registerTabRoutes } from './tabRoutes';
 import { registerTierRoutes } from './tierRoutes';
@@ -62,15 +62,6 @@ export function createServer(deps: ServerDeps): Server {
     const route = req.getRoute()?.path?.toString() ?? 'unmatched';
     deps.metrics.httpRequests.inc({ route, method: req.method ?? '', status: res.statusCode });
     const seen = activitySeen.get(req);
-    if (seen?.activityType === 'invoke') {
-      const outcome =
-        (req.body && typeof req.body === 'object' ? invokeOutcomeOf(req.body) : undefined) ??
-        (res.statusCode < 400 ? 'answered' : 'failed');
-      deps.metrics.invokes.observe(
-        { verb: seen.verb ?? seen.invoke ?? 'invoke', outcome },
-        (Date.now() - req.time()) / 1000,
-      );
-    }
     // One line a request: its id, the route and path (never the query, which may carry a link's
     // signature), the answer and the time taken; for an activity, what it was.
     const id = req.params?.id;

@@ -1,8 +1,11 @@
 // The Teams bot: routes each activity to its handler, in plain sight.
 // Messages -> commands.ts; invokes by name -> the table below. Activities from a tenant
 // that is not allowed are answered with one sentence and change nothing.
+
+import { performance } from 'node:perf_hooks';
 import { ActivityHandler, ActivityTypes, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { cardAction } from './cardActions';
+import { verbNamed } from '../domain/verbs';
+import { cardAction, invokeOutcome } from './cardActions';
 import { hiddenCard } from './cards/hiddenCard';
 import { runCommand } from './commands';
 import type { TeamsDeps } from './deps';
@@ -16,6 +19,14 @@ const invokes = new Map<string, (context: TurnContext, deps: TeamsDeps) => Promi
   ['composeExtension/submitAction', submitAction],
   ['adaptiveCard/action', cardAction],
 ]);
+
+/** An invoke as its metric names it: a card's click by its verb (one of ours), anything else by its name. */
+function invokeLabel(context: TurnContext, name: string): string {
+  if (!invokes.has(name)) return 'unknown';
+  const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+  if (name !== 'adaptiveCard/action') return name;
+  return typeof verb === 'string' && verbNamed.has(verb) ? verb : 'unknown verb';
+}
 
 export const otherTenantText =
   'Escalation Desk is not available to your organization: ask the admin who runs it to allow your tenant.';
@@ -45,6 +56,14 @@ export class EscalationBot extends ActivityHandler {
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     const name = typeof context.activity.name === 'string' ? context.activity.name : '';
+    const started = performance.now();
+    const answer = await this.answerInvoke(context, name);
+    const outcome = context.turnState.get(invokeOutcome) ?? (answer.status < 400 ? 'answered' : 'failed');
+    this.deps.counters.invokeAnswered(invokeLabel(context, name), outcome, (performance.now() - started) / 1000);
+    return answer;
+  }
+
+  private async answerInvoke(context: TurnContext, name: string): Promise<InvokeResponse> {
     const handler = invokes.get(name);
     if (!handler) {
       // An invoke this app does not take (Teams sends those its manifest names): the sender's mistake.
@@ -58,6 +77,7 @@ export class EscalationBot extends ActivityHandler {
     } catch (error) {
       // Teams retries an invoke that failed: answer 200 with what happened instead.
       this.deps.log(`${name} failed: ${(error as Error).stack ?? error}`);
+      context.turnState.set(invokeOutcome, 'failed');
       return invokeResponse(failureAnswer(name));
     }
   }

@@ -8,7 +8,6 @@ import { type Escalation, escalationIdPattern, type Person } from '../domain/esc
 import type { CardAction } from '../domain/lifecycle';
 import type { Target } from '../domain/tiers';
 import { actionVerbs, verbs } from '../domain/verbs';
-import { noteInvokeOutcome } from '../http/metrics';
 import { tierOfActivity } from './bindings';
 import type { CardHost } from './cards/briefCard';
 import { hiddenCard } from './cards/hiddenCard';
@@ -18,6 +17,9 @@ import { escalationCard, hiddenEscalationCard } from './escalationCard';
 import { type FormValues, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
 import { personOf, timeZoneOf, unknownPersonText } from './people';
+
+/** Where a click's handler says what it came to (act()'s outcome), for the bot to count. */
+export const invokeOutcome = Symbol('invokeOutcome');
 
 type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => Promise<CardActionAnswer>;
 /** How long a click's answer waits for the copies' updates (Teams gives an invoke about 5 s). */
@@ -100,7 +102,7 @@ function actingWith(reader: ActionReader): VerbHandler {
       actionKey: context.activity.id ? `teams:${context.activity.id}` : undefined,
       read: escalation,
     });
-    noteInvokeOutcome(context.activity, outcome.outcome);
+    context.turnState.set(invokeOutcome, outcome.outcome);
     // The clicked message (and every other copy) is updated before the click is answered: a
     // redraw seconds later would close a panel the person opened meanwhile and lose their typing.
     if (outcome.outcome === 'applied') await deps.deliverNow(clickedCopyWaitMs);

@@ -1,13 +1,23 @@
 // Text commands: in a channel (the bot @mentioned) route / routes / unroute; in a
 // personal or group chat new / mine / show ESC-n / help. One handler a command.
 import { type CloudAdapter, TurnContext } from 'botbuilder';
-import { canSee, listFilterFor, RosterUnavailable, rolesOn, viewerOn } from '../app/access';
+import {
+  canSee,
+  listFilterFor,
+  mayChooseEmailListOf,
+  RosterUnavailable,
+  rolesOn,
+  type TeamPlace,
+  teamOfBinding,
+  viewerOn,
+} from '../app/access';
 import { postWaiting } from '../app/escalate';
 import type { CardPlace, ChannelMove, ChannelPlace } from '../app/ports';
 import { anyone, mayBindChannel, type Viewer } from '../domain/access';
 import { parseAddresses } from '../domain/emailing';
 import { escalationIdPattern, type Person } from '../domain/escalation';
-import { severityLabels, statusLabels, type Target, targetLabels, targets } from '../domain/vocabulary';
+import { isRestricted, type Target, targetLabels, targetNamed, targets } from '../domain/tiers';
+import { severityLabels, statusLabels } from '../domain/vocabulary';
 import { channelPeople, channelPlace, referenceFor, withNames } from './bindings';
 import { when } from './cards/briefCard';
 import { formCard } from './cards/formCard';
@@ -110,23 +120,16 @@ const channelCommands = new Map<string, Command>([
       const parsed = given.trim().toLowerCase() === 'none' ? { addresses: [] } : parseAddresses(given);
       if ('problem' in parsed) return say(context, `${parsed.problem}. Nothing was changed.`);
       const person = personOf(context.activity);
+      if (!person.id) return say(context, unknownPersonText);
       const here = channelOfActivity(context.activity) as TeamsChannel;
-      const binding = await deps.store.channelFor(target);
-      const boundHere = binding !== undefined && channelPlace(binding).channelId === here.channelId;
-      const refusal = await bindingRefusal(context, deps, person, here, target, binding && channelPlace(binding));
-      if (refusal) return say(context, refusal);
-      // Who hears of a tier's escalations is decided where the tier is worked.
-      if (!boundHere && !(await isAdmin(deps, person))) {
-        return say(
-          context,
-          `Say it in ${binding ? channelPlace(binding).name : `the ${targetLabels[target]} channel`}, where ${targetLabels[target]} escalations are worked. Nothing was changed.`,
-        );
-      }
+      const team = { teamId: here.teamId ?? here.channelId, serviceUrl: context.activity.serviceUrl };
+      const allowed = await mayChooseEmailListOf(deps, person, target, team);
+      if (allowed !== true) return say(context, await emailListRefusal(deps, target, team, allowed));
       await deps.store.setEmailList(target, parsed.addresses, person, deps.clock.now().toISOString());
       await say(
         context,
         parsed.addresses.length > 0
-          ? `**${targetLabels[target]}** escalations are emailed to ${parsed.addresses.join(', ')}${target === 'security' ? ' (and Security briefs to nobody else)' : ''}.`
+          ? `**${targetLabels[target]}** escalations are emailed to ${parsed.addresses.join(', ')}${isRestricted(target) ? ` (and ${targetLabels[target]} briefs to nobody else)` : ''}.`
           : `**${targetLabels[target]}** escalations are no longer emailed.`,
       );
     },
@@ -158,14 +161,29 @@ const channelCommands = new Map<string, Command>([
   ],
 ]);
 
-async function isAdmin(deps: TeamsDeps, person: Person): Promise<boolean> {
-  if (!person.id) return false;
-  try {
-    return await deps.directory.isAdmin({ id: person.id, teamsId: person.teamsId });
-  } catch (error) {
-    deps.log(`could not tell whether ${person.id} is an admin (taken as not): ${(error as Error).message}`);
-    return false;
+/** Why they may not choose the tier's email list (domain/access.ts mayChooseEmailList), said where they asked. */
+async function emailListRefusal(
+  deps: TeamsDeps,
+  target: Target,
+  here: TeamPlace,
+  allowed: false | 'unsure',
+): Promise<string> {
+  const tier = targetLabels[target];
+  if (allowed === 'unsure') {
+    return 'Teams could not tell us just now whether you are an owner of this team or an admin, so nothing was changed: try again in a minute.';
   }
+  if (isRestricted(target)) {
+    return `Only admins may choose whom ${tier} escalations are emailed to: whoever is on the list reads every one of them. Nothing was changed.`;
+  }
+  const binding = await deps.store.channelFor(target);
+  if (!binding) {
+    return `No channel takes ${tier} escalations yet: once one does (“route ${target}” there), its team's owners and admins choose whom they are emailed to. Nothing was changed.`;
+  }
+  const whose =
+    teamOfBinding(binding)?.teamId === here.teamId
+      ? "this team's owners"
+      : `the owners of the team of ${channelPlace(binding).name}`;
+  return `Only ${whose} and admins may choose whom ${tier} escalations are emailed to. Nothing was changed.`;
 }
 
 /** Channel moves `routes` lists. */
@@ -213,8 +231,8 @@ async function bindingRefusal(
         : 'otherTeam',
   });
   if (allowed) return undefined;
-  return target === 'security'
-    ? 'Only admins may choose where Security escalations go: whoever reads that channel reads every one of them. Nothing was changed. Ask an admin (an owner of the team Escalation Desk was first set up in, or someone in ADMINS).'
+  return isRestricted(target)
+    ? `Only admins may choose where ${targetLabels[target]} escalations go: whoever reads that channel reads every one of them. Nothing was changed. Ask an admin (an owner of the team Escalation Desk was first set up in, or someone in ADMINS).`
     : `Only this team's owners and admins may choose where ${targetLabels[target]} escalations go${boundNow ? `, and it is bound in another team (${boundNow.name}): an admin can move it` : ''}. Nothing was changed.`;
 }
 
@@ -326,13 +344,6 @@ export async function runCommand(context: TurnContext, deps: TeamsDeps): Promise
   // Echo a little of what was said, never all of it.
   const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
   await say(context, `${shown ? `I don’t know “${shown}”. ` : ''}${inChannel ? channelHelp : chatHelp}`);
-}
-
-function targetNamed(argument: string): Target | undefined {
-  const word = argument.trim().toLowerCase();
-  return targets.find(
-    (t) => t === word || targetLabels[t].toLowerCase() === word || (t === 'support' && word === 'l2'),
-  );
 }
 
 async function say(context: TurnContext, text: string): Promise<void> {

@@ -2,8 +2,10 @@
 import type { AccessDeps } from '../app/access';
 import type { ActDeps } from '../app/act';
 import type { PostingDeps } from '../app/escalate';
+import type { Counters } from '../app/ports';
 
 export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps {
+  counters: Counters;
   /** The bot's app id; '' in local mode. */
   appId: string;
   /** Base URL for links on cards. */

@@ -6,7 +6,7 @@ import { canSee, rolesOn } from '../app/access';
 import { briefLink } from '../app/briefLinks';
 import type { EmailReason, Mailer, QueuedDelivery } from '../app/ports';
 import { anyone, channelViewer, type Viewer } from '../domain/access';
-import { emailRefusal } from '../domain/emailing';
+import { mayStillReceive } from '../domain/emailing';
 import type { Escalation } from '../domain/escalation';
 import { isRestricted, leadershipTier } from '../domain/tiers';
 import { emailHtml, emailSubject } from '../mail/compose';
@@ -29,7 +29,8 @@ export class EmailPublisher {
     const escalation = await this.deps.store.getEscalation(delivery.escalationId);
     if (!escalation) return;
     const readers = readersOf(delivery.reason, escalation);
-    const to = await this.allowed(escalation, delivery.to);
+    const lists = isRestricted(escalation.brief.target) ? await this.deps.store.emailLists() : new Map();
+    const to = mayStillReceive(delivery.reason, escalation.brief.target, delivery.to, lists, this.deps.access);
     if (!canSee(this.deps, readers, escalation) || to.length === 0) {
       this.deps.log(`${escalation.id}: not emailed (${delivery.reason}): its readers may no longer see it`);
       return;
@@ -49,13 +50,6 @@ export class EmailPublisher {
       brief: briefLink(this.deps.publicUrl, this.deps.linkSecret, escalation.id, readers, this.deps.clock.now()),
     });
     await this.deps.mailer.send({ to, subject: emailSubject(escalation), html, escalationId: escalation.id });
-  }
-
-  /** A restricted tier's brief goes only to those on its list now (it may have moved tier since it was queued). */
-  private async allowed(escalation: Escalation, to: string[]): Promise<string[]> {
-    if (!isRestricted(escalation.brief.target)) return to;
-    const lists = await this.deps.store.emailLists();
-    return to.filter((address) => emailRefusal(escalation.brief.target, [address], lists, undefined) === undefined);
   }
 }
 

@@ -6,15 +6,17 @@ import type { Person } from '../domain/escalation';
 /**
  * Who sent an activity: `id` is their Entra object id, the identity access is decided by. An
  * activity without one is from nobody we know (no id): it may read what the whole tenant may,
- * and acts on nothing. The channel account id ("29:...") is never taken for an identity.
+ * and acts on nothing. The channel account id ("29:...") is never taken for an identity, and is
+ * a Teams user id only in an activity from Teams (Outlook's `from.id` is its own).
  */
 export function personOf(activity: Activity): Person {
   const from = (activity.from ?? {}) as Partial<Activity['from']>;
   const aadObjectId = typeof from.aadObjectId === 'string' && from.aadObjectId.trim() ? from.aadObjectId : undefined;
+  const fromTeams = activity.channelId === 'msteams' && typeof from.id === 'string';
   return {
     ...(aadObjectId ? { id: aadObjectId } : {}),
     name: typeof from.name === 'string' && from.name.trim() ? from.name : 'Someone',
-    ...(typeof from.id === 'string' ? { teamsId: from.id } : {}),
+    ...(fromTeams ? { teamsId: from.id } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm } from '../support/briefs';
 import { FakeConnector, rosterFrom } from '../support/fakeConnector';
-import { cardAction, channels, personas, routeTier, send } from '../support/teamsActivities';
+import { cardAction, channels, personas, routeTier, send, submitAction } from '../support/teamsActivities';
 
 describe('Logs and metrics', () => {
   let teams: FakeConnector;
@@ -109,5 +109,40 @@ describe('Logs and metrics', () => {
     for (const name of ['throttled_total', 'sla_reminders_total', 'sla_raises_total', 'emails_sent_total']) {
       assert.match(text, new RegExp(`^# TYPE escalation_desk_${name} counter$`, 'm'), name);
     }
+  });
+
+  it('counts every escalation made, from the API, the dialog and a card in chat alike', async () => {
+    const counted = async () => {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      const line = /^escalation_desk_escalations_created_total\{target="product",severity="medium"\} (\d+)$/m.exec(
+        text,
+      );
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await counted();
+    const form = { ...fullForm, target: 'product', severity: 'medium', summary: 'Counted wherever it is made' };
+    await post(`${app.url}/api/escalations`, { ...form, requester: { name: 'Dana Agent' } });
+    const dialog = await send(
+      app.url,
+      submitAction({
+        serviceUrl: teams.url,
+        groupChatId: '19:support-chat@thread.v2',
+        user: personas.agent,
+        data: { ...form, summary: 'Made in the dialog', verb: 'escalation.submit' },
+      }),
+    );
+    assert.equal(dialog.status, 200);
+    const inChat = await send(
+      app.url,
+      cardAction({
+        serviceUrl: teams.url,
+        user: personas.agent,
+        card: { conversationId: '19:support-chat@thread.v2', activityId: '1' },
+        verb: 'escalation.submit',
+        data: { ...form, summary: 'Made from the form in chat' },
+      }),
+    );
+    assert.equal(inChat.status, 200);
+    assert.equal(await counted(), before + 3);
   });
 });

@@ -3,7 +3,7 @@
 // to whom, what Outlook would find in it, clicks from Outlook, and sending that survives 429s
 // and a restart.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningApp } from '../../src/main';
@@ -194,6 +194,27 @@ describe('The brief as an actionable email', () => {
     );
     assert.match(textOf(refreshed.body.value), /Version 2 ·/);
     assert.equal(refreshed.body.value.version, '1.4');
+  });
+
+  it('takes an Outlook click from a member of the tier’s channel whose from.id is Outlook’s, not a Teams id', async () => {
+    await post(`${app.url}/api/escalations`, { ...fullForm, severity: 'critical', requester });
+    await teams.waitFor(() => teams.posts(channels.engineering.id).find((p) => p.kind === 'create'));
+    // As Outlook sends it: the person's Entra object id, and an id of Outlook's own.
+    const engineer = { ...personas.engineer, id: 'outlook:ea1c2b3d-engineer' };
+    const answer = await send(
+      app.url,
+      outlookAction(teams.url, engineer, 'escalation.setStatus', {
+        escalationId: 'ESC-1',
+        version: 1,
+        status: 'acknowledged',
+      }),
+    );
+    assert.equal(answer.body.statusCode, 200);
+    assert.doesNotMatch(textOf(answer.body.value), /Only its owner/);
+    assert.equal((await json(await fetch(`${app.url}/api/escalations/ESC-1`))).status, 'acknowledged');
+    // Teams is asked by the Entra object id, never by Outlook's id taken for a Teams one.
+    const asked = teams.requests.filter((r) => r.route === 'getConversationMember').map((r) => r.memberId);
+    assert.ok(!asked.includes(engineer.id), asked.join(', '));
   });
 
   it('gives a click without an Entra object id a read-only card, and changes nothing', async () => {
@@ -419,5 +440,96 @@ describe('Emails without Microsoft Graph', () => {
       await app.close();
       await teams.close();
     }
+  });
+});
+
+describe('A raise to Leadership by email', () => {
+  let teams: FakeConnector;
+  let graph: FakeGraph;
+  let dir: string;
+  before(async () => {
+    teams = await FakeConnector.start();
+    graph = await FakeGraph.start();
+  });
+  after(async () => {
+    await teams.close();
+    await graph.close();
+  });
+
+  /** A Critical Engineering and a Critical Security escalation breach their SLA of seconds and are raised. */
+  async function raiseBoth(leadershipSeesSecurity: boolean) {
+    teams.reset();
+    graph.sent.length = 0;
+    dir = mkdtempSync(join(tmpdir(), 'raise-mail-'));
+    writeFileSync(
+      join(dir, 'sla.json'),
+      JSON.stringify({ critical: { acknowledge: 'PT1S', customerUpdate: 'PT1S', resolve: 'PT2S' } }),
+    );
+    const app = await startTestApp(
+      {
+        DATABASE_URL: `sqlite:${join(dir, 'escalations.db')}`,
+        MAIL_SENDER: 'escalations@contoso.example',
+        GRAPH_CLIENT_ID: 'app-id',
+        GRAPH_CLIENT_SECRET: 'app-secret',
+        GRAPH_TENANT_ID: 'contoso-tenant',
+        GRAPH_URL: graph.url,
+        ENTRA_AUTHORITY_HOST: graph.url,
+        SLA_POLICY: join(dir, 'sla.json'),
+        SLA_CHECK_INTERVAL: 'PT0.2S',
+        LEADERSHIP_SEES_SECURITY: String(leadershipSeesSecurity),
+      },
+      { delivery: { pollMs: 50 } },
+    );
+    try {
+      for (const tier of ['engineering', 'security', 'leadership'] as const) {
+        await routeTier(app.url, teams.url, tier, channels[tier]);
+      }
+      await send(
+        app.url,
+        channelMessage({
+          serviceUrl: teams.url,
+          channel: channels.leadership,
+          user: personas.lead,
+          text: 'email leadership vp@contoso.example',
+        }),
+      );
+      const made = [];
+      for (const target of ['engineering', 'security']) {
+        const answer = await post(`${app.url}/api/escalations`, {
+          ...fullForm,
+          target,
+          severity: 'critical',
+          requester,
+        });
+        made.push((await json(answer)).id as string);
+      }
+      const raised = async (id: string) => {
+        const detail = await json(await fetch(`${app.url}/api/escalations/${id}`));
+        return detail.timeline.some((entry: { kind: string }) => entry.kind === 'raised');
+      };
+      for (
+        const deadline = Date.now() + 15_000;
+        !((await raised(made[0] as string)) && (await raised(made[1] as string)));
+      ) {
+        assert.ok(Date.now() < deadline, 'both raised to Leadership');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Time for an email to go, had one been queued.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { made, toLeadership: graph.sent.filter((mail) => mail.to.includes('vp@contoso.example')) };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('emails each raise once to Leadership’s list; a Security one only where Leadership may see Security', async function () {
+    this.timeout(60_000);
+    const closed = await raiseBoth(false);
+    assert.equal(closed.toLeadership.length, 1, 'the Engineering raise, once');
+    assert.match(closed.toLeadership[0]?.subject ?? '', new RegExp(`^\\[${closed.made[0]} ·`));
+    assert.match(closed.toLeadership[0]?.html ?? '', /Raised to Leadership: its SLA is breached/);
+
+    const open = await raiseBoth(true);
+    assert.equal(open.toLeadership.length, 2, 'and the Security raise, now that Leadership may see Security');
   });
 });
