@@ -286,7 +286,7 @@ export function isBug(target: Target | undefined, signals: Iterable<Signal>): bo
   return false;
 }
 
-/** The brief as stored and shown: the sections of the seed's structured format. */
+/** The brief as stored and shown: the sections of the structured brief (domain/briefSections.ts lays them out). */
 export interface Brief {
   summary: string;
   severity: Severity;
@@ -378,42 +378,6 @@ export function briefFromForm(form: BriefForm, context: BriefContext = {}): Brie
     },
     needed: { asks: form.asks, ...deadlineOf(form, context) },
   };
-}
-
-/** The form's input values for a brief: what a card shows when it is edited again. */
-export function formFromBrief(brief: Brief): Record<string, string> {
-  const join = (items: string[]) => items.join('\n');
-  return compact({
-    signals: brief.signals.join(','),
-    summary: brief.summary,
-    severity: brief.severity,
-    target: brief.target,
-    customersAffected: String(brief.impact.customersAffected),
-    customerNames: brief.impact.customerNames.join(', '),
-    workflowImpact: brief.impact.workflowImpact,
-    revenueAtRisk: brief.impact.revenueAtRisk,
-    slaStatus: brief.impact.slaStatusReported === false ? undefined : brief.impact.slaStatus,
-    description: brief.description,
-    reproSteps: join(brief.reproduction.steps),
-    expected: brief.reproduction.expected,
-    actual: brief.reproduction.actual,
-    environment: brief.reproduction.environment,
-    tried: join(brief.tried.map((t) => `${t.action} -> ${t.result}`)),
-    lastUpdateDate: brief.customerCommunication.lastUpdateDate,
-    lastUpdateSummary: brief.customerCommunication.lastUpdateSummary,
-    customerExpectation: brief.customerCommunication.customerExpectation,
-    escalationRisk: brief.customerCommunication.escalationRisk,
-    asks: join(brief.needed.asks),
-    deadlineDate: brief.needed.deadlineDate,
-    deadlineTime: brief.needed.deadlineTime,
-  });
-}
-
-function compact(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) as Record<
-    string,
-    string
-  >;
 }
 
 export interface FieldProblem {

@@ -76,7 +76,7 @@ export function oneOf(values: readonly string[]): string {
   return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 }
 
-/** How a signal reads on the form, in the seed's words. */
+/** How a signal reads on the form, in support people's words. */
 export const signalLabels: Record<Signal, string> = {
   bug_confirmed: 'Bug confirmed, needs a code fix',
   infrastructure_issue: 'Infrastructure investigation needed',
