@@ -1,32 +1,21 @@
 // The board's queries: its queue and its charts, computed by the database on both engines (the
 // same SQL but for how each writes a week and a span of minutes), so they stay quick at 100,000
 // escalations: open ones are found by the status index, the charts' window by created_at, and
-// each answer takes one pass over the rows it counts. Who may see what is the filter's `hidden`
-// part, as in lists.
-import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
+// each answer takes one pass over the rows it counts. Who may see what is sight.ts's `visible`,
+// as in lists.
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { BoardCharts, BoardFilter, BoardQueue } from '../app/ports';
-import { escalationId, timelineKinds } from '../domain/escalation';
+import { escalationId, type Person, timelineKinds } from '../domain/escalation';
 import { openStatuses } from '../domain/lifecycle';
 import { acknowledgingKinds } from '../domain/sla';
 import type { Severity, SlaStatus, Target } from '../domain/vocabulary';
 import type { Engine } from './migrations';
-import type { EscalationDeskTables, EscalationsTable } from './tables';
+import { literals as list, visible } from './sight';
+import type { Db, EscalationsTable } from './tables';
 
-type Db = Kysely<EscalationDeskTables>;
-
-const list = (items: readonly string[]) => sql.join(items.map((item) => sql.lit(item)));
 const open = sql`e.status in (${list(openStatuses)})`;
 /** Not yet looked at by the SLA watcher: within its SLA. */
 const slaOf = sql`coalesce(e.sla_status, 'within')`;
-
-/** Only what the viewer may see: `e` is the escalations table's alias. */
-function visible(hidden: BoardFilter['hidden']): RawBuilder<unknown> {
-  if (!hidden || hidden.targets.length === 0) return sql`1 = 1`;
-  const viewer = hidden.unlessInvolving;
-  return viewer
-    ? sql`(e.target not in (${list(hidden.targets)}) or e.requester_id = ${viewer} or e.owner_id = ${viewer})`
-    : sql`e.target not in (${list(hidden.targets)})`;
-}
 
 function conditions(filter: BoardFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [visible(filter.hidden)];
@@ -202,4 +191,22 @@ export async function boardCharts(
       linked: count(row.linked),
     })),
   };
+}
+
+/** People who raised or own the latest escalations, once each: whom the local board offers to act as. */
+export async function recentPeople(db: Db, limit: number): Promise<Person[]> {
+  const rows = await db
+    .selectFrom('escalations')
+    .select(['requester', 'owner'])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  const people = new Map<string, Person>();
+  for (const row of rows) {
+    for (const json of [row.requester, row.owner]) {
+      const person = json ? (JSON.parse(json) as Person) : undefined;
+      if (person?.id && !people.has(person.id)) people.set(person.id, { id: person.id, name: person.name });
+    }
+  }
+  return [...people.values()];
 }

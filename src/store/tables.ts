@@ -1,6 +1,6 @@
 // The rows as stored. Briefs, people and conversation references are JSON text so
 // both engines hold them the same way; the columns people filter on are plain.
-import type { GeneratedAlways } from 'kysely';
+import type { GeneratedAlways, Kysely } from 'kysely';
 
 /** PostgreSQL hands bigint back as a string (it may exceed a JS number); SQLite as a number. */
 export type StoredNumber = number | string;
@@ -138,3 +138,9 @@ export interface EscalationDeskTables {
   channel_moves: ChannelMovesTable;
   tier_emails: TierEmailsTable;
 }
+
+/** The one database every part of the store reads and writes. */
+export type Db = Kysely<EscalationDeskTables>;
+
+/** Rows one statement carries at most (a multi-row insert, an IN list): well under SQLite's limit on bound values. */
+export const rowsPerStatement = 500;
