@@ -9,9 +9,8 @@ import { escalationId, type Person, timelineKinds } from '../domain/escalation';
 import { openStatuses } from '../domain/lifecycle';
 import { acknowledgingKinds } from '../domain/sla';
 import type { Severity, SlaStatus, Target } from '../domain/vocabulary';
-import type { Engine } from './migrations';
 import { literals as list, visible } from './sight';
-import type { Db, EscalationsTable } from './tables';
+import type { Db, Engine, EscalationsTable } from './tables';
 
 const open = sql`e.status in (${list(openStatuses)})`;
 /** Not yet looked at by the SLA watcher: within its SLA. */

@@ -23,11 +23,10 @@ import { boardCharts, boardQueue, recentPeople } from './boardQueries';
 import { briefColumns, escalationFromRow, stored } from './escalationRows';
 import { actionApplied, type Creation, earlierRequest, requestThatWon } from './idempotency';
 import { storedNumber, storedNumberOf } from './ids';
-import type { Engine } from './migrations';
 import { enqueue } from './outboxRows';
 import { findSimilarEscalations } from './search';
 import { visible } from './sight';
-import type { Db } from './tables';
+import type { Db, Engine } from './tables';
 import { writeEntry } from './timelines';
 
 export class Escalations implements Partial<EscalationStore> {

@@ -8,10 +8,9 @@ import { Channels } from './channels';
 import { Escalations } from './escalations';
 import { Idempotency } from './idempotency';
 import { Links } from './links';
-import type { Engine } from './migrations';
 import { Outbox } from './outbox';
 import { SlaBookkeeping } from './slaBookkeeping';
-import type { Db } from './tables';
+import type { Db, Engine } from './tables';
 import { Timelines } from './timelines';
 
 export function kyselyStore(db: Db, engine: Engine): Store {

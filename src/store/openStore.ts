@@ -7,8 +7,8 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { Store } from '../app/ports';
 import { kyselyStore } from './kyselyStore';
-import { type Engine, migrations } from './migrations';
-import type { Db, EscalationDeskTables } from './tables';
+import { migrations } from './migrations';
+import type { Db, Engine, EscalationDeskTables } from './tables';
 
 export interface StoreOptions {
   /** PostgreSQL only: keep every table in this schema (created if missing). */

@@ -7,7 +7,6 @@ import { escalationId } from '../domain/escalation';
 import { immediateTargets } from '../domain/triage';
 import type { Target } from '../domain/vocabulary';
 import { storedNumber, storedNumberOf } from './ids';
-import type { Engine } from './migrations';
 import {
   claimable,
   deliveryFromRow,
@@ -19,7 +18,7 @@ import {
   stillClaimedBy,
 } from './outboxRows';
 import { literals } from './sight';
-import type { Db, OutboxTable } from './tables';
+import type { Db, Engine, OutboxTable } from './tables';
 
 /** 0 for a post to a tier that goes out at once (triage's immediateTargets), else 1. */
 const immediatePostsFirst = sql<number>`case when outbox.kind = 'post' and coalesce(outbox.target, (select e.target from escalations e where e.id = outbox.escalation_id)) in (${literals(immediateTargets)}) then 0 else 1 end`;

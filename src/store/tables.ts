@@ -139,6 +139,9 @@ export interface EscalationDeskTables {
   tier_emails: TierEmailsTable;
 }
 
+/** The two engines behind one query code base: embedded SQLite, or PostgreSQL shared by replicas. */
+export type Engine = 'sqlite' | 'postgres';
+
 /** The one database every part of the store reads and writes. */
 export type Db = Kysely<EscalationDeskTables>;
 
