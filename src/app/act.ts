@@ -8,9 +8,10 @@ import { type AccessDeps, canSee, type KnownViewer, rolesOn, unsureText, viewerO
 import { updatesOf } from './deliveries';
 import type { EscalationDeps } from './escalations';
 import { flagPattern } from './pattern';
-import type { Delivery } from './ports';
+import type { ChannelStore, Delivery, EscalationStore, IdempotencyStore } from './ports';
 
 export interface ActDeps extends EscalationDeps, AccessDeps {
+  store: EscalationStore & IdempotencyStore & Pick<ChannelStore, 'emailLists' | 'postedCards'>;
   /** The organisation's mail domain (the sending mailbox's): briefs are emailed only inside it. */
   organisationDomain?: string;
   /** Wakes the delivery worker so copies update within seconds. */

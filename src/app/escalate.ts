@@ -6,9 +6,19 @@ import { escalatedEmailTo } from '../domain/emailing';
 import type { Escalation, Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';
-import { type ChannelBinding, channelOfConversation, type PostedCard } from './ports';
+import {
+  type ChannelBinding,
+  type ChannelStore,
+  channelOfConversation,
+  type EscalationStore,
+  type OutboxStore,
+  type PostedCard,
+} from './ports';
 
 export interface PostingDeps extends EscalationDeps {
+  store: EscalationStore &
+    Pick<ChannelStore, 'channelFor' | 'emailLists' | 'postedCards'> &
+    Pick<OutboxStore, 'enqueueDeliveries'>;
   /** Wake the delivery worker; resolve once due deliveries are sent or the time is up. */
   deliverNow: (timeoutMs: number) => Promise<void>;
   /** Wake the delivery worker without waiting for it. */
@@ -80,7 +90,7 @@ export async function postWaiting(deps: PostingDeps, target: Target): Promise<Es
 
 /** The copy of the escalation's card in the bound channel, if it has been posted there. */
 export async function postedIn(
-  deps: Pick<EscalationDeps, 'store'>,
+  deps: { store: Pick<ChannelStore, 'postedCards'> },
   escalation: Escalation,
   binding: ChannelBinding,
 ): Promise<PostedCard | undefined> {

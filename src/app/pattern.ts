@@ -5,7 +5,7 @@ import { isPattern, patternEntryText, raisedTarget } from '../domain/pattern';
 
 import { updatesOf } from './deliveries';
 import type { EscalationDeps } from './escalations';
-import type { Delivery } from './ports';
+import type { ChannelStore, Delivery, EscalationStore } from './ports';
 import { deskActor } from './watchClocks';
 
 /** The escalations of a linked group, oldest first. */
@@ -15,11 +15,13 @@ export async function linkedEscalations(deps: EscalationDeps, escalationId: stri
   return found.filter((e): e is Escalation => e !== undefined);
 }
 
+export interface PatternDeps extends EscalationDeps {
+  store: EscalationStore & Pick<ChannelStore, 'postedCards'>;
+  deliverSoon: () => void;
+}
+
 /** Flags the group of `escalationId` if it is a pattern; returns the ids flagged now. */
-export async function flagPattern(
-  deps: EscalationDeps & { deliverSoon: () => void },
-  escalationId: string,
-): Promise<string[]> {
+export async function flagPattern(deps: PatternDeps, escalationId: string): Promise<string[]> {
   const group = await linkedEscalations(deps, escalationId);
   if (!isPattern(group)) return [];
   const flagged: string[] = [];
