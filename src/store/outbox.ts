@@ -1,7 +1,7 @@
 // The delivery outbox: card posts, updates, replies and emails wait here, written in the same
 // transaction as the change that calls for them, until a worker (any replica) claims and sends
 // them. How a delivery is stored as a row, and read back, is outboxRows.ts.
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type Updateable } from 'kysely';
 import type { Delivery, DeliveryRecord, DeliveryState, OutboxStore, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
 import { immediateTargets } from '../domain/triage';
@@ -59,19 +59,8 @@ export class Outbox implements OutboxStore {
   }
 
   async retryDelivery(id: number, nextAttemptAt: string, error: string, workerId?: string): Promise<boolean> {
-    const row = await this.db
-      .updateTable('outbox')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        next_attempt_at: nextAttemptAt,
-        claimed_by: null,
-        claimed_until: null,
-        last_error: error,
-      }))
-      .where('id', '=', id)
-      .where('delivered_at', 'is', null)
+    const row = await this.failedAttempt(id, error, workerId, { next_attempt_at: nextAttemptAt, claimed_by: null })
       .where('failed_at', 'is', null)
-      .where((eb) => stillClaimedBy(eb, workerId))
       .returningAll()
       .executeTakeFirst();
     if (row) await this.standForCopyAgain(row);
@@ -79,20 +68,21 @@ export class Outbox implements OutboxStore {
   }
 
   async failDelivery(id: number, at: string, error: string, workerId?: string): Promise<boolean> {
-    const result = await this.db
+    const result = await this.failedAttempt(id, error, workerId, {
+      failed_at: at,
+      pending_key: null,
+    }).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** A send that failed, counted on a row not yet sent (and still the worker's), with what it changes. */
+  private failedAttempt(id: number, error: string, workerId: string | undefined, changes: Updateable<OutboxTable>) {
+    return this.db
       .updateTable('outbox')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        failed_at: at,
-        claimed_until: null,
-        pending_key: null,
-        last_error: error,
-      }))
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), claimed_until: null, last_error: error, ...changes }))
       .where('id', '=', id)
       .where('delivered_at', 'is', null)
-      .where((eb) => stillClaimedBy(eb, workerId))
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+      .where((eb) => stillClaimedBy(eb, workerId));
   }
 
   async releaseDeliveries(ids: number[], nextAttemptAt?: string, workerId?: string): Promise<void> {

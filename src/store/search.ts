@@ -1,10 +1,10 @@
-// Store.findSimilar: the engine's full-text search over the index of migrations/0004_search.ts. Any of the
-// lookup's errors or most telling words finds a candidate (an OR query) and the engine ranks
-// them (bm25 on SQLite, ts_rank on PostgreSQL, the summary weighted most); for just the best
-// `limit` it is then asked which of all the lookup's words and errors each one contains (what
-// isSimilar weighs). Every word and error is searched as a phrase, so the engine splits and
-// stems it exactly as it did the stored text ("ERR_PDF_RENDER_TIMEOUT" is the four words
-// "err pdf render timeout" in a row on both engines).
+// Store.findSimilar: the engine's full-text search over the index of migrations/0004_search.ts.
+// Any of the lookup's errors or most telling words finds a candidate (an OR query) and the
+// engine ranks them (bm25 on SQLite, ts_rank on PostgreSQL, the summary weighted most); for
+// just the best `limit` it is then asked which of all the lookup's words and errors each one
+// contains (what isSimilar weighs). Every word and error is searched as a phrase, so the engine
+// splits and stems it exactly as it did the stored text ("ERR_PDF_RENDER_TIMEOUT" is the four
+// words "err pdf render timeout" in a row on both engines).
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SimilarCandidate, SimilarityOptions } from '../app/ports';
 import { escalationId, escalationNumber } from '../domain/escalation';

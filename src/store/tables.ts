@@ -85,7 +85,7 @@ export interface ChannelMovesTable {
   moved_at: string;
 }
 
-/** One card post, update or reply waiting to be sent, sent, or given up on. */
+/** One card post, update, reply or email waiting to be sent, sent, or given up on. */
 export interface OutboxTable {
   id: GeneratedAlways<StoredNumber>;
   kind: string;
@@ -95,13 +95,13 @@ export interface OutboxTable {
   /** update: which copy of the card. */
   activity_id: string | null;
   service_url: string | null;
-  /** reply: what it says. */
+  /** reply: what it says; email: why it is sent (an EmailReason). */
   text: string | null;
   /** post: the tier whose channel it goes to, when not the escalation's own. */
   target: string | null;
   /** reply and email: once-only key (unique; kept after sending, so it is never queued twice). */
   reply_key: string | null;
-  /** email: the mailboxes, as JSON; its reason is in `text`. */
+  /** email: the mailboxes, as JSON. */
   recipients: string | null;
   /**
    * post and update: set (unique) while the row waits unclaimed, so a burst of changes to
