@@ -10,8 +10,10 @@ import { type AccessDeps, canSee, type KnownViewer, rolesOn, unsureText, viewerO
 import { saveChange } from './changes';
 import type { EscalationDeps } from './escalations';
 import { flagPattern } from './pattern';
+import type { ChannelStore, EscalationStore, IdempotencyStore } from './ports';
 
 export interface ActDeps extends EscalationDeps, AccessDeps {
+  store: EscalationStore & IdempotencyStore & Pick<ChannelStore, 'emailLists' | 'postedCards'>;
   /** The organisation's mail domain (the sending mailbox's): briefs are emailed only inside it. */
   organisationDomain?: string;
   /** Wakes the delivery worker so copies update within seconds. */

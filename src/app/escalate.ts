@@ -6,9 +6,20 @@ import { escalatedEmailTo } from '../domain/emailing';
 import type { Escalation, Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import type { EscalationDeps } from './escalations';
-import { type ChannelBinding, type Counters, channelOfConversation, type PostedCard } from './ports';
+import {
+  type ChannelBinding,
+  type ChannelStore,
+  type Counters,
+  channelOfConversation,
+  type EscalationStore,
+  type OutboxStore,
+  type PostedCard,
+} from './ports';
 
 export interface PostingDeps extends EscalationDeps {
+  store: EscalationStore &
+    Pick<ChannelStore, 'channelFor' | 'emailLists' | 'postedCards'> &
+    Pick<OutboxStore, 'enqueueDeliveries'>;
   counters: Pick<Counters, 'escalationCreated'>;
   /** Wake the delivery worker; resolve once due deliveries are sent or the time is up. */
   deliverNow: (timeoutMs: number) => Promise<void>;
@@ -82,7 +93,7 @@ export async function postWaiting(deps: PostingDeps, target: Target): Promise<Es
 
 /** The copy of the escalation's card in the bound channel, if it has been posted there. */
 export async function postedIn(
-  deps: Pick<EscalationDeps, 'store'>,
+  deps: { store: Pick<ChannelStore, 'postedCards'> },
   escalation: Escalation,
   binding: ChannelBinding,
 ): Promise<PostedCard | undefined> {

@@ -5,10 +5,10 @@ import { hasControlCharacters } from '../domain/clientText';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import { type SlaState, slaState } from '../domain/sla';
 import type { SlaPolicy } from '../domain/slaPolicy';
-import type { Clock, EscalationFilter, Store } from './ports';
+import type { Clock, EscalationFilter, EscalationStore } from './ports';
 
 export interface EscalationDeps {
-  store: Store;
+  store: EscalationStore;
   clock: Clock;
   slaPolicy: SlaPolicy;
 }

@@ -6,6 +6,7 @@ import { type Escalation, timelineKinds } from '../domain/escalation';
 import { isPattern } from '../domain/pattern';
 import { saveChange } from './changes';
 import type { EscalationDeps } from './escalations';
+import type { ChannelStore, EscalationStore } from './ports';
 import { deskActor } from './watchClocks';
 
 /** The escalations of a linked group, oldest first. */
@@ -15,11 +16,14 @@ export async function linkedEscalations(deps: EscalationDeps, escalationId: stri
   return found.filter((e): e is Escalation => e !== undefined);
 }
 
+export interface PatternDeps extends EscalationDeps {
+  store: EscalationStore & Pick<ChannelStore, 'postedCards'>;
+  access: AccessPolicy;
+  deliverSoon: () => void;
+}
+
 /** Flags the group of `escalationId` if it is a pattern; returns the ids flagged now. */
-export async function flagPattern(
-  deps: EscalationDeps & { access: AccessPolicy; deliverSoon: () => void },
-  escalationId: string,
-): Promise<string[]> {
+export async function flagPattern(deps: PatternDeps, escalationId: string): Promise<string[]> {
   const group = await linkedEscalations(deps, escalationId);
   if (!isPattern(group)) return [];
   const flagged: string[] = [];

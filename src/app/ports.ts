@@ -251,8 +251,6 @@ export interface EscalationStore {
   linkEscalations(a: string, b: string, at: string): Promise<void>;
   /** Every escalation linked to this one, directly or through others, itself included, by id. */
   linkedGroup(escalationId: string): Promise<string[]>;
-  /** The timeline entry written by the save that carried this action key, if any. */
-  appliedAction(actionKey: string): Promise<TimelineEntry | undefined>;
   /**
    * Escalations whose summary or details (description, environment, expected, actual) contain
    * any of `query`'s errors or its most telling words (the first queryLimits.rankedWords), at
@@ -337,8 +335,17 @@ export interface OutboxStore {
   deliveries(filter?: { escalationId?: string; state?: DeliveryState }): Promise<DeliveryRecord[]>;
 }
 
+/**
+ * What makes a retry harmless: a request key makes one escalation (createEscalation), and an
+ * action key one change (saveEscalation); this asks what a click's key already did.
+ */
+export interface IdempotencyStore {
+  /** The timeline entry written by the save that carried this action key, if any. */
+  appliedAction(actionKey: string): Promise<TimelineEntry | undefined>;
+}
+
 /** Everything the app keeps, in one database (src/store): each part can be read alone above. */
-export interface Store extends EscalationStore, ChannelStore, OutboxStore {
+export interface Store extends EscalationStore, ChannelStore, OutboxStore, IdempotencyStore {
   /** True once the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

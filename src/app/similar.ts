@@ -4,7 +4,7 @@ import type { AccessFacts, Viewer } from '../domain/access';
 import type { Brief } from '../domain/brief';
 import { isSimilar, type SimilarityText, searchTerms } from '../domain/similarity';
 import { type AccessDeps, visibleTo } from './access';
-import type { Store } from './ports';
+import type { EscalationStore } from './ports';
 
 /** At most this many are shown: past five, people stop reading and the card grows. */
 export const maxSimilarShown = 5;
@@ -34,7 +34,7 @@ export function similarityTextOf(brief: Brief): SimilarityText {
  * shown to: through shownTo, which leaves out what that person may not see.
  */
 export async function similarOpenEscalations(
-  store: Pick<Store, 'findSimilar'>,
+  store: Pick<EscalationStore, 'findSimilar'>,
   brief: Brief | SimilarityText,
   excludeId?: string,
 ): Promise<SimilarEscalation[]> {

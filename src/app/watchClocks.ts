@@ -15,9 +15,12 @@ import { updatesOf } from './deliveries';
 import { postedIn } from './escalate';
 import type { EscalationDeps } from './escalations';
 import { atMention } from './mentions';
-import type { Delivery } from './ports';
+import type { ChannelStore, Delivery, EscalationStore, OutboxStore } from './ports';
 
 export interface WatchDeps extends EscalationDeps {
+  store: EscalationStore &
+    Pick<ChannelStore, 'listChannels' | 'postedCards' | 'emailLists'> &
+    Pick<OutboxStore, 'enqueueDeliveries'>;
   access: AccessPolicy;
   deliverSoon: () => void;
   log: (message: string) => void;

@@ -3,6 +3,7 @@ import type { CloudAdapter } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { AccessDeps } from '../app/access';
 import type { PostingDeps } from '../app/escalate';
+import type { Store } from '../app/ports';
 import type { Config } from '../config';
 import { escalationIdPattern } from '../domain/escalation';
 import type { Logger } from '../logging';
@@ -18,6 +19,8 @@ import { registerTabRoutes } from './tabRoutes';
 import { registerTierRoutes } from './tierRoutes';
 
 export interface ServerDeps extends PostingDeps, AccessDeps {
+  /** Each use case takes the parts it uses; the routes also ping it and set email lists. */
+  store: Store;
   config: Config;
   /** Signs and checks "Brief as text" links (app/briefLinks.ts). */
   linkSecret: string;

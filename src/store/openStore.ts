@@ -6,9 +6,9 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { Store } from '../app/ports';
-import { KyselyStore } from './kyselyStore';
-import { type Engine, migrations } from './migrations';
-import type { EscalationDeskTables } from './tables';
+import { kyselyStore } from './kyselyStore';
+import { migrations } from './migrations';
+import type { Db, Engine, EscalationDeskTables } from './tables';
 
 export interface StoreOptions {
   /** PostgreSQL only: keep every table in this schema (created if missing). */
@@ -16,8 +16,6 @@ export interface StoreOptions {
   /** Where trouble that no caller sees is told (a dropped idle connection). */
   log?: (message: string) => void;
 }
-
-type Db = Kysely<EscalationDeskTables>;
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   const engine = engineOf(databaseUrl);
@@ -35,7 +33,7 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, engine);
+  return kyselyStore(db, engine);
 }
 
 function engineOf(databaseUrl: string): Engine {

@@ -1,24 +1,19 @@
-// The delivery outbox as rows: what a queued post, update or reply stores, how rows are
-// claimed, and how they read back. The queries that use them are in kyselyStore.ts.
-import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+// The delivery outbox as rows: what a queued post, update, reply or email stores, how rows
+// are claimed, and how they read back. The queries that use them are in outbox.ts.
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { copyKey } from '../app/deliveries';
 import type { Delivery, DeliveryRecord, DeliveryState, EmailReason, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
 import { storedNumberOf } from './ids';
-import type { EscalationDeskTables, OutboxTable } from './tables';
-
-type Db = Kysely<EscalationDeskTables>;
+import { type Db, type EscalationDeskTables, type OutboxTable, rowsPerStatement } from './tables';
 
 /** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
 export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply', 'email'];
 
-/** Multi-row inserts stay well under SQLite's limit on bound values. */
-export const enqueueChunk = 500;
-
 export async function enqueue(db: Db, deliveries: Delivery[], at: string): Promise<void> {
-  for (let start = 0; start < deliveries.length; start += enqueueChunk) {
-    const rows = deliveries.slice(start, start + enqueueChunk).map((delivery) => outboxRow(delivery, at));
+  for (let start = 0; start < deliveries.length; start += rowsPerStatement) {
+    const rows = deliveries.slice(start, start + rowsPerStatement).map((delivery) => outboxRow(delivery, at));
     // The unique keys do the coalescing: an update of a copy that already has one waiting, or
     // a reply whose key was ever queued, is skipped (also within one batch).
     await db
@@ -74,7 +69,7 @@ export function outboxRow(delivery: Delivery, at: string) {
   }
 }
 
-/** What a waiting post or update stands for (app/deliveryKeys.ts): one row a key while it waits. */
+/** What a waiting post or update stands for (app/deliveries.ts copyKey): one row a key while it waits. */
 export function pendingKey(delivery: Delivery): string | null {
   return copyKey(delivery) ?? null;
 }

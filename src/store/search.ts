@@ -1,19 +1,28 @@
-// Store.findSimilar: the engine's full-text search over the index of searchIndex.ts. Any of the
-// lookup's errors or most telling words finds a candidate (an OR query) and the engine ranks
-// them (bm25 on SQLite, ts_rank on PostgreSQL, the summary weighted most); for just the best
-// `limit` it is then asked which of all the lookup's words and errors each one contains (what
-// isSimilar weighs). Every word and error is searched as a phrase, so the engine splits and
-// stems it exactly as it did the stored text ("ERR_PDF_RENDER_TIMEOUT" is the four words
-// "err pdf render timeout" in a row on both engines).
+// Store.findSimilar: the engine's full-text search over the index of migrations/0004_search.ts.
+// Any of the lookup's errors or most telling words finds a candidate (an OR query) and the
+// engine ranks them (bm25 on SQLite, ts_rank on PostgreSQL, the summary weighted most); for
+// just the best `limit` it is then asked which of all the lookup's words and errors each one
+// contains (what isSimilar weighs). Every word and error is searched as a phrase, so the engine
+// splits and stems it exactly as it did the stored text ("ERR_PDF_RENDER_TIMEOUT" is the four
+// words "err pdf render timeout" in a row on both engines).
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SimilarCandidate, SimilarityOptions } from '../app/ports';
 import { escalationId, escalationNumber } from '../domain/escalation';
 import { queryLimits, type SearchTerms } from '../domain/similarity';
 import type { Target } from '../domain/vocabulary';
-import { sqliteDetails } from './searchIndex';
 
 // biome-ignore lint/suspicious/noExplicitAny: the search index is not among the typed tables; queries here are raw SQL.
 type Db = Kysely<any>;
+
+/**
+ * SQLite: the details of a brief held in the row `row`, as one text: what the search index holds
+ * besides the summary (migrations/0004_search.ts; tests/store/migrations.contract.test.ts checks
+ * that they agree), read again for the few best candidates.
+ */
+export const sqliteDetails = (row: string) =>
+  ['description', 'reproduction.environment', 'reproduction.expected', 'reproduction.actual']
+    .map((path) => `coalesce(json_extract(${row}.brief, '$.${path}'), '')`)
+    .join(' || char(10) || ');
 
 interface Term {
   text: string;
@@ -88,7 +97,7 @@ async function sqliteSimilar(
   db: Db,
   { terms, rankBy, openOnly, limit, excluded }: Lookup,
 ): Promise<SimilarCandidate[]> {
-  // The open escalations have an index of their own (see searchIndex.ts).
+  // The open escalations have an index of their own (see migrations/0004_search.ts).
   const index = sql.table(openOnly ? 'open_escalation_search' : 'escalation_search');
   const anyTerm = rankBy.map((term) => ftsPhrase(term.text)).join(' OR ');
   // One connection throughout: the candidates' table below is this connection's own.

@@ -1,6 +1,6 @@
 // The rows as stored. Briefs, people and conversation references are JSON text so
 // both engines hold them the same way; the columns people filter on are plain.
-import type { GeneratedAlways } from 'kysely';
+import type { GeneratedAlways, Kysely } from 'kysely';
 
 /** PostgreSQL hands bigint back as a string (it may exceed a JS number); SQLite as a number. */
 export type StoredNumber = number | string;
@@ -85,7 +85,7 @@ export interface ChannelMovesTable {
   moved_at: string;
 }
 
-/** One card post, update or reply waiting to be sent, sent, or given up on. */
+/** One card post, update, reply or email waiting to be sent, sent, or given up on. */
 export interface OutboxTable {
   id: GeneratedAlways<StoredNumber>;
   kind: string;
@@ -95,13 +95,13 @@ export interface OutboxTable {
   /** update: which copy of the card. */
   activity_id: string | null;
   service_url: string | null;
-  /** reply: what it says. */
+  /** reply: what it says; email: why it is sent (an EmailReason). */
   text: string | null;
   /** post: the tier whose channel it goes to, when not the escalation's own. */
   target: string | null;
   /** reply and email: once-only key (unique; kept after sending, so it is never queued twice). */
   reply_key: string | null;
-  /** email: the mailboxes, as JSON; its reason is in `text`. */
+  /** email: the mailboxes, as JSON. */
   recipients: string | null;
   /**
    * post and update: set (unique) while the row waits unclaimed, so a burst of changes to
@@ -138,3 +138,12 @@ export interface EscalationDeskTables {
   channel_moves: ChannelMovesTable;
   tier_emails: TierEmailsTable;
 }
+
+/** The two engines behind one query code base: embedded SQLite, or PostgreSQL shared by replicas. */
+export type Engine = 'sqlite' | 'postgres';
+
+/** The one database every part of the store reads and writes. */
+export type Db = Kysely<EscalationDeskTables>;
+
+/** Rows one statement carries at most (a multi-row insert, an IN list): well under SQLite's limit on bound values. */
+export const rowsPerStatement = 500;

@@ -2,9 +2,11 @@
 import type { AccessDeps } from '../app/access';
 import type { ActDeps } from '../app/act';
 import type { PostingDeps } from '../app/escalate';
-import type { Counters } from '../app/ports';
+import type { Counters, Store } from '../app/ports';
 
 export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps {
+  /** Each use case takes the parts it uses; the edge binds channels and records copies too. */
+  store: Store;
   counters: Counters;
   /** The bot's app id; '' in local mode. */
   appId: string;

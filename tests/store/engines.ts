@@ -2,15 +2,17 @@
 // (always) and PostgreSQL (a fresh schema per test; required when CI is set).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Client } from 'pg';
+import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Client, Pool } from 'pg';
 import type { Store } from '../../src/app/ports';
 import { type Brief, parseBrief } from '../../src/domain/brief';
 import type { Escalation, Person } from '../../src/domain/escalation';
 import type { Severity, Target } from '../../src/domain/vocabulary';
+import { migrations } from '../../src/store/migrations';
 import type { StoreOptions } from '../../src/store/openStore';
 import { openStore } from '../../src/store/openStore';
 
@@ -122,6 +124,48 @@ export function postgresEngine(): Engine {
       await admin.end();
     },
   };
+}
+
+/** Raw access to a test database beside the store: what the port does not show. */
+export async function withRawDb<T>(database: Database, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
+  const db = database.url.startsWith('sqlite:')
+    ? new Kysely<any>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.url.slice(7)) }) })
+    : new Kysely<any>({
+        dialect: new PostgresDialect({
+          pool: new Pool({ connectionString: database.url, options: `-c search_path=${database.options?.schema}` }),
+        }),
+      });
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * An empty database as an older version left it: migrated with the steps named before `step`
+ * only, then handed to `work` (raw, with no store) to hold what that version stored.
+ */
+export async function migratedBefore(
+  database: Database,
+  step: string,
+  work: (db: Kysely<any>) => Promise<void>,
+): Promise<void> {
+  const schema = database.options?.schema;
+  if (database.url.startsWith('sqlite:')) mkdirSync(dirname(database.url.slice(7)), { recursive: true });
+  await withRawDb(database, async (db) => {
+    if (schema !== undefined) await sql`create schema ${sql.id(schema)}`.execute(db);
+    const engine = database.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+    const before = Object.entries(migrations(engine)).filter(([name]) => name < step);
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => Object.fromEntries(before) as Record<string, Migration> },
+      ...(schema !== undefined && { migrationTableSchema: schema }),
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+    await work(db);
+  });
 }
 
 export function briefOf(fields: { summary?: string; severity?: Severity; target?: Target } = {}): Brief {

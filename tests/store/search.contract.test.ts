@@ -2,17 +2,11 @@
 // words find each other, unrelated ones do not, closed ones are not offered, the index follows
 // every change of a brief, and a shared error string is enough.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Pool } from 'pg';
 import type { Store } from '../../src/app/ports';
 import { similarOpenEscalations } from '../../src/app/similar';
 import { type Brief, parseBrief } from '../../src/domain/brief';
 import type { Escalation } from '../../src/domain/escalation';
 import { searchTerms } from '../../src/domain/similarity';
-import { migrations } from '../../src/store/migrations';
 import { openStore } from '../../src/store/openStore';
 import {
   at,
@@ -22,6 +16,7 @@ import {
   type Engine,
   eli,
   freshStores,
+  migratedBefore,
   postgresEngine,
   sqliteEngine,
 } from './engines';
@@ -98,25 +93,7 @@ const attachments: Story = {
 
 /** A database as a version before the search index left it, holding escalations about these stories. */
 async function storedBeforeSearch(database: Database, stories: Story[]): Promise<void> {
-  const schema = database.options?.schema;
-  const db = database.url.startsWith('sqlite:')
-    ? new Kysely<any>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.url.slice(7)) }) })
-    : new Kysely<any>({
-        dialect: new PostgresDialect({
-          pool: new Pool({ connectionString: database.url, options: `-c search_path=${schema}` }),
-        }),
-      });
-  try {
-    if (schema !== undefined) await sql`create schema ${sql.id(schema)}`.execute(db);
-    const engine = database.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-    const before = Object.entries(migrations(engine)).filter(([name]) => name < '0004');
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => Object.fromEntries(before) as Record<string, Migration> },
-      ...(schema !== undefined && { migrationTableSchema: schema }),
-    });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+  await migratedBefore(database, '0004', async (db) => {
     for (const story of stories) {
       await db
         .insertInto('escalations')
@@ -133,9 +110,7 @@ async function storedBeforeSearch(database: Database, stories: Story[]): Promise
         })
         .execute();
     }
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
 function searchContract(engine: Engine) {
@@ -288,7 +263,6 @@ function backfillContract(engine: Engine) {
 
     it('indexes them when the store is opened (migrated)', async () => {
       database = await engine.fresh();
-      if (database.url.startsWith('sqlite:')) mkdirSync(dirname(database.url.slice(7)), { recursive: true });
       await storedBeforeSearch(database, [emptyPdf, blankPdf, ssoLoop]);
       store = await openStore(database.url, database.options);
       const found = await similarOpenEscalations(store, { summary: zeroBytePdf.summary });

@@ -1,4 +1,4 @@
-// The full-text index behind "possibly the same as ESC-12" (migration 0004_search). It lives
+// The full-text index behind "possibly the same as ESC-12" (search.ts reads it). It lives
 // in the database, so every replica sharing a PostgreSQL database sees the same index, and
 // triggers keep it in step with every write to escalations (created, brief edited, status
 // changed, row deleted by hand), whoever writes it.
@@ -15,24 +15,20 @@
 //   GIN index, and a partial one over open escalations only. A side table rather than a
 //   generated column on escalations, so reading escalations does not carry the vectors along.
 import { type Kysely, type Migration, sql } from 'kysely';
-import { closedStatuses } from '../domain/lifecycle';
-import type { Engine } from './migrations';
+import type { Engine } from '../tables';
 
-/** The statuses that take an escalation out of every queue, as SQL (domain/lifecycle.ts closedStatuses). */
-const closedStatusList = closedStatuses.map((status) => `'${status}'`).join(', ');
+/** The statuses that were closed when this step shipped (domain/lifecycle.ts closedStatuses then), as SQL. */
+const closedStatusList = `'resolved', 'closed'`;
 
-export function searchIndex(engine: Engine): Migration {
-  return engine === 'sqlite' ? sqliteSearchIndex : postgresSearchIndex;
-}
+/** The details of a brief as this step indexes them. */
+const detailPaths = ['description', 'reproduction.environment', 'reproduction.expected', 'reproduction.actual'];
 
 /** SQLite: the details of a brief held in the row `row` ("new" in a trigger), as one text. */
-export const sqliteDetails = (row: string) =>
-  ['description', 'reproduction.environment', 'reproduction.expected', 'reproduction.actual']
-    .map((path) => `coalesce(json_extract(${row}.brief, '$.${path}'), '')`)
-    .join(' || char(10) || ');
+const sqliteDetails = (row: string) =>
+  detailPaths.map((path) => `coalesce(json_extract(${row}.brief, '$.${path}'), '')`).join(' || char(10) || ');
 
 /** SQLite: indexes escalation `row` in `table` (only if it is open, when `openOnly`). */
-const sqliteIndexRow = (table: string, row: string, openOnly: boolean) =>
+export const sqliteIndexRow = (table: string, row: string, openOnly: boolean) =>
   sql.raw(
     `insert into ${table} (rowid, summary, details) select ${row}.id, ${row}.summary, ${sqliteDetails(row)}` +
       // In a trigger the row is "new"; the backfill reads every row of escalations.
@@ -40,6 +36,10 @@ const sqliteIndexRow = (table: string, row: string, openOnly: boolean) =>
       (openOnly ? ` where ${row}.status not in (${closedStatusList})` : '') +
       ';',
   );
+
+export function searchIndex(engine: Engine): Migration {
+  return engine === 'sqlite' ? sqliteSearchIndex : postgresSearchIndex;
+}
 
 const sqliteTables = ['escalation_search', 'open_escalation_search'] as const;
 
@@ -142,37 +142,3 @@ const postgresSearchIndex: Migration = {
     await sql`drop function if exists escalation_search_document(text, text)`.execute(db);
   },
 };
-
-/**
- * 0007: a status change re-indexes an escalation only when it opens or closes it (the open
- * index holds open ones only); moving between open statuses, the most common save, does not.
- */
-export function searchOnOpenOrClose(engine: Engine): Migration {
-  const closes = (row: string) => `(${row}.status in (${closedStatusList}))`;
-  const changed = (is: string) =>
-    `old.summary ${is} new.summary or old.brief ${is} new.brief or ${closes('old')} ${is} ${closes('new')}`;
-  return {
-    async up(db: Kysely<unknown>) {
-      if (engine === 'sqlite') {
-        await sql`drop trigger escalation_search_update`.execute(db);
-        await sql`
-          create trigger escalation_search_update after update of summary, brief, status on escalations
-          when ${sql.raw(changed('is not'))} begin
-            delete from escalation_search where rowid = old.id;
-            delete from open_escalation_search where rowid = old.id;
-            ${sqliteIndexRow('escalation_search', 'new', false)}
-            ${sqliteIndexRow('open_escalation_search', 'new', true)}
-          end`.execute(db);
-      } else {
-        await sql`drop trigger escalation_search_update on escalations`.execute(db);
-        await sql`
-          create trigger escalation_search_update after update of summary, brief, status on escalations
-          for each row when (${sql.raw(changed('is distinct from'))})
-          execute function escalation_search_sync()`.execute(db);
-      }
-    },
-    async down() {
-      // 0004's trigger re-indexed on every status change; this one is a narrowing of it.
-    },
-  };
-}

@@ -1,0 +1,212 @@
+// Escalations: made, read, listed and changed. A change is saved with its timeline entry and
+// the deliveries it calls for in one transaction, guarded by the version the person saw.
+// Look-alikes (search.ts), the board (boardQueries.ts), timelines (timelines.ts), the SLA
+// watcher's bookkeeping (slaBookkeeping.ts) and links (links.ts) are the rest of this aggregate.
+import type {
+  BoardCharts,
+  BoardFilter,
+  BoardQueue,
+  Delivery,
+  EscalationFilter,
+  EscalationStore,
+  NewEscalation,
+  SaveResult,
+  SimilarCandidate,
+  SimilarityOptions,
+} from '../app/ports';
+import { type Escalation, escalationId, type Person, type TimelineEntry } from '../domain/escalation';
+import { closedStatuses } from '../domain/lifecycle';
+import type { SearchTerms } from '../domain/similarity';
+import { slaNever } from '../domain/sla';
+import type { Target } from '../domain/vocabulary';
+import { boardCharts, boardQueue, recentPeople } from './boardQueries';
+import { briefColumns, escalationFromRow, stored } from './escalationRows';
+import { actionApplied, type Creation, earlierRequest, requestThatWon } from './idempotency';
+import { storedNumber, storedNumberOf } from './ids';
+import { enqueue } from './outboxRows';
+import { findSimilarEscalations } from './search';
+import { visible } from './sight';
+import type { Db, Engine } from './tables';
+import { writeEntry } from './timelines';
+
+export class Escalations implements Partial<EscalationStore> {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
+
+  async createEscalation(input: NewEscalation): Promise<Creation> {
+    const earlier = await earlierRequest(this.db, input);
+    if (earlier) return earlier;
+    try {
+      const escalation = await this.db.transaction().execute((trx) => insertEscalation(trx, input));
+      return { escalation, created: true };
+    } catch (error) {
+      const winner = await requestThatWon(this.db, input);
+      if (winner) return winner;
+      throw error;
+    }
+  }
+
+  async getEscalation(id: string): Promise<Escalation | undefined> {
+    const n = storedNumber(id);
+    if (n === undefined) return undefined;
+    const row = await this.db.selectFrom('escalations').selectAll().where('id', '=', n).executeTakeFirst();
+    return row && escalationFromRow(row);
+  }
+
+  async listEscalations(filter: EscalationFilter = {}): Promise<Escalation[]> {
+    let query = this.db.selectFrom('escalations as e').selectAll();
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.target) query = query.where('target', '=', filter.target);
+    if (filter.severity) query = query.where('severity', '=', filter.severity);
+    const person = filter.involving;
+    if (person) query = query.where((eb) => eb.or([eb('requester_id', '=', person), eb('owner_id', '=', person)]));
+    if (filter.open) query = query.where('status', 'not in', closedStatuses);
+    const before = filter.before === undefined ? undefined : storedNumber(filter.before);
+    if (filter.before !== undefined) query = query.where('id', '<', before ?? 0);
+    if (filter.hidden) query = query.where(visible(filter.hidden));
+    let ordered = query.orderBy('id', 'desc');
+    if (filter.limit !== undefined) ordered = ordered.limit(filter.limit);
+    const rows = await ordered.execute();
+    return rows.map(escalationFromRow);
+  }
+
+  /**
+   * Writes `next` and its timeline entry only if the stored version is still `expectedVersion`,
+   * with the deliveries it calls for, in one transaction (EscalationStore.saveEscalation).
+   */
+  async saveEscalation(
+    next: Escalation,
+    expectedVersion: number,
+    entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
+    deliveries: Delivery[] = [],
+  ): Promise<SaveResult> {
+    if (next.version !== expectedVersion + 1) {
+      throw new Error(
+        `saveEscalation: ${next.id} version ${next.version} must be expectedVersion + 1 (${expectedVersion + 1})`,
+      );
+    }
+    const n = storedNumber(next.id);
+    if (n === undefined) throw new Error(`saveEscalation: "${next.id}" is not an escalation id like ESC-12`);
+    for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'saveEscalation');
+
+    const escalation = stored(next);
+    const save = this.db.transaction().execute(async (trx) => {
+      // A retried invoke of a click already applied changes nothing, whatever version it carries.
+      if (await actionApplied(trx, entry.actionKey)) return false;
+      // The version check is the lock: of two people acting on the same card, one wins,
+      // the other is shown the escalation as it is now.
+      const update = await trx
+        .updateTable('escalations')
+        .set({
+          status: escalation.status,
+          ...briefColumns(escalation.brief),
+          brief: JSON.stringify(escalation.brief),
+          owner: escalation.owner ? JSON.stringify(escalation.owner) : null,
+          owner_id: escalation.owner?.id ?? null,
+          version: escalation.version,
+          updated_at: escalation.updatedAt,
+          // A change may move a clock: the watcher looks again at once.
+          sla_check_at: closedStatuses.includes(escalation.status) ? slaNever : entry.at,
+        })
+        .where('id', '=', n)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (update.numUpdatedRows === 0n) return false;
+      await writeEntry(trx, n, escalation.version, escalation.status, entry);
+      // Only a save that happened queues the card updates it calls for.
+      await enqueue(trx, deliveries, entry.at);
+      return true;
+    });
+    const saved = await save.catch(async (error: unknown) => {
+      // The same click saved at once by two replicas: the other one's entry won the unique action key.
+      if (await actionApplied(this.db, entry.actionKey)) return false;
+      throw error;
+    });
+    return saved ? { saved: true, escalation } : { saved: false, current: await this.getEscalation(next.id) };
+  }
+
+  async unpostedEscalations(target: Target): Promise<Escalation[]> {
+    const rows = await this.db
+      .selectFrom('escalations')
+      .selectAll()
+      .where('target', '=', target)
+      .where('status', 'not in', closedStatuses)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('posted_cards')
+              .select('posted_cards.escalation_id')
+              .whereRef('posted_cards.escalation_id', '=', 'escalations.id')
+              .where('posted_cards.place', '=', 'channel'),
+          ),
+        ),
+      )
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(escalationFromRow);
+  }
+
+  findSimilar(query: SearchTerms, options: SimilarityOptions): Promise<SimilarCandidate[]> {
+    return findSimilarEscalations(this.db, query, options);
+  }
+
+  boardQueue(filter: BoardFilter, limit: number): Promise<BoardQueue> {
+    return boardQueue(this.db, filter, limit, escalationFromRow);
+  }
+
+  boardCharts(filter: Pick<BoardFilter, 'target' | 'hidden'>, since: string, now: Date): Promise<BoardCharts> {
+    return boardCharts(this.db, this.engine, filter, since, now);
+  }
+
+  recentPeople(limit: number): Promise<Person[]> {
+    return recentPeople(this.db, limit);
+  }
+}
+
+/** A new escalation as ESC-n, version 1, status new, with its "created" entry and the deliveries it asks for. */
+async function insertEscalation(db: Db, input: NewEscalation): Promise<Escalation> {
+  const brief = stored(input.brief);
+  const requester = stored(input.requester);
+  const { id } = await db
+    .insertInto('escalations')
+    .values({
+      request_key: input.requestKey ?? null,
+      request_hash: input.requestHash ?? null,
+      status: 'new',
+      ...briefColumns(brief),
+      brief: JSON.stringify(brief),
+      requester: JSON.stringify(requester),
+      requester_id: requester.id ?? null,
+      owner: null,
+      owner_id: null,
+      version: 1,
+      created_at: input.at,
+      updated_at: input.at,
+      sla_check_at: input.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await writeEntry(db, id, 1, 'new', {
+    at: input.at,
+    actor: requester,
+    kind: 'created',
+    text: `Escalated by ${requester.name}`,
+  });
+  // Queued with the escalation, so a crash between saving and posting loses no post.
+  const made = escalationId(Number(id));
+  if (input.post) await enqueue(db, [{ kind: 'post', escalationId: made }], input.at);
+  if (input.email && input.email.length > 0) {
+    const email: Delivery = {
+      kind: 'email',
+      escalationId: made,
+      to: input.email,
+      reason: 'escalated',
+      key: `email:${made}:escalated`,
+    };
+    await enqueue(db, [email], input.at);
+  }
+  return { id: made, brief, status: 'new', requester, version: 1, createdAt: input.at, updatedAt: input.at };
+}
