@@ -10,13 +10,14 @@ import {
   maySee,
   type Role,
   rolesOf,
+  type Sight,
   sightOf,
   tiersDecidingSight,
   type Viewer,
 } from '../domain/access';
 import type { Escalation, Person } from '../domain/escalation';
 import { type Target, targetLabels } from '../domain/vocabulary';
-import type { ChannelBinding, ChannelStore, EscalationFilter } from './ports';
+import type { ChannelBinding, ChannelStore } from './ports';
 
 /**
  * Someone to look up: their Entra object id, and their Teams user id ("29:...") when an
@@ -132,10 +133,9 @@ export function visibleTo<T extends Escalation | AccessFacts>(deps: AccessDeps, 
   return items.filter((item) => canSee(deps, viewer, item));
 }
 
-/** The part of a list query that leaves out what the viewer may not see. */
-export function listFilterFor(deps: AccessDeps, viewer: Viewer): EscalationFilter['hidden'] {
-  const sight = sightOf(viewer, deps.access);
-  return { targets: [...sight.hidden], unlessInvolving: sight.unlessInvolving };
+/** What of all escalations the viewer may see, as lists, the board and look-alikes filter them. */
+export function sightFor(deps: AccessDeps, viewer: Viewer): Sight {
+  return sightOf(viewer, deps.access);
 }
 
 /** The team a tier's channel is bound in, as the bot reaches its roster; none while it is unbound. */

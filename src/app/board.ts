@@ -1,11 +1,12 @@
 // The Escalation Board (the Teams tab): its queue, its charts, and one escalation in full, each
 // only what the person looking may see. Acting from the board goes through act(), as a card does.
+import { type Sight, seesEverything } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
 import { availableMoves, type Move } from '../domain/lifecycle';
 import { type Offers, offersTo } from '../domain/offers';
 import { slaState } from '../domain/sla';
 import type { SlaStatus, Target } from '../domain/vocabulary';
-import { type AccessDeps, canSee, type KnownViewer, listFilterFor, rolesOn, visibleTo } from './access';
+import { type AccessDeps, canSee, type KnownViewer, rolesOn, sightFor, visibleTo } from './access';
 import type { EscalationDeps, EscalationDetail } from './escalations';
 import { escalationDetail } from './escalations';
 import type { BoardCharts, BoardFilter, BoardQueue } from './ports';
@@ -23,18 +24,18 @@ export interface BoardItem {
 
 export type Board = Omit<BoardQueue, 'items'> & { items: BoardItem[] };
 
-function hiddenFrom(deps: AccessDeps, looking: Looking): BoardFilter['hidden'] {
-  return looking === 'integration' ? undefined : listFilterFor(deps, looking.viewer);
+function sightOfLooking(deps: AccessDeps, looking: Looking): Sight {
+  return looking === 'integration' ? seesEverything : sightFor(deps, looking.viewer);
 }
 
 /** A page of the queue, soonest due first, with counts of all that match. */
 export async function readBoard(
   deps: BoardDeps,
   looking: Looking,
-  filter: Omit<BoardFilter, 'hidden'>,
+  filter: Omit<BoardFilter, 'sight'>,
   limit: number,
 ): Promise<Board> {
-  const queue = await deps.store.boardQueue({ ...filter, hidden: hiddenFrom(deps, looking) }, limit);
+  const queue = await deps.store.boardQueue({ ...filter, sight: sightOfLooking(deps, looking) }, limit);
   const timelines = await deps.store.timelines(queue.items.map((e) => e.id));
   const now = deps.clock.now();
   const items = queue.items.map((escalation): BoardItem => {
@@ -56,7 +57,7 @@ export function readCharts(
 ): Promise<BoardCharts> {
   const now = deps.clock.now();
   const since = new Date(now.getTime() - weeks * 7 * 86_400_000).toISOString();
-  return deps.store.boardCharts({ target, hidden: hiddenFrom(deps, looking) }, since, now);
+  return deps.store.boardCharts({ target, sight: sightOfLooking(deps, looking) }, since, now);
 }
 
 export interface BoardDetail extends EscalationDetail {

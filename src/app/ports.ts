@@ -1,5 +1,6 @@
 // What the use cases need from the outside world. Engines live in src/store,
 // src/teams; the use cases see only these interfaces.
+import type { Sight } from '../domain/access';
 import type { Brief } from '../domain/brief';
 import type { EmailReason } from '../domain/emailing';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
@@ -72,15 +73,19 @@ export interface EscalationFilter {
   involving?: string;
   /** Not resolved or closed. */
   open?: boolean;
-  /**
-   * Leave out escalations of these tiers unless this person raised or owns them: what the
-   * access policy hides from someone (domain/access.ts tiersSeenOnlyWhenInvolved).
-   */
-  hidden?: { targets: Target[]; unlessInvolving?: string };
+  /** Only what the person looking may see (domain/access.ts sightOf); none: everything. */
+  sight?: Sight;
   /** Only escalations older than this one (its id): the next page of a list. */
   before?: string;
   limit?: number;
 }
+
+/**
+ * What a saved change carries besides itself, saved in its transaction: deliveries to queue and
+ * links to store. Every posted copy of the escalation's card is updated by every saved change
+ * without being asked.
+ */
+export type SaveEffect = Delivery | { kind: 'link'; otherId: string };
 
 export type SaveResult = { saved: true; escalation: Escalation } | { saved: false; current: Escalation | undefined };
 
@@ -154,6 +159,8 @@ export interface SimilarityOptions {
   /** Only escalations not resolved or closed. */
   openOnly: boolean;
   limit: number;
+  /** Only what the person shown them may see (domain/access.ts sightOf); none: everything. */
+  sight?: Sight;
 }
 
 /** A stored escalation whose text matches some of a lookup's words or errors. */
@@ -178,7 +185,8 @@ export interface BoardFilter {
   sla?: SlaStatus;
   /** Words in the summary. */
   text?: string;
-  hidden?: EscalationFilter['hidden'];
+  /** What the person looking may see (domain/access.ts sightOf); none: everything. */
+  sight?: Sight;
 }
 
 export interface BoardQueue {
@@ -225,16 +233,17 @@ export interface EscalationStore {
   /** Newest first. */
   listEscalations(filter?: EscalationFilter): Promise<Escalation[]>;
   /**
-   * Writes `next` (whose version must be expectedVersion + 1) and its timeline entry in one
-   * transaction, only if the stored version is still `expectedVersion`, and queues `deliveries`
-   * in the same transaction (nothing is queued when the save fails). An entry whose `actionKey`
-   * is already stored (a retried invoke) writes nothing: `{saved: false, current}`.
+   * Writes `next` (whose version must be expectedVersion + 1) and its timeline entry, queues an
+   * update of every posted copy of its card, and saves its `effects`, all in one transaction and
+   * only if the stored version is still `expectedVersion` (nothing at all when the save fails).
+   * An entry whose `actionKey` is already stored (a retried invoke) writes nothing:
+   * `{saved: false, current}`.
    */
   saveEscalation(
     next: Escalation,
     expectedVersion: number,
     entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
-    deliveries?: Delivery[],
+    effects?: SaveEffect[],
   ): Promise<SaveResult>;
   timeline(escalationId: string): Promise<TimelineEntry[]>;
   /** The timelines of many escalations at once (the SLA watcher's sweep), oldest entry first. */
@@ -261,7 +270,7 @@ export interface EscalationStore {
   /** The board's queue: a page of what matches, and counts of all that match. */
   boardQueue(filter: BoardFilter, limit: number): Promise<BoardQueue>;
   /** The board's charts over the escalations raised since `since` (and all open ones). */
-  boardCharts(filter: Pick<BoardFilter, 'target' | 'hidden'>, since: string, now: Date): Promise<BoardCharts>;
+  boardCharts(filter: Pick<BoardFilter, 'target' | 'sight'>, since: string, now: Date): Promise<BoardCharts>;
   /** People who raised or own recent escalations: whom the local board offers to act as. */
   recentPeople(limit: number): Promise<Person[]>;
   /** Open escalations of a tier that have no posted card yet, oldest first: they wait for a channel. */

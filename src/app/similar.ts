@@ -1,9 +1,8 @@
 // "Possibly the same as ESC-12, ESC-19": the open escalations that look like the same problem
 // as a brief, shown on the form before it is submitted and on the posted card.
-import type { AccessFacts, Viewer } from '../domain/access';
+import type { AccessFacts, Sight } from '../domain/access';
 import type { Brief } from '../domain/brief';
 import { isSimilar, type SimilarityText, searchTerms } from '../domain/similarity';
-import { type AccessDeps, visibleTo } from './access';
 import type { EscalationStore } from './ports';
 
 /** At most this many are shown: past five, people stop reading and the card grows. */
@@ -29,25 +28,22 @@ export function similarityTextOf(brief: Brief): SimilarityText {
 }
 
 /**
- * Open escalations similar to `brief` (a stored brief, or the text of a form not yet
- * submitted), most similar first; never `excludeId` (the escalation itself). Whoever they are
- * shown to: through shownTo, which leaves out what that person may not see.
+ * At most five open escalations similar to `brief` (a stored brief, or the text of a form not
+ * yet submitted), most similar first, of those `sight` lets the person shown them see; never
+ * `excludeId` (the escalation itself).
  */
 export async function similarOpenEscalations(
   store: Pick<EscalationStore, 'findSimilar'>,
   brief: Brief | SimilarityText,
+  sight: Sight,
   excludeId?: string,
 ): Promise<SimilarEscalation[]> {
   const text = 'reproduction' in brief ? similarityTextOf(brief) : brief;
   const query = searchTerms(text);
   if (query.words.length === 0 && query.errors.length === 0) return [];
-  const candidates = await store.findSimilar(query, { excludeId, openOnly: true, limit: candidatesLooked });
+  const candidates = await store.findSimilar(query, { excludeId, openOnly: true, limit: candidatesLooked, sight });
   return candidates
     .filter((candidate) => isSimilar(candidate, query))
+    .slice(0, maxSimilarShown)
     .map(({ id, summary, target, requesterId, ownerId }) => ({ id, summary, target, requesterId, ownerId }));
-}
-
-/** The similar escalations this viewer may see, at most five. */
-export function shownTo(deps: AccessDeps, viewer: Viewer, similar: SimilarEscalation[]): SimilarEscalation[] {
-  return visibleTo(deps, viewer, similar).slice(0, maxSimilarShown);
 }

@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { canSee, listFilterFor, viewerOf, viewerOn } from '../app/access';
+import { canSee, sightFor, viewerOf, viewerOn } from '../app/access';
 import { readDetail } from '../app/board';
 import { checkBriefLink } from '../app/briefLinks';
 import { escalate } from '../app/escalate';
 import { listEscalations, parseRequester } from '../app/escalations';
-import { anyone, channelViewer, type Viewer } from '../domain/access';
+import { anyone, channelViewer, seesEverything, type Viewer } from '../domain/access';
 import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefSections } from '../domain/briefSections';
 import { briefText } from '../domain/briefText';
@@ -108,9 +108,9 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
       if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
       const { limit, cursor, ...filter } = parsed.data;
       const viewer = await viewerOfCaller(deps, req);
-      const hidden = viewer ? listFilterFor(deps, viewer) : undefined;
+      const sight = viewer ? sightFor(deps, viewer) : seesEverything;
       // One more than the page, to know whether there is a next one.
-      const found = await listEscalations(deps, { ...filter, hidden, before: cursor, limit: limit + 1 });
+      const found = await listEscalations(deps, { ...filter, sight, before: cursor, limit: limit + 1 });
       const page = found.slice(0, limit);
       const last = page.at(-1);
       if (found.length > limit && last) {

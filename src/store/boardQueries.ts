@@ -17,7 +17,7 @@ const openOnes = sql`e.status in (${list(openStatuses)})`;
 const slaOf = sql`coalesce(e.sla_status, 'within')`;
 
 function conditions(filter: BoardFilter): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [visible(filter.hidden)];
+  const parts: RawBuilder<unknown>[] = [visible(filter.sight)];
   parts.push(filter.status ? sql`e.status = ${filter.status}` : openOnes);
   if (filter.target) parts.push(sql`e.target = ${filter.target}`);
   if (filter.severity) parts.push(sql`e.severity = ${filter.severity}`);
@@ -92,11 +92,11 @@ const ageBuckets = ['under a day', '1 to 3 days', '3 to 7 days', 'over a week'] 
 export async function boardCharts(
   db: Db,
   engine: Engine,
-  filter: Pick<BoardFilter, 'target' | 'hidden'>,
+  filter: Pick<BoardFilter, 'target' | 'sight'>,
   since: string,
   now: Date,
 ): Promise<BoardCharts> {
-  const seen = sql`${visible(filter.hidden)} and ${filter.target ? sql`e.target = ${filter.target}` : sql`1 = 1`}`;
+  const seen = sql`${visible(filter.sight)} and ${filter.target ? sql`e.target = ${filter.target}` : sql`1 = 1`}`;
   const [open, weeks, patterns] = await Promise.all([
     openCharts(db, seen, now),
     weeksRaised(db, engine, seen, since),

@@ -119,16 +119,7 @@ export class Channels implements ChannelStore {
 
   async postedCards(id: string): Promise<PostedCard[]> {
     const n = storedNumber(id);
-    if (n === undefined) return [];
-    const rows = await this.db
-      .selectFrom('posted_cards')
-      .selectAll()
-      .where('escalation_id', '=', n)
-      .orderBy('posted_at')
-      .orderBy('conversation_id')
-      .orderBy('activity_id')
-      .execute();
-    return rows.map(postedCardFromRow);
+    return n === undefined ? [] : postedCopies(this.db, n);
   }
 
   async forgetPostedCard(conversationId: string, activityId: string): Promise<void> {
@@ -138,6 +129,19 @@ export class Channels implements ChannelStore {
       .where('activity_id', '=', activityId)
       .execute();
   }
+}
+
+/** Every posted copy of an escalation's card (by number), oldest first. */
+export async function postedCopies(db: Db, n: number): Promise<PostedCard[]> {
+  const rows = await db
+    .selectFrom('posted_cards')
+    .selectAll()
+    .where('escalation_id', '=', n)
+    .orderBy('posted_at')
+    .orderBy('conversation_id')
+    .orderBy('activity_id')
+    .execute();
+  return rows.map(postedCardFromRow);
 }
 
 function bindingFromRow(row: Selectable<ChannelBindingsTable>): ChannelBinding {

@@ -2,6 +2,8 @@
 // the deliveries it calls for in one transaction, guarded by the version the person saw.
 // Look-alikes (search.ts), the board (boardQueries.ts), timelines (timelines.ts), the SLA
 // watcher's bookkeeping (slaBookkeeping.ts) and links (links.ts) are the rest of this aggregate.
+
+import { updatesOf } from '../app/deliveries';
 import type {
   BoardCharts,
   BoardFilter,
@@ -10,6 +12,7 @@ import type {
   EscalationFilter,
   EscalationStore,
   NewEscalation,
+  SaveEffect,
   SaveResult,
   SimilarCandidate,
   SimilarityOptions,
@@ -20,9 +23,11 @@ import type { SearchTerms } from '../domain/similarity';
 import { slaNever } from '../domain/sla';
 import type { Target } from '../domain/vocabulary';
 import { boardCharts, boardQueue, recentPeople } from './boardQueries';
+import { postedCopies } from './channels';
 import { briefColumns, escalationFromRow, stored } from './escalationRows';
 import { actionApplied, type Creation, earlierRequest, requestThatWon } from './idempotency';
 import { storedNumber, storedNumberOf } from './ids';
+import { storeLink } from './links';
 import { enqueue } from './outboxRows';
 import { findSimilarEscalations } from './search';
 import { visible } from './sight';
@@ -65,7 +70,7 @@ export class Escalations implements Partial<EscalationStore> {
     if (filter.open) query = query.where('status', 'not in', closedStatuses);
     const before = filter.before === undefined ? undefined : storedNumber(filter.before);
     if (filter.before !== undefined) query = query.where('id', '<', before ?? 0);
-    if (filter.hidden) query = query.where(visible(filter.hidden));
+    if (filter.sight) query = query.where(visible(filter.sight));
     let ordered = query.orderBy('id', 'desc');
     if (filter.limit !== undefined) ordered = ordered.limit(filter.limit);
     const rows = await ordered.execute();
@@ -80,7 +85,7 @@ export class Escalations implements Partial<EscalationStore> {
     next: Escalation,
     expectedVersion: number,
     entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
-    deliveries: Delivery[] = [],
+    effects: SaveEffect[] = [],
   ): Promise<SaveResult> {
     if (next.version !== expectedVersion + 1) {
       throw new Error(
@@ -89,7 +94,9 @@ export class Escalations implements Partial<EscalationStore> {
     }
     const n = storedNumber(next.id);
     if (n === undefined) throw new Error(`saveEscalation: "${next.id}" is not an escalation id like ESC-12`);
+    const deliveries = effects.filter((effect): effect is Delivery => effect.kind !== 'link');
     for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'saveEscalation');
+    const links = effects.flatMap((effect) => (effect.kind === 'link' ? [storedNumberOf(effect.otherId, 'link')] : []));
 
     const escalation = stored(next);
     const save = this.db.transaction().execute(async (trx) => {
@@ -115,8 +122,9 @@ export class Escalations implements Partial<EscalationStore> {
         .executeTakeFirst();
       if (update.numUpdatedRows === 0n) return false;
       await writeEntry(trx, n, escalation.version, escalation.status, entry);
-      // Only a save that happened queues the card updates it calls for.
-      await enqueue(trx, deliveries, entry.at);
+      // Only a save that happened queues the card updates and sends it calls for, and stores its links.
+      await enqueue(trx, [...updatesOf(await postedCopies(trx, n)), ...deliveries], entry.at);
+      for (const other of links) await storeLink(trx, n, other, entry.at);
       return true;
     });
     const saved = await save.catch(async (error: unknown) => {
@@ -157,7 +165,7 @@ export class Escalations implements Partial<EscalationStore> {
     return boardQueue(this.db, filter, limit, escalationFromRow);
   }
 
-  boardCharts(filter: Pick<BoardFilter, 'target' | 'hidden'>, since: string, now: Date): Promise<BoardCharts> {
+  boardCharts(filter: Pick<BoardFilter, 'target' | 'sight'>, since: string, now: Date): Promise<BoardCharts> {
     return boardCharts(this.db, this.engine, filter, since, now);
   }
 

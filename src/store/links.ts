@@ -5,19 +5,23 @@ import { escalationId } from '../domain/escalation';
 import { storedNumber, storedNumberOf } from './ids';
 import type { Db } from './tables';
 
+/** Links two escalations (by number) both ways; linking again changes nothing. */
+export async function storeLink(db: Db, x: number, y: number, at: string): Promise<void> {
+  await db
+    .insertInto('escalation_links')
+    .values([
+      { escalation_id: x, linked_id: y, linked_at: at },
+      { escalation_id: y, linked_id: x, linked_at: at },
+    ])
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
+}
+
 export class Links implements Partial<EscalationStore> {
   constructor(private readonly db: Db) {}
 
   async linkEscalations(a: string, b: string, at: string): Promise<void> {
-    const [x, y] = [storedNumberOf(a, 'linkEscalations'), storedNumberOf(b, 'linkEscalations')];
-    await this.db
-      .insertInto('escalation_links')
-      .values([
-        { escalation_id: x, linked_id: y, linked_at: at },
-        { escalation_id: y, linked_id: x, linked_at: at },
-      ])
-      .onConflict((conflict) => conflict.doNothing())
-      .execute();
+    await storeLink(this.db, storedNumberOf(a, 'linkEscalations'), storedNumberOf(b, 'linkEscalations'), at);
   }
 
   async linkedGroup(id: string): Promise<string[]> {

@@ -7,9 +7,11 @@
 // words "err pdf render timeout" in a row on both engines).
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SimilarCandidate, SimilarityOptions } from '../app/ports';
+import type { Sight } from '../domain/access';
 import { escalationId, escalationNumber } from '../domain/escalation';
 import { queryLimits, type SearchTerms } from '../domain/similarity';
 import type { Target } from '../domain/vocabulary';
+import { visible } from './sight';
 
 // biome-ignore lint/suspicious/noExplicitAny: the search index is not among the typed tables; queries here are raw SQL.
 type Db = Kysely<any>;
@@ -51,6 +53,7 @@ export async function findSimilarEscalations(
     openOnly: options.openOnly,
     limit,
     excluded: options.excludeId === undefined ? undefined : escalationNumber(options.excludeId),
+    sight: options.sight,
   };
   return isPostgres(db) ? postgresSimilar(db, lookup) : sqliteSimilar(db, lookup);
 }
@@ -81,6 +84,7 @@ interface Lookup {
   openOnly: boolean;
   limit: number;
   excluded: number | undefined;
+  sight: Sight | undefined;
 }
 
 /** The dialect shows in how it writes a parameter: $1 on PostgreSQL, ? on SQLite. */
@@ -95,7 +99,7 @@ const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
 async function sqliteSimilar(
   db: Db,
-  { terms, rankBy, openOnly, limit, excluded }: Lookup,
+  { terms, rankBy, openOnly, limit, excluded, sight }: Lookup,
 ): Promise<SimilarCandidate[]> {
   // The open escalations have an index of their own (see migrations/0004_search.ts).
   const index = sql.table(openOnly ? 'open_escalation_search' : 'escalation_search');
@@ -104,9 +108,16 @@ async function sqliteSimilar(
   return db.connection().execute(async (connection) => {
     // "order by rank" with a limit lets FTS5 keep only the best rows as it ranks (bm25 as
     // configured in the migration: the summary counts most); one extra for the excluded one.
-    const ranked = await sql<{ id: number; rank: number }>`
-      select rowid as id, rank from ${index} where ${index} match ${anyTerm}
-      order by rank limit ${limit + 1}`.execute(connection);
+    // What the viewer may not see never takes a place: only then is the index joined to the escalations.
+    const ranked = await (sight?.hidden.length
+      ? sql<{ id: number; rank: number }>`
+          select s.rowid as id, s.rank from ${index} s join escalations e on e.id = s.rowid
+          where ${index} match ${anyTerm} and ${visible(sight)}
+          order by s.rank limit ${limit + 1}`
+      : sql<{ id: number; rank: number }>`
+          select rowid as id, rank from ${index} where ${index} match ${anyTerm}
+          order by rank limit ${limit + 1}`
+    ).execute(connection);
     const best = ranked.rows.filter((row) => row.id !== excluded).slice(0, limit);
     if (best.length === 0) return [];
 
@@ -169,7 +180,7 @@ const countOf = (terms: Term[]): RawBuilder<number> =>
 
 async function postgresSimilar(
   db: Db,
-  { terms, rankBy, openOnly, limit, excluded }: Lookup,
+  { terms, rankBy, openOnly, limit, excluded, sight }: Lookup,
 ): Promise<SimilarCandidate[]> {
   const anyTerm = sql.join(
     rankBy.map((term) => tsPhrase(term.text)),
@@ -178,12 +189,14 @@ async function postgresSimilar(
   // "where open" lets the planner use the index of open escalations only.
   const open = openOnly ? sql`and s.open` : sql``;
   const notExcluded = excluded === undefined ? sql`` : sql`and s.escalation_id <> ${excluded}`;
+  // What the viewer may not see never takes a place.
+  const seen = sight?.hidden.length ? sql`join escalations e on e.id = s.escalation_id and ${visible(sight)}` : sql``;
   const result = await sql<Facts & { rank: number; matched: number; errors: number }>`
     with lookup as (select ${anyTerm} as any_term),
     ranked as (
       select s.escalation_id, s.document,
         ts_rank(s.document, lookup.any_term, 1) as rank
-      from escalation_search s, lookup
+      from escalation_search s ${seen}, lookup
       where s.document @@ lookup.any_term ${open} ${notExcluded}
       order by rank desc, s.escalation_id desc
       limit ${limit}

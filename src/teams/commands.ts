@@ -3,10 +3,10 @@
 import { type CloudAdapter, TurnContext } from 'botbuilder';
 import {
   canSee,
-  listFilterFor,
   mayChooseEmailListOf,
   RosterUnavailable,
   rolesOn,
+  sightFor,
   type TeamPlace,
   teamOfBinding,
   viewerOn,
@@ -272,8 +272,8 @@ const chatCommands = new Map<string, Command>([
       const person = personOf(context.activity);
       if (!person.id) return say(context, unknownPersonText);
       // A group chat is read by others: only what anyone may see goes there.
-      const hidden = chatPlace(context) === 'groupChat' ? listFilterFor(deps, anyone) : undefined;
-      const mine = await deps.store.listEscalations({ involving: person.id, hidden, limit: 20 });
+      const sight = chatPlace(context) === 'groupChat' ? sightFor(deps, anyone) : undefined;
+      const mine = await deps.store.listEscalations({ involving: person.id, sight, limit: 20 });
       if (mine.length === 0)
         return say(context, 'You have raised or own no escalations yet. Say **new** to escalate a case.');
       const lines = mine.map(

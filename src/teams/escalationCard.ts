@@ -6,8 +6,8 @@
 import { type AccessDeps, canSee, unsureText } from '../app/access';
 import { briefLink } from '../app/briefLinks';
 import { postedIn } from '../app/escalate';
-import { type SimilarEscalation, shownTo, similarOpenEscalations } from '../app/similar';
-import type { Role, Viewer } from '../domain/access';
+import { type SimilarEscalation, similarOpenEscalations } from '../app/similar';
+import { type Role, sightOf, type Viewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
 import { isOpen } from '../domain/lifecycle';
 import { slaState } from '../domain/sla';
@@ -49,7 +49,7 @@ export async function escalationCard(deps: CardDeps, escalation: Escalation, vie
   const [timeline, binding, similar] = await Promise.all([
     deps.store.timeline(escalation.id),
     deps.store.channelFor(escalation.brief.target),
-    similarTo(deps, escalation),
+    similarTo(deps, escalation, view.viewer),
   ]);
   const { viewer, ...rest } = view;
   return briefCard({
@@ -57,7 +57,7 @@ export async function escalationCard(deps: CardDeps, escalation: Escalation, vie
     sla: slaState(escalation, timeline, deps.clock.now(), deps.slaPolicy),
     timeline,
     assignable: bindingPeople(binding),
-    similar: shownTo(deps, viewer, similar).map((s) => s.id),
+    similar: similar.map((s) => s.id),
     briefUrl: briefLink(deps.publicUrl, deps.linkSecret, escalation.id, viewer, deps.clock.now()),
     threadUrl: view.host === 'outlook' ? await threadUrlOf(deps, escalation) : undefined,
     originatorId: deps.originatorId,
@@ -89,18 +89,25 @@ export function hiddenEscalationCard(
   );
 }
 
-async function similarTo(deps: CardDeps, escalation: Escalation): Promise<SimilarEscalation[]> {
+/**
+ * The look-alikes a card's reader may see. They are looked up by the tiers the reader may see,
+ * not by what the reader raised or owns: a card shows the few every reader of its tier sees, and
+ * the lookups are shared by all who read it.
+ */
+async function similarTo(deps: CardDeps, escalation: Escalation, viewer: Viewer): Promise<SimilarEscalation[]> {
   if (!isOpen(escalation.status)) return [];
+  const sight = { hidden: sightOf(viewer, deps.access).hidden };
+  const key = `${escalation.id}|${sight.hidden.join(',')}`;
   const now = deps.clock.now().getTime();
   let similarSeen = similarSeenBy.get(deps.store);
   if (!similarSeen) {
     similarSeen = new Map();
     similarSeenBy.set(deps.store, similarSeen);
   }
-  const seen = similarSeen.get(escalation.id);
+  const seen = similarSeen.get(key);
   if (seen && now - seen.at < similarFreshMs) return seen.similar;
-  const similar = await similarOpenEscalations(deps.store, escalation.brief, escalation.id);
+  const similar = await similarOpenEscalations(deps.store, escalation.brief, sight, escalation.id);
   if (similarSeen.size > 10_000) similarSeen.clear();
-  similarSeen.set(escalation.id, { at: now, similar });
+  similarSeen.set(key, { at: now, similar });
   return similar;
 }

@@ -1,10 +1,10 @@
 // What happens when the escalation form is sent, from a dialog or a chat card:
 // "Recommend" re-renders it with the triage; "Escalate" validates, escalates, confirms.
 import { createHash } from 'node:crypto';
-import { viewerOf } from '../app/access';
+import { sightFor, viewerOf } from '../app/access';
 import { briefLink } from '../app/briefLinks';
 import { escalate } from '../app/escalate';
-import { shownTo, similarOpenEscalations } from '../app/similar';
+import { similarOpenEscalations } from '../app/similar';
 import { parseBrief } from '../domain/brief';
 import type { Person } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
@@ -41,17 +41,16 @@ export async function recommend(
   }
   const result = triage(request.data);
   const filled = result.escalate ? { ...values, target: result.target, severity: result.severity } : values;
-  const [similar, { viewer }] = await Promise.all([
-    similarOpenEscalations(deps.store, {
-      summary: text(values.summary),
-      description: text(values.description),
-      environment: text(values.environment),
-      actual: text(values.actual),
-      expected: text(values.expected),
-    }),
-    viewerOf(deps, person),
-  ]);
-  return formCard({ mode, values: filled, recommendation: result, similar: shownTo(deps, viewer, similar) });
+  const { viewer } = await viewerOf(deps, person);
+  const draft = {
+    summary: text(values.summary),
+    description: text(values.description),
+    environment: text(values.environment),
+    actual: text(values.actual),
+    expected: text(values.expected),
+  };
+  const similar = await similarOpenEscalations(deps.store, draft, sightFor(deps, viewer));
+  return formCard({ mode, values: filled, recommendation: result, similar });
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');

@@ -9,7 +9,7 @@ import type { Severity, Status, Target } from '../../src/domain/vocabulary';
 import { at, briefOf, dana, type Engine, eli, freshStores, postgresEngine, sqliteEngine } from './engines';
 
 const minutes = (n: number) => new Date(Date.parse(at(0)) + n * 60_000).toISOString();
-const hiddenSecurity = (viewer?: string) => ({ targets: ['security' as Target], unlessInvolving: viewer });
+const hiddenSecurity = (viewer?: string) => ({ hidden: ['security' as Target], unlessInvolving: viewer });
 
 function boardContract(engine: Engine) {
   describe(`The board's queries on ${engine.name}`, () => {
@@ -64,7 +64,7 @@ function boardContract(engine: Engine) {
         { escalationId: billing.id, status: 'within', nextCheckAt: minutes(200) },
       ]);
 
-      const seen = await store.boardQueue({ hidden: hiddenSecurity('aad-someone') }, 10);
+      const seen = await store.boardQueue({ sight: hiddenSecurity('aad-someone') }, 10);
       assert.deepEqual(
         seen.items.map((e) => e.id),
         [export100.id, checkout.id, billing.id],
@@ -74,14 +74,14 @@ function boardContract(engine: Engine) {
       assert.deepEqual(seen.bySla, { breached: 1, at_risk: 1, within: 1 });
       assert.deepEqual(seen.bySeverity, { critical: 1, high: 1, medium: 1 });
 
-      assert.equal((await store.boardQueue({ hidden: hiddenSecurity(dana.id) }, 10)).total, 4, 'their own');
+      assert.equal((await store.boardQueue({ sight: hiddenSecurity(dana.id) }, 10)).total, 4, 'their own');
       assert.equal((await store.boardQueue({}, 10)).total, 4, 'nothing hidden');
-      const page = await store.boardQueue({ hidden: hiddenSecurity() }, 1);
+      const page = await store.boardQueue({ sight: hiddenSecurity() }, 1);
       assert.equal(page.items.length, 1);
       assert.equal(page.total, 3);
 
       const ids = async (filter: Parameters<Store['boardQueue']>[0]) =>
-        (await store.boardQueue({ hidden: hiddenSecurity(), ...filter }, 10)).items.map((e) => e.id);
+        (await store.boardQueue({ sight: hiddenSecurity(), ...filter }, 10)).items.map((e) => e.id);
       assert.deepEqual(await ids({ target: 'support' }), [billing.id]);
       assert.deepEqual(await ids({ severity: 'critical' }), [checkout.id]);
       assert.deepEqual(await ids({ ownerId: eli.id }), [billing.id]);
@@ -126,7 +126,7 @@ function boardContract(engine: Engine) {
       await store.linkEscalations(leak.id, support.id, minutes(42));
 
       const twoDaysLater = new Date(Date.parse(at(0)) + 2 * 86_400_000);
-      const charts = await store.boardCharts({ hidden: hiddenSecurity() }, minutes(-60), twoDaysLater);
+      const charts = await store.boardCharts({ sight: hiddenSecurity() }, minutes(-60), twoDaysLater);
       assert.deepEqual(
         charts.openByTierAndSeverity.sort((a, b) => a.target.localeCompare(b.target)),
         [
@@ -166,7 +166,7 @@ function boardContract(engine: Engine) {
       assert.ok(securityToo.patterns.some((p) => p.id === leak.id));
 
       const oneTier = await store.boardCharts(
-        { target: 'support', hidden: hiddenSecurity() },
+        { target: 'support', sight: hiddenSecurity() },
         minutes(-60),
         twoDaysLater,
       );
@@ -177,7 +177,7 @@ function boardContract(engine: Engine) {
       assert.deepEqual(oneTier.openByTierAndSeverity, [{ target: 'support', severity: 'medium', count: 1 }]);
 
       // Raised before the window: out of the weekly charts, still in the open ones.
-      const later = await store.boardCharts({ hidden: hiddenSecurity() }, minutes(60), twoDaysLater);
+      const later = await store.boardCharts({ sight: hiddenSecurity() }, minutes(60), twoDaysLater);
       assert.deepEqual(later.timeToAct, []);
       assert.deepEqual(later.breachesPerWeek, []);
       assert.equal(later.ageOfOpen[0]?.count, 9);

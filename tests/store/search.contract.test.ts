@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/app/ports';
 import { similarOpenEscalations } from '../../src/app/similar';
+import { seesEverything } from '../../src/domain/access';
 import { type Brief, parseBrief } from '../../src/domain/brief';
 import type { Escalation } from '../../src/domain/escalation';
 import { searchTerms } from '../../src/domain/similarity';
@@ -124,7 +125,7 @@ function searchContract(engine: Engine) {
     const create = async (story: Story): Promise<Escalation> =>
       (await store.createEscalation({ brief: briefAbout(story), requester: dana, at: at(0) })).escalation;
     const similarTo = async (escalation: Escalation) =>
-      (await similarOpenEscalations(store, escalation.brief, escalation.id)).map((e) => e.id).sort();
+      (await similarOpenEscalations(store, escalation.brief, seesEverything, escalation.id)).map((e) => e.id).sort();
     const save = async (escalation: Escalation, change: Partial<Escalation>) => {
       const result = await store.saveEscalation(changed(escalation, change), escalation.version, {
         at: at(30),
@@ -148,10 +149,31 @@ function searchContract(engine: Engine) {
       for (const other of unrelated) assert.deepEqual(await similarTo(other), [], other.brief.summary);
     });
 
+    it('offers only what the sight lets the person see, and what they raised or own whatever its tier', async () => {
+      const secret = (
+        await store.createEscalation({
+          brief: { ...briefAbout(emptyPdf), target: 'security' },
+          requester: dana,
+          at: at(0),
+        })
+      ).escalation;
+      const blank = await create(blankPdf);
+      const outsider = { hidden: ['security' as const] };
+      const ids = async (sight: { hidden: readonly 'security'[]; unlessInvolving?: string }) =>
+        (await similarOpenEscalations(store, blank.brief, sight, blank.id)).map((e) => e.id);
+      assert.deepEqual(await ids(outsider), []);
+      assert.deepEqual(await ids({ ...outsider, unlessInvolving: dana.id }), [secret.id], 'Dana raised it');
+      assert.deepEqual(await ids({ hidden: [] }), [secret.id]);
+    });
+
     it('looks up the text of a form not yet submitted, with the summary alone', async () => {
       const empty = await create(emptyPdf);
       await create(ssoLoop);
-      const found = await similarOpenEscalations(store, { summary: 'Blank invoice PDF for EU accounts after 2.14' });
+      const found = await similarOpenEscalations(
+        store,
+        { summary: 'Blank invoice PDF for EU accounts after 2.14' },
+        seesEverything,
+      );
       assert.deepEqual(
         found.map(({ id, summary, target }) => ({ id, summary, target })),
         [{ id: empty.id, summary: emptyPdf.summary, target: empty.brief.target }],
@@ -182,7 +204,7 @@ function searchContract(engine: Engine) {
 
       const rewritten = await save(other, { brief: briefAbout(zeroBytePdf) });
       assert.deepEqual(await similarTo(empty), [other.id]);
-      assert.deepEqual(await similarOpenEscalations(store, briefAbout(billingAddress)), []);
+      assert.deepEqual(await similarOpenEscalations(store, briefAbout(billingAddress), seesEverything), []);
 
       await save(rewritten, { brief: briefAbout(billingAddress) });
       assert.deepEqual(await similarTo(empty), []);
@@ -236,7 +258,10 @@ function searchContract(engine: Engine) {
 
     it('finds nothing for text with no word that matters, and keeps odd characters out of the query syntax', async () => {
       await create(emptyPdf);
-      assert.deepEqual(await similarOpenEscalations(store, { summary: 'The customer has an issue' }), []);
+      assert.deepEqual(
+        await similarOpenEscalations(store, { summary: 'The customer has an issue' }, seesEverything),
+        [],
+      );
       const odd = await store.findSimilar(
         { words: ['pdf"', "eu'", 'a:b', '(2.14)', 'NEAR', 'OR', '*', '-', 'export^'], errors: ['"quoted" & | !'] },
         { openOnly: true, limit: 5 },
@@ -265,7 +290,7 @@ function backfillContract(engine: Engine) {
       database = await engine.fresh();
       await storedBeforeSearch(database, [emptyPdf, blankPdf, ssoLoop]);
       store = await openStore(database.url, database.options);
-      const found = await similarOpenEscalations(store, { summary: zeroBytePdf.summary });
+      const found = await similarOpenEscalations(store, { summary: zeroBytePdf.summary }, seesEverything);
       assert.deepEqual(found.map((e) => e.id).sort(), ['ESC-1', 'ESC-2']);
     });
   });

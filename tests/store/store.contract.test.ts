@@ -486,9 +486,9 @@ function storeContract(engine: Engine) {
       await raisedBy('security', eli);
       await raisedBy('engineering', eli);
       const ids = async (filter: EscalationFilter) => (await store.listEscalations(filter)).map((e) => e.id);
-      assert.deepEqual(await ids({ hidden: { targets: ['security'], unlessInvolving: dana.id } }), ['ESC-3', 'ESC-1']);
-      assert.deepEqual(await ids({ hidden: { targets: ['security'] } }), ['ESC-3']);
-      assert.deepEqual(await ids({ hidden: { targets: [] } }), ['ESC-3', 'ESC-2', 'ESC-1']);
+      assert.deepEqual(await ids({ sight: { hidden: ['security'], unlessInvolving: dana.id } }), ['ESC-3', 'ESC-1']);
+      assert.deepEqual(await ids({ sight: { hidden: ['security'] } }), ['ESC-3']);
+      assert.deepEqual(await ids({ sight: { hidden: [] } }), ['ESC-3', 'ESC-2', 'ESC-1']);
     });
 
     it('records a posted card once however often it is recorded', async () => {

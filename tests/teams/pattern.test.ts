@@ -2,6 +2,10 @@
 // and the posted card, linking counts customers across the group, and at three the group is
 // flagged and raised to Engineering once.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { minimalForm } from '../support/briefs';
@@ -148,5 +152,50 @@ describe('The same issue from several customers', () => {
       ),
     );
     assert.equal((await json(await fetch(`${app.url}/api/escalations/${other}`))).target, 'support');
+  });
+
+  it('saves a link with the change that records it: when the link cannot be stored, nothing is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'link-'));
+    const file = join(dir, 'escalations.db');
+    const failing = await startTestApp({ DATABASE_URL: `sqlite:${file}` }, { delivery: { pollMs: 50 } });
+    try {
+      await routeTier(failing.url, teams.url, 'engineering', channels.engineering);
+      const made = [];
+      for (const form of exportEmpty.slice(0, 2)) {
+        const answer = await post(`${failing.url}/api/escalations`, {
+          ...minimalForm,
+          ...form,
+          target: 'engineering',
+          requester: { name: 'Dana Agent' },
+        });
+        made.push((await json(answer)).id as string);
+      }
+      const [first, second] = made as [string, string];
+      const card = await teams.waitFor(() => cardOf(first));
+      // The database refuses to store any link, as a full disk or a lost connection would.
+      const db = new SqliteDatabase(file);
+      db.exec(
+        "create trigger no_links before insert on escalation_links begin select raise(abort, 'disk I/O error'); end",
+      );
+      db.close();
+      await send(
+        failing.url,
+        cardAction({
+          serviceUrl: teams.url,
+          user: personas.engineer,
+          card,
+          verb: 'escalation.link',
+          data: { escalationId: first, version: 1, otherId: second },
+        }),
+      );
+      const detail = await json(await fetch(`${failing.url}/api/escalations/${first}`));
+      assert.equal(detail.version, 1, 'nothing saved');
+      assert.ok(
+        !detail.timeline.some((entry: { kind: string }) => entry.kind === 'linked'),
+        'no "linked" without a link',
+      );
+    } finally {
+      await failing.close();
+    }
   });
 });
