@@ -2,6 +2,7 @@
 // prefilled when opened from a message's "..." menu.
 import type { TurnContext } from 'botbuilder';
 import { caps } from '../domain/brief';
+import { verbs } from '../domain/verbs';
 import { formCard } from './cards/formCard';
 import type { TeamsDeps } from './deps';
 import { recommend, submit } from './formSubmission';
@@ -28,8 +29,8 @@ export async function submitAction(context: TurnContext, deps: TeamsDeps): Promi
   const value = (context.activity.value ?? {}) as { data?: Record<string, unknown> };
   const { verb, ...values } = value.data ?? {};
   // "Done" on the confirmation: the escalation is made and posted; the dialog closes.
-  if (verb === 'dialog.done') return {};
-  if (verb === 'triage.evaluate')
+  if (verb === verbs.done.name) return {};
+  if (verb === verbs.evaluate.name)
     return dialogAnswer(await recommend(values, 'dialog', deps, personOf(context.activity)));
   return dialogAnswer(await submit(values, personOf(context.activity), 'dialog', deps, timeZoneOf(context.activity)));
 }

@@ -1,5 +1,7 @@
 // A verb's data as clients send it: an input left empty arrives as "" from some, not at all from others.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { verbNamed, verbs } from '../../src/domain/verbs';
 
 const read = (verb: string, data: Record<string, unknown>) => {
@@ -53,5 +55,48 @@ describe('verbs: their data', () => {
       'Choose the person to assign it to from the list.',
     );
     assert.deepEqual(verbs.assign.read({ assignee: 'aad-lena', fromList: true }), { id: 'aad-lena' });
+  });
+});
+
+describe('the verb table and the cards', () => {
+  const cardsDir = join(__dirname, '..', '..', '..', 'cards');
+  const walk = (node: unknown, visit: (element: Record<string, unknown>) => void): void => {
+    if (Array.isArray(node)) for (const item of node) walk(item, visit);
+    else if (node && typeof node === 'object') {
+      visit(node as Record<string, unknown>);
+      for (const value of Object.values(node)) walk(value, visit);
+    }
+  };
+  const cards = readdirSync(cardsDir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => {
+      const verbsOnIt = new Set<string>();
+      const inputs = new Set<string>();
+      walk(JSON.parse(readFileSync(join(cardsDir, file), 'utf8')), (element) => {
+        if (typeof element.verb === 'string') verbsOnIt.add(element.verb);
+        if (typeof element.type === 'string' && element.type.startsWith('Input.') && typeof element.id === 'string') {
+          inputs.add(element.id);
+        }
+      });
+      return { file, verbs: verbsOnIt, inputs };
+    });
+
+  it('knows every verb a card template sends', () => {
+    const unknown = cards.flatMap((card) =>
+      [...card.verbs].filter((verb) => !verbNamed.has(verb)).map((v) => `${card.file}: ${v}`),
+    );
+    assert.deepEqual(unknown, []);
+    assert.ok(cards.some((card) => card.verbs.size > 0));
+  });
+
+  it('finds every input a verb reads on each card that sends it', () => {
+    const missing = cards.flatMap((card) =>
+      [...card.verbs].flatMap((name) =>
+        (verbNamed.get(name)?.inputs ?? [])
+          .filter((input) => !card.inputs.has(input))
+          .map((input) => `${card.file}: ${name} reads ${input}`),
+      ),
+    );
+    assert.deepEqual(missing, []);
   });
 });
