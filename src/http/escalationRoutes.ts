@@ -13,31 +13,23 @@ import { anyone, channelViewer, seesEverything, type Viewer } from '../domain/ac
 import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefSections } from '../domain/briefSections';
 import { briefText } from '../domain/briefText';
-import { decimalNumber } from '../domain/clientText';
 import { type Escalation, escalationIdPattern } from '../domain/escalation';
 import { triage, triageRequestSchema } from '../domain/triage';
 import { severities, statuses, targets } from '../domain/vocabulary';
 import { threadUrlOf } from '../teams/escalationCard';
 import { callerOf } from './callers';
 import { sendError, sendProblems } from './errors';
-import { guarded, type ServerDeps } from './server';
+import { oneOf, wholeNumber } from './queries';
+import { guarded, type Handler, type ServerDeps } from './server';
 
 /** A page of the list holds this many unless `limit` says otherwise, and never more than the most. */
 export const pageSize = { default: 50, most: 200 };
 
 const listQuerySchema = z.object({
-  status: z.enum(statuses, { error: `status must be one of ${statuses.join(', ')}` }).optional(),
-  target: z.enum(targets, { error: `target must be one of ${targets.join(', ')}` }).optional(),
-  severity: z.enum(severities, { error: `severity must be one of ${severities.join(', ')}` }).optional(),
-  limit: z.preprocess(
-    decimalNumber,
-    z
-      .number({ error: `limit must be a whole number from 1 to ${pageSize.most}` })
-      .int(`limit must be a whole number from 1 to ${pageSize.most}`)
-      .min(1, `limit must be a whole number from 1 to ${pageSize.most}`)
-      .max(pageSize.most, `limit must be a whole number from 1 to ${pageSize.most}`)
-      .default(pageSize.default),
-  ),
+  status: oneOf('status', statuses),
+  target: oneOf('target', targets),
+  severity: oneOf('severity', severities),
+  limit: wholeNumber('limit', 1, pageSize.most, pageSize.default),
   cursor: z
     .string({ error: 'cursor must be the one a Link header gave' })
     .regex(escalationIdPattern, 'cursor must be the one a Link header gave')
@@ -45,128 +37,134 @@ const listQuerySchema = z.object({
 });
 
 export function registerEscalationRoutes(server: Server, deps: ServerDeps): void {
-  server.post(
-    '/api/triage',
-    guarded(deps, async (req, res) => {
-      const parsed = triageRequestSchema.safeParse(req.body ?? {});
-      if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
-      res.send(200, triage(parsed.data));
-    }),
-  );
+  server.post('/api/triage', guarded(deps, recommendTier(deps)));
+  server.post('/api/escalations', guarded(deps, createEscalation(deps)));
+  server.get('/api/escalations', guarded(deps, listOfEscalations(deps)));
+  server.get('/api/escalations/:id', guarded(deps, oneEscalation(deps)));
+  server.get('/api/escalations/:id/brief.txt', guarded(deps, briefAsText(deps)));
+}
 
-  server.post(
-    '/api/escalations',
-    guarded(deps, async (req, res) => {
-      const body: unknown = req.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        return sendError(res, 400, 'Send the escalation as a JSON object of the form fields plus requester');
-      }
-      const { requester, ...form } = body as Record<string, unknown>;
-      const caller = callerOf(req);
-      const person = parseRequester(requester);
-      // Someone acting for themselves raises it as themselves: it is theirs to see.
-      if (person.ok && caller.kind === 'person') person.value.id = caller.person.id;
-      const brief = parseBrief(form);
-      if (!person.ok || !brief.ok) {
-        return sendProblems(res, [...(person.ok ? [] : person.problems), ...(brief.ok ? [] : brief.problems)]);
-      }
-      // A client retrying after a lost answer sends the same Idempotency-Key and gets the same ESC-n;
-      // the same key with another escalation is a mistake to point out, not a retry.
-      const key = req.header('idempotency-key');
-      if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-        return sendError(res, 400, 'Idempotency-Key must be 1 to 200 visible ASCII characters, e.g. a UUID');
-      }
-      const hash = createHash('sha256')
-        .update(JSON.stringify([brief.value, person.value]))
-        .digest('hex');
-      const { escalation, created, posted, conflict } = await escalate(
-        deps,
-        brief.value,
-        person.value,
-        key ? { key: `api:${key}`, hash, expires: true } : undefined,
+/** Triage: the signals -> whether to escalate, to whom, how urgently. */
+function recommendTier(deps: ServerDeps): Handler {
+  return async (req, res) => {
+    const parsed = triageRequestSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
+    res.send(200, triage(parsed.data));
+  };
+}
+
+/** A new escalation over the API, posted to its tier like any other; the same Idempotency-Key is the same escalation. */
+function createEscalation(deps: ServerDeps): Handler {
+  return async (req, res) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendError(res, 400, 'Send the escalation as a JSON object of the form fields plus requester');
+    }
+    const { requester, ...form } = body as Record<string, unknown>;
+    const caller = callerOf(req);
+    const person = parseRequester(requester);
+    // Someone acting for themselves raises it as themselves: it is theirs to see.
+    if (person.ok && caller.kind === 'person') person.value.id = caller.person.id;
+    const brief = parseBrief(form);
+    if (!person.ok || !brief.ok) {
+      return sendProblems(res, [...(person.ok ? [] : person.problems), ...(brief.ok ? [] : brief.problems)]);
+    }
+    // A client retrying after a lost answer sends the same Idempotency-Key and gets the same ESC-n;
+    // the same key with another escalation is a mistake to point out, not a retry.
+    const key = req.header('idempotency-key');
+    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+      return sendError(res, 400, 'Idempotency-Key must be 1 to 200 visible ASCII characters, e.g. a UUID');
+    }
+    const hash = createHash('sha256')
+      .update(JSON.stringify([brief.value, person.value]))
+      .digest('hex');
+    const { escalation, created, posted, conflict } = await escalate(
+      deps,
+      brief.value,
+      person.value,
+      key ? { key: `api:${key}`, hash, expires: true } : undefined,
+    );
+    if (conflict) {
+      return sendError(
+        res,
+        409,
+        `Idempotency-Key "${key}" was used in the last 24 hours for another escalation (${escalation.id}): send a new key for a new escalation`,
       );
-      if (conflict) {
+    }
+    res.header('location', `/api/escalations/${escalation.id}`);
+    res.send(created ? 201 : 200, {
+      ...summaryJson(escalation),
+      posted: posted ? { conversationId: posted.conversationId, activityId: posted.activityId } : null,
+      links: links(deps, escalation),
+    });
+  };
+}
+
+/** Newest first, a page at a time, only what the caller may see. */
+function listOfEscalations(deps: ServerDeps): Handler {
+  return async (req, res) => {
+    const parsed = listQuerySchema.safeParse(req.query ?? {});
+    if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
+    const { limit, cursor, ...filter } = parsed.data;
+    const viewer = await viewerOfCaller(deps, req);
+    const sight = viewer ? sightFor(deps, viewer) : seesEverything;
+    // One more than the page, to know whether there is a next one.
+    const found = await listEscalations(deps, { ...filter, sight, before: cursor, limit: limit + 1 });
+    const page = found.slice(0, limit);
+    const last = page.at(-1);
+    if (found.length > limit && last) {
+      const next = new URLSearchParams({ ...definedOnly(filter), limit: String(limit), cursor: last.id });
+      res.header('link', `<${deps.config.publicUrl}/api/escalations?${next}>; rel="next"`);
+    }
+    res.send(200, page.map(summaryJson));
+  };
+}
+
+/** One escalation in full, as the caller may see it. */
+function oneEscalation(deps: ServerDeps): Handler {
+  return async (req, res) => {
+    const caller = callerOf(req);
+    const escalation = await deps.store.getEscalation(req.params.id);
+    const looking =
+      caller.kind === 'person' && escalation
+        ? { known: await viewerOn(deps, caller.person, escalation) }
+        : ('integration' as const);
+    const detail = escalation && (await detailJson(deps, escalation.id, looking));
+    if (!detail) return notFound(res, req.params.id);
+    res.send(200, detail);
+  };
+}
+
+/** The brief as text: for the caller, or for whom a signed link from a card was made. */
+function briefAsText(deps: ServerDeps): Handler {
+  return async (req: Request, res: Response) => {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const escalation = await deps.store.getEscalation(req.params.id);
+    if (typeof query.sig === 'string') {
+      // A link from a card: it opens for whom it was made, as long as they may see it.
+      const link = checkBriefLink(deps.linkSecret, req.params.id, query, deps.clock.now());
+      if (!link.ok) return sendError(res, 403, link.reason);
+      if (!escalation) return notFound(res, req.params.id);
+      const { audience } = link;
+      const viewer =
+        audience.kind === 'person'
+          ? (await viewerOn(deps, { id: audience.id, name: audience.id }, escalation)).viewer
+          : audience.kind === 'channel'
+            ? channelViewer(audience.tier)
+            : anyone;
+      if (!canSee(deps, viewer, escalation)) {
         return sendError(
           res,
-          409,
-          `Idempotency-Key "${key}" was used in the last 24 hours for another escalation (${escalation.id}): send a new key for a new escalation`,
+          403,
+          'This link no longer opens this escalation: whom it was made for may not see it now',
         );
       }
-      res.header('location', `/api/escalations/${escalation.id}`);
-      res.send(created ? 201 : 200, {
-        ...summaryJson(escalation),
-        posted: posted ? { conversationId: posted.conversationId, activityId: posted.activityId } : null,
-        links: links(deps, escalation),
-      });
-    }),
-  );
-
-  server.get(
-    '/api/escalations',
-    guarded(deps, async (req, res) => {
-      const parsed = listQuerySchema.safeParse(req.query ?? {});
-      if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));
-      const { limit, cursor, ...filter } = parsed.data;
-      const viewer = await viewerOfCaller(deps, req);
-      const sight = viewer ? sightFor(deps, viewer) : seesEverything;
-      // One more than the page, to know whether there is a next one.
-      const found = await listEscalations(deps, { ...filter, sight, before: cursor, limit: limit + 1 });
-      const page = found.slice(0, limit);
-      const last = page.at(-1);
-      if (found.length > limit && last) {
-        const next = new URLSearchParams({ ...definedOnly(filter), limit: String(limit), cursor: last.id });
-        res.header('link', `<${deps.config.publicUrl}/api/escalations?${next}>; rel="next"`);
-      }
-      res.send(200, page.map(summaryJson));
-    }),
-  );
-
-  server.get(
-    '/api/escalations/:id',
-    guarded(deps, async (req, res) => {
-      const caller = callerOf(req);
-      const escalation = await deps.store.getEscalation(req.params.id);
-      const looking =
-        caller.kind === 'person' && escalation
-          ? { known: await viewerOn(deps, caller.person, escalation) }
-          : ('integration' as const);
-      const detail = escalation && (await detailJson(deps, escalation.id, looking));
-      if (!detail) return notFound(res, req.params.id);
-      res.send(200, detail);
-    }),
-  );
-
-  server.get(
-    '/api/escalations/:id/brief.txt',
-    guarded(deps, async (req: Request, res: Response) => {
-      const query = (req.query ?? {}) as Record<string, unknown>;
-      const escalation = await deps.store.getEscalation(req.params.id);
-      if (typeof query.sig === 'string') {
-        // A link from a card: it opens for whom it was made, as long as they may see it.
-        const link = checkBriefLink(deps.linkSecret, req.params.id, query, deps.clock.now());
-        if (!link.ok) return sendError(res, 403, link.reason);
-        if (!escalation) return notFound(res, req.params.id);
-        const { audience } = link;
-        const viewer =
-          audience.kind === 'person'
-            ? (await viewerOn(deps, { id: audience.id, name: audience.id }, escalation)).viewer
-            : audience.kind === 'channel'
-              ? channelViewer(audience.tier)
-              : anyone;
-        if (!canSee(deps, viewer, escalation)) {
-          return sendError(
-            res,
-            403,
-            'This link no longer opens this escalation: whom it was made for may not see it now',
-          );
-        }
-      } else if (!escalation || !(await callerMaySee(deps, req, escalation))) {
-        return notFound(res, req.params.id);
-      }
-      res.setHeader('content-type', 'text/plain; charset=utf-8');
-      res.sendRaw(200, briefText(escalation.brief));
-    }),
-  );
+    } else if (!escalation || !(await callerMaySee(deps, req, escalation))) {
+      return notFound(res, req.params.id);
+    }
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.sendRaw(200, briefText(escalation.brief));
+  };
 }
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
