@@ -94,14 +94,33 @@ function preloadsOf(entry) {
   }
   return [...chunks].map((chunk) => path.basename(chunk));
 }
-for (const [page, entry] of [
+/**
+ * A page of the board: the head every page shares (its styles, no favicon request), the page's
+ * title and script, and the chunks it fetches at once; then the page's body, as its source has it.
+ */
+function page(source, entry) {
+  const [, title, body] = /<title>(.*)<\/title>\s*(<body>[\s\S]*)$/.exec(readFileSync(source, 'utf8')) ?? [];
+  if (!body) throw new Error(`${source}: a page is its <title> then its <body>`);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '  <head>',
+    '    <meta charset="utf-8" />',
+    '    <meta name="viewport" content="width=device-width, initial-scale=1" />',
+    `    <title>${title}</title>`,
+    '    <link rel="icon" href="data:," />',
+    '    <link rel="stylesheet" href="board.css" />',
+    `    <script type="module" src="${entry}"></script>`,
+    ...preloadsOf(entry).map((chunk) => `    <link rel="modulepreload" href="${chunk}" />`),
+    '  </head>',
+    `  ${body.trim().replace(/\n/g, '\n  ')}`,
+    '</html>',
+    '',
+  ].join('\n');
+}
+for (const [name, entry] of [
   ['index.html', 'board.js'],
   ['config.html', 'config.js'],
 ]) {
-  const preloads = preloadsOf(entry).map((chunk) => `    <link rel="modulepreload" href="${chunk}" />`);
-  const html = readFileSync(path.join(source, page), 'utf8').replace(
-    `<script type="module" src="${entry}"></script>`,
-    [`<script type="module" src="${entry}"></script>`, ...preloads].join('\n').trimStart(),
-  );
-  writeFileSync(path.join(out, page), html);
+  writeFileSync(path.join(out, name), page(path.join(source, name), entry));
 }
