@@ -1,6 +1,6 @@
-// The board's JSON routes (src/http/boardRoutes.ts), as the page calls them: every request says who
-// is looking (a Teams token, or in local mode the person picked), and every refusal becomes an
-// ApiError carrying the server's sentence.
+// The board's JSON routes (src/http/boardRoutes.ts; an escalation's detail, src/http/escalationRoutes.ts),
+// as the page calls them: every request says who is looking (a Teams token, or in local mode the
+// person picked), and every refusal becomes an ApiError carrying the server's sentence.
 import type { BoardCharts } from '../app/ports';
 import type { BriefSection } from '../domain/briefSections';
 import type { Offers } from '../domain/offers';
@@ -82,7 +82,7 @@ export type BoardVerb = Extract<(typeof verbs)[VerbKey], { onBoard: true }>;
 /** What a verb's data carries: the inputs the verb table says it reads. */
 export type VerbData<V extends BoardVerb> = Partial<Record<V['inputs'][number], string>>;
 
-/** The charts' numbers, as the server computes them (app/ports.ts). */
+/** The charts' numbers, as the database computes them (app/ports.ts BoardCharts). */
 export type Charts = BoardCharts;
 
 export interface Me {

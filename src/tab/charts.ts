@@ -42,7 +42,8 @@ Chart.register(
   Tooltip,
 );
 
-const drawn: Chart[] = [];
+/** The charts on the page, destroyed before they are drawn again (a new theme, new numbers). */
+const drawn: { destroy(): void }[] = [];
 let redraw: (() => void) | undefined;
 onTheme(() => redraw?.());
 
@@ -93,7 +94,7 @@ function colours(): Colours {
 /** A chart in its figure: a title, the canvas and its text alternative; drawn once on the page. */
 interface Figure {
   element: HTMLElement;
-  draw: () => Chart;
+  draw: () => { destroy(): void };
 }
 
 function figure<T extends ChartType>(
@@ -110,7 +111,7 @@ function figure<T extends ChartType>(
     h('div', { class: 'chart-box' }, canvas),
     h('p', { class: 'visually-hidden' }, summary),
   );
-  return { element, draw: () => new Chart(canvas, config) as unknown as Chart };
+  return { element, draw: () => new Chart(canvas, config) };
 }
 
 export async function renderCharts(root: HTMLElement, api: BoardApi, target: string): Promise<void> {
