@@ -1,7 +1,7 @@
 // The board's JSON routes (src/http/boardRoutes.ts; an escalation's detail, src/http/escalationRoutes.ts),
 // as the page calls them: every request says who is looking (a Teams token, or in local mode the
 // person picked), and every refusal becomes an ApiError carrying the server's sentence.
-import type { BoardCharts } from '../app/ports';
+import type { BoardCharts, BoardQueue } from '../app/ports';
 import type { BriefSection } from '../domain/briefSections';
 import type { Offers } from '../domain/offers';
 import type { SlaState } from '../domain/sla';
@@ -57,12 +57,9 @@ export interface QueueItem extends Summary {
   sla: { status: SlaStatus; next: string | null; dueAt: string | null };
 }
 
-export interface Queue {
+/** The queue's page and its counts (app/ports.ts BoardQueue), each escalation as a row. */
+export interface Queue extends Omit<BoardQueue, 'items'> {
   items: QueueItem[];
-  total: number;
-  byTier: Partial<Record<Target, number>>;
-  bySla: Partial<Record<SlaStatus, number>>;
-  bySeverity: Partial<Record<Severity, number>>;
 }
 
 export interface Detail extends Summary {
