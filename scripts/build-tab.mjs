@@ -1,6 +1,6 @@
 // Builds the Escalation Board (src/tab) for the browser into dist/tab: the board and its
 // configuration page as ES modules (the sign-in library and the charts load only when needed),
-// with its HTML and CSS beside them. `npm run build` runs it after tsc.
+// with its pages and CSS beside them. `npm run build` runs it after tsc.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,44 @@ import { build } from 'esbuild';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(repoRoot, 'src/tab');
 const out = path.join(repoRoot, 'dist/tab');
+
+/**
+ * Domain modules the board reads only data from (verb names and labels, caps, "none given") but
+ * that build zod schemas as they load: zod would add about 95 KB gzipped to the board. The board
+ * gets their data instead, as this build evaluates it; its type check still reads the real modules,
+ * and importing anything else from them (a function, a schema) fails this build.
+ */
+const dataOnly = ['src/domain/verbs.ts', 'src/domain/brief.ts', 'src/domain/briefSections.ts'].map((file) =>
+  path.join(repoRoot, file),
+);
+
+/** Strings, numbers, booleans, and arrays and plain objects of them (functions inside are left out). */
+function isData(value) {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
+  if (Array.isArray(value)) return value.every(isData);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((inner) => typeof inner === 'function' || isData(inner));
+}
+
+/** A module's data exports, evaluated here (bundled for Node), as a module of constants. */
+async function dataExportsOf(file) {
+  const bundled = await build({ entryPoints: [file], bundle: true, platform: 'node', format: 'esm', write: false });
+  const code = bundled.outputFiles[0].text;
+  const module = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  return Object.entries(module)
+    .filter(([, value]) => isData(value))
+    .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
+    .join('\n');
+}
+
+const domainData = {
+  name: 'domain-data',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]src[\\/]domain[\\/]\w+\.ts$/ }, async (args) =>
+      dataOnly.includes(args.path) ? { contents: await dataExportsOf(args.path), loader: 'js' } : undefined,
+    );
+  },
+};
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -26,6 +64,7 @@ const built = await build({
   chunkNames: 'chunk-[hash]',
   legalComments: 'external',
   logLevel: 'warning',
+  plugins: [domainData],
 });
 for (const file of readdirSync(source)) {
   if (/\.(css|svg)$/.test(file)) copyFileSync(path.join(source, file), path.join(out, file));
@@ -55,14 +94,33 @@ function preloadsOf(entry) {
   }
   return [...chunks].map((chunk) => path.basename(chunk));
 }
-for (const [page, entry] of [
+/**
+ * A page of the board: the head every page shares (its styles, no favicon request), the page's
+ * title and script, and the chunks it fetches at once; then the page's body, as its source has it.
+ */
+function page(source, entry) {
+  const [, title, body] = /<title>(.*)<\/title>\s*(<body>[\s\S]*)$/.exec(readFileSync(source, 'utf8')) ?? [];
+  if (!body) throw new Error(`${source}: a page is its <title> then its <body>`);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '  <head>',
+    '    <meta charset="utf-8" />',
+    '    <meta name="viewport" content="width=device-width, initial-scale=1" />',
+    `    <title>${title}</title>`,
+    '    <link rel="icon" href="data:," />',
+    '    <link rel="stylesheet" href="board.css" />',
+    `    <script type="module" src="${entry}"></script>`,
+    ...preloadsOf(entry).map((chunk) => `    <link rel="modulepreload" href="${chunk}" />`),
+    '  </head>',
+    `  ${body.trim().replace(/\n/g, '\n  ')}`,
+    '</html>',
+    '',
+  ].join('\n');
+}
+for (const [name, entry] of [
   ['index.html', 'board.js'],
   ['config.html', 'config.js'],
 ]) {
-  const preloads = preloadsOf(entry).map((chunk) => `    <link rel="modulepreload" href="${chunk}" />`);
-  const html = readFileSync(path.join(source, page), 'utf8').replace(
-    `<script type="module" src="${entry}"></script>`,
-    [`<script type="module" src="${entry}"></script>`, ...preloads].join('\n').trimStart(),
-  );
-  writeFileSync(path.join(out, page), html);
+  writeFileSync(path.join(out, name), page(path.join(source, name), entry));
 }

@@ -1,8 +1,11 @@
-// The board's JSON routes (src/http/boardRoutes.ts), as the page calls them: every request says who
-// is looking (a Teams token, or in local mode the person picked), and every refusal becomes an
-// ApiError carrying the server's sentence.
-import type { BoardCharts } from '../app/ports';
-import type { Brief } from '../domain/brief';
+// The board's JSON routes (src/http/boardRoutes.ts; an escalation's detail, src/http/escalationRoutes.ts),
+// as the page calls them: every request says who is looking (a Teams token, or in local mode the
+// person picked), and every refusal becomes an ApiError carrying the server's sentence.
+import type { BoardCharts, BoardQueue } from '../app/ports';
+import type { BriefSection } from '../domain/briefSections';
+import type { Offers } from '../domain/offers';
+import type { SlaState } from '../domain/sla';
+import type { VerbKey, verbs } from '../domain/verbs';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
 
 /** What the page starts from: the server's mode and how people sign in (served in the page). */
@@ -54,34 +57,29 @@ export interface QueueItem extends Summary {
   sla: { status: SlaStatus; next: string | null; dueAt: string | null };
 }
 
-export interface Queue {
+/** The queue's page and its counts (app/ports.ts BoardQueue), each escalation as a row. */
+export interface Queue extends Omit<BoardQueue, 'items'> {
   items: QueueItem[];
-  total: number;
-  byTier: Partial<Record<Target, number>>;
-  bySla: Partial<Record<SlaStatus, number>>;
-  bySeverity: Partial<Record<Severity, number>>;
-}
-
-export interface Clock {
-  clock: string;
-  status: SlaStatus;
-  met: boolean;
-  paused: boolean;
-  dueAt: string;
-  remainingMs: number;
 }
 
 export interface Detail extends Summary {
-  brief: Brief;
-
-  sla: { status: SlaStatus; clocks: Clock[]; next?: string };
+  /** The brief as every surface lays it out (domain/briefSections.ts). */
+  sections: BriefSection[];
+  sla: SlaState;
   timeline: { version: number; at: string; actor: PersonRef; kind: string; text: string }[];
   linked: { id: string; summary: string; status: Status }[];
-  moves: string[];
+  /** The buttons this person gets (domain/offers.ts); null when no person is looking. */
+  offers: Offers | null;
   teamsLink: string | null;
 }
 
-/** The charts' numbers, as the server computes them (app/ports.ts). */
+/** The verbs the board may send: those the verb table marks `onBoard`. */
+export type BoardVerb = Extract<(typeof verbs)[VerbKey], { onBoard: true }>;
+
+/** What a verb's data carries: the inputs the verb table says it reads. */
+export type VerbData<V extends BoardVerb> = Partial<Record<V['inputs'][number], string>>;
+
+/** The charts' numbers, as the database computes them (app/ports.ts BoardCharts). */
 export type Charts = BoardCharts;
 
 export interface Me {
@@ -135,11 +133,11 @@ export class BoardApi {
   csv = async (query: URLSearchParams) => (await this.request(`/api/board.csv?${query}`)).blob();
 
   /** One action, as a card's click: answered with the escalation after it, or an ApiError (409: stale). */
-  act(id: string, verb: string, version: number, data: Record<string, string> = {}): Promise<Detail> {
+  act<V extends BoardVerb>(id: string, verb: V, version: number, data: VerbData<V> = {}): Promise<Detail> {
     return this.json<Detail>(`/api/escalations/${encodeURIComponent(id)}/actions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-      body: JSON.stringify({ verb, version, ...data }),
+      body: JSON.stringify({ verb: verb.name, version, ...data }),
     });
   }
 }

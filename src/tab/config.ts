@@ -1,10 +1,10 @@
 // The channel tab's configuration page (pages.config): choose the tier whose board the tab shows;
 // Teams saves the board's address with that tier.
-import { app, pages } from '@microsoft/teams-js';
+import { pages } from '@microsoft/teams-js';
 import { targetLabels, targets } from '../domain/vocabulary';
 import { h } from './dom';
-import { connectToTeams } from './teams';
-import { applyTheme, initialTheme, themeNamed } from './theme';
+import { connectToTeams, followTheme } from './teams';
+import { applyTheme, initialTheme } from './theme';
 
 async function configure(): Promise<void> {
   applyTheme(initialTheme());
@@ -17,12 +17,7 @@ async function configure(): Promise<void> {
     status.textContent = 'Outside Teams: add the board to a channel from Teams to choose its tier here.';
     return;
   }
-  const theme = themeNamed(context.app.theme);
-  if (theme) applyTheme(theme);
-  app.registerOnThemeChangeHandler((name) => {
-    const next = themeNamed(name);
-    if (next) applyTheme(next);
-  });
+  followTheme(context);
 
   // Reconfiguring a tab: start from the tier it shows.
   const current = await pages.getConfig().catch(() => undefined);

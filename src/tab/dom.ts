@@ -34,18 +34,22 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
+const dayParts = { weekday: 'short', day: 'numeric', month: 'short' } as const;
+
 /** A moment in the reader's own zone and language, e.g. "Fri 4 Dec, 23:22". */
 export function when(iso: string | null | undefined): string {
+  return shown(iso, { ...dayParts, hour: '2-digit', minute: '2-digit' });
+}
+
+/** Its day only, e.g. "Fri 4 Dec": a moment given without a time. */
+export function day(iso: string | null | undefined): string {
+  return shown(iso, dayParts);
+}
+
+function shown(iso: string | null | undefined, parts: Intl.DateTimeFormatOptions): string {
   if (!iso) return '';
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, parts);
 }
 
 /** Minutes as people say them: "45 min", "3.5 h", "2.1 d". */

@@ -2,6 +2,7 @@
 // sign-on; in local mode, the person picked), then the board. Who is looking and the first queue
 // are asked for before the board's components and the rest of its code load, so both arrive
 // together. Outside Teams the page says so, and in local mode still works; it loads no teams-js.
+import type { app } from '@microsoft/teams-js';
 import { targets } from '../domain/vocabulary';
 import {
   ApiError,
@@ -16,7 +17,7 @@ import {
 } from './api';
 import { h, replaceChildren } from './dom';
 import { framedOrOpened } from './host';
-import { applyTheme, initialTheme, themeNamed } from './theme';
+import { applyTheme, initialTheme } from './theme';
 
 const pickedKey = 'escalation-board.actingAs';
 
@@ -96,6 +97,12 @@ async function readSettings(): Promise<TabSettings> {
   return (await fetch('/tab/settings.json')).json() as Promise<TabSettings>;
 }
 
+/** Inside a host: teams-js, and Teams' context (who, where, the theme). */
+interface InTeams {
+  teams: typeof import('./teams');
+  context: app.Context;
+}
+
 async function start(): Promise<void> {
   applyTheme(initialTheme());
   const view = viewFromUrl();
@@ -103,69 +110,74 @@ async function start(): Promise<void> {
   document.title = title;
   (document.getElementById('title') as HTMLElement).textContent = title;
   const settings = await readSettings();
+  const host = await connectToHost();
+  const api = boardApi(settings, host);
+  if (api) await showBoard(api, view, host);
+  else replaceChildren(document.getElementById('app') as HTMLElement);
+}
 
-  // Inside a host, teams-js: its context (who, where, the theme) and the person's token.
-  const teams = framedOrOpened() ? await import('./teams') : undefined;
-  const context = teams ? await teams.connectToTeams() : undefined;
-  if (teams && context) {
-    const theme = themeNamed(context.app.theme);
-    if (theme) applyTheme(theme);
-    teams.onThemeChange((name) => {
-      const next = themeNamed(name);
-      if (next) applyTheme(next);
-    });
-  }
-  const inTeams = context !== undefined;
+/** Teams (or Outlook, or Microsoft 365) when the page is in one: its context, and its theme followed. */
+async function connectToHost(): Promise<InTeams | undefined> {
+  if (!framedOrOpened()) return undefined;
+  const teams = await import('./teams');
+  const context = await teams.connectToTeams();
+  if (!context) return undefined;
+  teams.followTheme(context);
+  return { teams, context };
+}
 
-  let api: BoardApi;
-  if (teams && context && settings.sso) {
-    const signIn = new teams.TeamsSignIn(settings.sso, context);
-    api = new BoardApi(
+/** How the board says who is looking: the Teams token, or in local mode the person picked; else it says why not. */
+function boardApi(settings: TabSettings, host: InTeams | undefined): BoardApi | undefined {
+  if (host && settings.sso) {
+    const signIn = new host.teams.TeamsSignIn(settings.sso, host.context);
+    return new BoardApi(
       async () => ({ authorization: `Bearer ${await signIn.token()}` }),
       () => signIn.forget(),
     );
-  } else if (settings.localMode) {
+  }
+  if (settings.localMode) {
     // Whom to offer comes while the board loads; it holds the board up only if nobody was chosen yet.
     const local = localIdentity(localPeople().catch(() => []));
-    api = new BoardApi(local.identity);
     document.getElementById('who')?.append(local.picker);
-    if (!inTeams) {
+    if (!host) {
       notice(
         'info',
         'Outside Teams: this is the local board. Pick whom to act as; in Teams you are who you signed in as.',
       );
     }
-  } else {
-    notice(
-      'warning',
-      inTeams
-        ? 'Single sign-on is not set up for this app (SSO_CLIENT_ID): ask whoever runs Escalation Desk.'
-        : 'Outside Teams: open the Escalation Board from the Escalation Desk app in Teams.',
-    );
-    replaceChildren(document.getElementById('app') as HTMLElement);
-    return;
+    return new BoardApi(local.identity);
   }
+  notice(
+    'warning',
+    host
+      ? 'Single sign-on is not set up for this app (SSO_CLIENT_ID): ask whoever runs Escalation Desk.'
+      : 'Outside Teams: open the Escalation Board from the Escalation Desk app in Teams.',
+  );
+  return undefined;
+}
 
+async function showBoard(api: BoardApi, view: BoardView, host: InTeams | undefined): Promise<void> {
   // Who is looking and the first page of the queue: asked now, while the board's code loads.
   const me = api.me();
   const first = api.board(queueQuery(view, view.tier ? { target: view.tier } : {}, queuePage));
   me.catch(() => undefined);
   first.catch(() => undefined);
+  const root = document.getElementById('app') as HTMLElement;
   try {
     const [{ startBoard }] = await Promise.all([import('./board'), import('./components')]);
-    const board = startBoard(document.getElementById('app') as HTMLElement, {
+    const board = startBoard(root, {
       api,
       me,
       first,
       view,
       openLink: async (url) => {
-        if (teams && inTeams) return teams.openInTeams(url, true);
+        if (host) return host.teams.openInTeams(url, true);
         window.open(url, '_blank', 'noopener');
       },
-      channel: context?.channel?.displayName,
+      channel: host?.context.channel?.displayName,
     });
     const who = await board.me;
-    if (inTeams) replaceChildren(document.getElementById('who') as HTMLElement, h('span', { class: 'me' }, who.name));
+    if (host) replaceChildren(document.getElementById('who') as HTMLElement, h('span', { class: 'me' }, who.name));
     await board.shown;
   } catch (error) {
     const message = error instanceof ApiError ? error.message : 'The board could not be loaded; try again.';
@@ -173,8 +185,8 @@ async function start(): Promise<void> {
       'error',
       error instanceof ApiError && error.status === 401 ? `Signing in did not work: ${message}` : message,
     );
-    replaceChildren(document.getElementById('app') as HTMLElement);
-    (document.getElementById('app') as HTMLElement).removeAttribute('aria-busy');
+    replaceChildren(root);
+    root.removeAttribute('aria-busy');
   }
 }
 

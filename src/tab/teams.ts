@@ -1,11 +1,12 @@
 // Teams, as the page meets it through @microsoft/teams-js: whether it is inside Teams, its context
-// (who, which tenant, team and channel, the theme), the person's token for our API (Nested App
+// (who, which tenant, team and channel, the theme, followed as it changes), the person's token for our API (Nested App
 // Authentication where the host recommends it, else authentication.getAuthToken), and opening a
 // card's thread.
 import { app, authentication, nestedAppAuth } from '@microsoft/teams-js';
 
 import type { TabSettings } from './api';
 import { framedOrOpened } from './host';
+import { applyTheme, themeNamed } from './theme';
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -36,8 +37,14 @@ export async function connectToTeams(waitMs = 6000): Promise<app.Context | undef
   }
 }
 
-export function onThemeChange(handler: (theme: string) => void): void {
-  app.registerOnThemeChangeHandler(handler);
+/** The page in Teams' theme, now and whenever the person changes it. */
+export function followTheme(context: app.Context): void {
+  const apply = (name: string) => {
+    const theme = themeNamed(name);
+    if (theme) applyTheme(theme);
+  };
+  apply(context.app.theme);
+  app.registerOnThemeChangeHandler(apply);
 }
 
 interface HeldToken {

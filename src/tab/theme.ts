@@ -34,10 +34,6 @@ export function onTheme(listener: (theme: ThemeName) => void): void {
   listeners.push(listener);
 }
 
-export function currentTheme(): ThemeName {
-  return themeNamed(document.documentElement.dataset.theme) ?? 'default';
-}
-
 /** A token's value now, for what cannot read CSS variables (the charts' canvas). */
 export function token(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();

@@ -1,10 +1,12 @@
 // The board's page as the server serves it under /tab/: the built files by name only (no path
 // reaches the disk), a policy that lets only Teams, Outlook and Microsoft 365 frame it, the
-// settings the page starts from, and a bundle small enough to open quickly (under 350 KB gzipped).
+// settings the page starts from, and a bundle small enough to open quickly (under 350 KB gzipped,
+// the domain's tables in it as data).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { verbs } from '../../src/domain/verbs';
 import { tabDirectory } from '../../src/http/tabRoutes';
 import type { RunningApp } from '../../src/main';
 import { startTestApp } from '../support/app';
@@ -89,5 +91,12 @@ describe('The board’s page under /tab/', () => {
     );
     assert.ok(files.includes('board.js') && files.includes('config.js'), files.join());
     assert.ok(gzipped < 350 * 1024, `${Math.round(gzipped / 1024)} KB gzipped`);
+  });
+
+  it('carries the verb table and the caps the board reads as data, without the schemas that check them (zod)', () => {
+    const scripts = readdirSync(tabDirectory).filter((name) => name.endsWith('.js'));
+    const code = scripts.map((name) => readFileSync(path.join(tabDirectory, name), 'utf8')).join('\n');
+    assert.ok(code.includes(JSON.stringify(verbs.setStatus.name)), 'the verb names');
+    assert.doesNotMatch(code, /"ZodObject"|"ZodString"/, 'zod would add about 95 KB gzipped');
   });
 });
