@@ -10,44 +10,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const source = path.join(repoRoot, 'src/tab');
 const out = path.join(repoRoot, 'dist/tab');
 
-/**
- * Domain modules the board reads only data from (verb names and labels, caps, "none given") but
- * that build zod schemas as they load: zod would add about 95 KB gzipped to the board. The board
- * gets their data instead, as this build evaluates it; its type check still reads the real modules,
- * and importing anything else from them (a function, a schema) fails this build.
- */
-const dataOnly = ['src/domain/verbs.ts', 'src/domain/brief.ts', 'src/domain/briefSections.ts'].map((file) =>
-  path.join(repoRoot, file),
-);
-
-/** Strings, numbers, booleans, and arrays and plain objects of them (functions inside are left out). */
-function isData(value) {
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
-  if (Array.isArray(value)) return value.every(isData);
-  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Object.values(value).every((inner) => typeof inner === 'function' || isData(inner));
-}
-
-/** A module's data exports, evaluated here (bundled for Node), as a module of constants. */
-async function dataExportsOf(file) {
-  const bundled = await build({ entryPoints: [file], bundle: true, platform: 'node', format: 'esm', write: false });
-  const code = bundled.outputFiles[0].text;
-  const module = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
-  return Object.entries(module)
-    .filter(([, value]) => isData(value))
-    .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
-    .join('\n');
-}
-
-const domainData = {
-  name: 'domain-data',
-  setup(builder) {
-    builder.onLoad({ filter: /[\\/]src[\\/]domain[\\/]\w+\.ts$/ }, async (args) =>
-      dataOnly.includes(args.path) ? { contents: await dataExportsOf(args.path), loader: 'js' } : undefined,
-    );
-  },
-};
-
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const built = await build({
@@ -64,7 +26,6 @@ const built = await build({
   chunkNames: 'chunk-[hash]',
   legalComments: 'external',
   logLevel: 'warning',
-  plugins: [domainData],
 });
 for (const file of readdirSync(source)) {
   if (/\.(css|svg)$/.test(file)) copyFileSync(path.join(source, file), path.join(out, file));

@@ -1,10 +1,12 @@
 // The escalation brief: one zod schema is the validation, the type and the message
 // a support agent reads when a field needs fixing. Input ids are those of the form
 // (cards/escalation-form.json); a card submits strings, JSON clients may send natural types.
+// Its caps are domain/caps.ts'; what makes it a bug report, domain/tiers.ts isBug.
 import { z } from 'zod';
+import { caps } from './caps';
 import { decimalNumber, hasControlCharacters, isCalendarDate, shownValue } from './clientText';
-import { tiers } from './tiers';
 import { dateTimeWithOffset, knownTimeZone, zonedMoment } from './timeZones';
+import type { FormInput } from './verbs';
 import {
   oneOf,
   type Severity,
@@ -16,22 +18,6 @@ import {
   type Target,
   targets,
 } from './vocabulary';
-
-/** Caps that keep a posted card far below Teams' ~100 KB message limit. */
-export const caps = {
-  summary: 120,
-  shortText: 200,
-  text: 500,
-  longText: 1000,
-  description: 2000,
-  line: 300,
-  reproSteps: 20,
-  tried: 15,
-  asks: 10,
-  customerNames: 50,
-  customerName: 80,
-  customersAffected: 1_000_000,
-} as const;
 
 const trimmed = (value: unknown) => {
   if (typeof value !== 'string') return value;
@@ -172,119 +158,106 @@ const triedStep = z.preprocess(
 );
 
 /** The form as submitted: flat, with the input ids of cards/escalation-form.json. */
-export const briefFormSchema = z
-  .object({
-    signals: z
-      .preprocess(
-        commaList,
-        z
-          .array(
-            z.enum(signals as [Signal, ...Signal[]], {
-              error: (issue) => `${shownValue(issue.input)} is not a known signal id`,
-            }),
-            { error: 'Signals must be a comma-separated list of signal ids' },
-          )
-          .max(signals.length, 'Too many signals'),
-      )
-      .optional(),
-    summary: oneLine('Summary', caps.summary, true),
-    severity: choice('Severity', severities, true),
-    target: choice('Target', targets, true),
-    customersAffected: z.preprocess(
-      decimalNumber,
+/** Every input of the form, checked against the contract's list (domain/verbs.ts formInputs). */
+const formFields = {
+  signals: z
+    .preprocess(
+      commaList,
       z
-        .number({
-          error: (issue) =>
-            issue.input === undefined
-              ? 'Customers affected is required: how many customers hit this?'
-              : 'Customers affected must be a whole number',
-        })
-        .int('Customers affected must be a whole number')
-        .min(1, 'Customers affected must be at least 1')
-        .max(caps.customersAffected, `Customers affected must be at most ${caps.customersAffected}`),
-    ),
-    customerNames: z
-      .preprocess(
-        commaList,
-        z
-          .array(
-            plain('Customer names')(
-              z
-                .string({ error: 'Customer names must be text' })
-                .max(caps.customerName, `Each customer name must be at most ${caps.customerName} characters`),
-            ),
-            { error: 'Customer names must be a comma-separated list' },
-          )
-          .max(caps.customerNames, `Name at most ${caps.customerNames} customers`),
-      )
-      .optional(),
-    workflowImpact: text('Workflow impact', caps.text, true),
-    revenueAtRisk: text('Revenue at risk', caps.shortText, false),
-    slaStatus: choice('SLA status', slaStatuses, false),
-    description: text('Description', caps.description, true),
-    reproSteps: lines('Reproduction steps', 'reproduction step', caps.reproSteps, false),
-    expected: text('Expected', caps.longText, false),
-    actual: text('Actual', caps.longText, false),
-    environment: text('Environment', caps.text, false),
-    tried: z
-      .preprocess(
-        (v) => {
-          const list = splitLines(v);
-          return Array.isArray(list) && list.length === 0 ? undefined : list;
-        },
-        z
-          .array(triedStep, { error: "What's been tried must be one 'action -> result' a line" })
-          .max(caps.tried, `What's been tried can have at most ${caps.tried} lines`),
-      )
-      .optional(),
-    lastUpdateDate: date('Last update date'),
-    lastUpdateSummary: text('Last update', caps.longText, false),
-    customerExpectation: text('Customer expectation', caps.text, false),
-    escalationRisk: text('Escalation risk', caps.text, false),
-    asks: lines("What's needed", 'ask', caps.asks, true),
-    deadlineDate,
-    deadlineTime: timeOfDay,
-  })
-  .superRefine((form, ctx) => {
-    const named = form.customerNames?.length ?? 0;
-    if (named > form.customersAffected) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['customersAffected'],
-        message: `Customers affected (${form.customersAffected}) is fewer than the ${named} customers named`,
-      });
-    }
-    if (form.deadlineTime && form.deadlineDate && dateTimeWithOffset(form.deadlineDate)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['deadlineTime'],
-        message: 'Deadline time is already in the deadline date-time: give it once',
-      });
-    }
-    if (form.deadlineTime && !form.deadlineDate) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['deadlineDate'],
-        message: 'Deadline date is needed when a deadline time is given',
-      });
-    }
-  });
+        .array(
+          z.enum(signals as [Signal, ...Signal[]], {
+            error: (issue) => `${shownValue(issue.input)} is not a known signal id`,
+          }),
+          { error: 'Signals must be a comma-separated list of signal ids' },
+        )
+        .max(signals.length, 'Too many signals'),
+    )
+    .optional(),
+  summary: oneLine('Summary', caps.summary, true),
+  severity: choice('Severity', severities, true),
+  target: choice('Target', targets, true),
+  customersAffected: z.preprocess(
+    decimalNumber,
+    z
+      .number({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'Customers affected is required: how many customers hit this?'
+            : 'Customers affected must be a whole number',
+      })
+      .int('Customers affected must be a whole number')
+      .min(1, 'Customers affected must be at least 1')
+      .max(caps.customersAffected, `Customers affected must be at most ${caps.customersAffected}`),
+  ),
+  customerNames: z
+    .preprocess(
+      commaList,
+      z
+        .array(
+          plain('Customer names')(
+            z
+              .string({ error: 'Customer names must be text' })
+              .max(caps.customerName, `Each customer name must be at most ${caps.customerName} characters`),
+          ),
+          { error: 'Customer names must be a comma-separated list' },
+        )
+        .max(caps.customerNames, `Name at most ${caps.customerNames} customers`),
+    )
+    .optional(),
+  workflowImpact: text('Workflow impact', caps.text, true),
+  revenueAtRisk: text('Revenue at risk', caps.shortText, false),
+  slaStatus: choice('SLA status', slaStatuses, false),
+  description: text('Description', caps.description, true),
+  reproSteps: lines('Reproduction steps', 'reproduction step', caps.reproSteps, false),
+  expected: text('Expected', caps.longText, false),
+  actual: text('Actual', caps.longText, false),
+  environment: text('Environment', caps.text, false),
+  tried: z
+    .preprocess(
+      (v) => {
+        const list = splitLines(v);
+        return Array.isArray(list) && list.length === 0 ? undefined : list;
+      },
+      z
+        .array(triedStep, { error: "What's been tried must be one 'action -> result' a line" })
+        .max(caps.tried, `What's been tried can have at most ${caps.tried} lines`),
+    )
+    .optional(),
+  lastUpdateDate: date('Last update date'),
+  lastUpdateSummary: text('Last update', caps.longText, false),
+  customerExpectation: text('Customer expectation', caps.text, false),
+  escalationRisk: text('Escalation risk', caps.text, false),
+  asks: lines("What's needed", 'ask', caps.asks, true),
+  deadlineDate,
+  deadlineTime: timeOfDay,
+} satisfies Record<FormInput, z.ZodType>;
+
+export const briefFormSchema = z.object(formFields).superRefine((form, ctx) => {
+  const named = form.customerNames?.length ?? 0;
+  if (named > form.customersAffected) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['customersAffected'],
+      message: `Customers affected (${form.customersAffected}) is fewer than the ${named} customers named`,
+    });
+  }
+  if (form.deadlineTime && form.deadlineDate && dateTimeWithOffset(form.deadlineDate)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deadlineTime'],
+      message: 'Deadline time is already in the deadline date-time: give it once',
+    });
+  }
+  if (form.deadlineTime && !form.deadlineDate) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deadlineDate'],
+      message: 'Deadline date is needed when a deadline time is given',
+    });
+  }
+});
 
 export type BriefForm = z.output<typeof briefFormSchema>;
-
-/** Signals that make an escalation a bug report. */
-const bugSignals: ReadonlySet<Signal> = new Set<Signal>(['bug_confirmed', 'code_change_needed', 'data_corruption']);
-
-/**
- * A bug report: it asks for reproduction steps, expected and actual results and the environment
- * (the form's readiness), and its card and brief.txt always keep that section. Engineering takes
- * bugs, so everything sent there is read as one.
- */
-export function isBug(target: Target | undefined, signals: Iterable<Signal>): boolean {
-  if (target && tiers[target].takesBugs) return true;
-  for (const signal of signals) if (bugSignals.has(signal)) return true;
-  return false;
-}
 
 /** The brief as stored and shown: the sections of the structured brief (domain/briefSections.ts lays them out). */
 export interface Brief {

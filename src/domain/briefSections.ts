@@ -2,7 +2,8 @@
 // (domain/briefText.ts), the Teams and Outlook card (src/teams/cards/briefCard.ts), the email
 // (src/mail/compose.ts) and the board's detail (src/tab/detail.ts) all draw. Each draws it its
 // own way; what a section is called, what it holds and what reads "none given" is decided here.
-import { type Brief, isBug } from './brief';
+import type { Brief } from './brief';
+import { isBug } from './tiers';
 import { slaStatusLabels } from './vocabulary';
 
 export const noneGiven = 'none given';

@@ -1,7 +1,6 @@
 // Is the brief ready for the team receiving it? What each tier needs to act at once,
 // beyond the fields the form requires. Shown on the form before it is sent.
-import { isBug } from './brief';
-import { leadershipTier, type Target, tiers } from './tiers';
+import { isBug, leadershipTier, type Target, tiers } from './tiers';
 import type { Signal } from './vocabulary';
 
 /** The form's values as typed so far (strings, possibly blank). */

@@ -98,6 +98,20 @@ export const tiers: Record<Target, TierTraits> = {
   },
 };
 
+/** Signals that make an escalation a bug report. */
+const bugSignals: ReadonlySet<Signal> = new Set<Signal>(['bug_confirmed', 'code_change_needed', 'data_corruption']);
+
+/**
+ * A bug report: it asks for reproduction steps, expected and actual results and the environment
+ * (the form's readiness), and its card and brief.txt always keep that section. Engineering takes
+ * bugs, so everything sent there is read as one.
+ */
+export function isBug(target: Target | undefined, signals: Iterable<Signal>): boolean {
+  if (target && tiers[target].takesBugs) return true;
+  for (const signal of signals) if (bugSignals.has(signal)) return true;
+  return false;
+}
+
 /** When several tiers are signalled, the first of these takes the escalation. */
 export const targetPrecedence: readonly Target[] = ['security', 'engineering', 'product', 'leadership', 'support'];
 

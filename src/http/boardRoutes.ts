@@ -12,7 +12,8 @@ import { csvOf } from '../domain/csv';
 import { escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
 import { targets } from '../domain/tiers';
-import { boardVerbs, verbNamed, verbs } from '../domain/verbs';
+import { actionReaderNamed, readAssignee } from '../domain/verbData';
+import { boardVerbs, verbs } from '../domain/verbs';
 import { severities, slaStatuses, statuses } from '../domain/vocabulary';
 import { callerOf } from './callers';
 import { sendError, sendProblems } from './errors';
@@ -249,13 +250,13 @@ async function lookingOf(deps: ServerDeps, req: Request): Promise<Looking> {
 /** The verb's data as the action it asks for; "assign" from the board is "Assign to me". */
 function readAction(verb: string, data: Record<string, unknown>, me: Person): CardAction | string {
   if (verb === verbs.assign.name) {
-    const named = verbs.assign.read(data);
+    const named = readAssignee(data);
     if (typeof named === 'string') return named;
     if (named.id && named.id !== me.id) {
       return 'From the board you can assign it to yourself; to assign someone else, use its card in Teams';
     }
     return { kind: 'assign', assignee: me };
   }
-  const read = verbNamed.get(verb)?.read as ((data: Record<string, unknown>) => CardAction | string) | undefined;
+  const read = actionReaderNamed.get(verb);
   return read ? read(data) : `verb must be one of ${boardVerbs.join(', ')}`;
 }

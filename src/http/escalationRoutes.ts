@@ -37,7 +37,7 @@ const listQuerySchema = z.object({
 });
 
 export function registerEscalationRoutes(server: Server, deps: ServerDeps): void {
-  server.post('/api/triage', guarded(deps, recommendTier(deps)));
+  server.post('/api/triage', guarded(deps, recommendTier()));
   server.post('/api/escalations', guarded(deps, createEscalation(deps)));
   server.get('/api/escalations', guarded(deps, listOfEscalations(deps)));
   server.get('/api/escalations/:id', guarded(deps, oneEscalation(deps)));
@@ -45,7 +45,7 @@ export function registerEscalationRoutes(server: Server, deps: ServerDeps): void
 }
 
 /** Triage: the signals -> whether to escalate, to whom, how urgently. */
-function recommendTier(deps: ServerDeps): Handler {
+function recommendTier(): Handler {
   return async (req, res) => {
     const parsed = triageRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) return sendProblems(res, fieldProblems(parsed.error));

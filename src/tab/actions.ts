@@ -1,9 +1,9 @@
 // The actions a person may take on an escalation from the board: the buttons and forms its card
 // offers them (domain/offers.ts), each sending one verb of the verb table (domain/verbs.ts) with
 // the inputs that verb reads, capped as the server caps them.
-import { caps } from '../domain/brief';
+import { caps, moveCaps } from '../domain/caps';
 import type { Offers } from '../domain/offers';
-import { moveCaps, verbs } from '../domain/verbs';
+import { verbs } from '../domain/verbs';
 import { type Status, statusLabels } from '../domain/vocabulary';
 import type { BoardVerb, VerbData } from './api';
 import { h } from './dom';

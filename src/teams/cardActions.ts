@@ -7,7 +7,8 @@ import { act } from '../app/act';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
 import type { Target } from '../domain/tiers';
-import { actionVerbs, verbs } from '../domain/verbs';
+import { actionVerbs, readAssignee } from '../domain/verbData';
+import { verbs } from '../domain/verbs';
 import { tierOfActivity } from './bindings';
 import type { CardHost } from './cards/briefCard';
 import { hiddenCard } from './cards/hiddenCard';
@@ -30,7 +31,7 @@ type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardActi
 
 /** "Assign" to someone else asks the Teams roster who they are; every other verb's data is read alike. */
 const assign: ActionReader = async (data, context) => {
-  const named = verbs.assign.read(data);
+  const named = readAssignee(data);
   if (typeof named === 'string') return named;
   if (!named.id) return { kind: 'assign', assignee: personOf(context.activity) };
   const person = await memberById(context, named.id);

@@ -1,7 +1,7 @@
 // The "Escalate" messaging extension (command createEscalation): the form in a dialog,
 // prefilled when opened from a message's "..." menu.
 import type { TurnContext } from 'botbuilder';
-import { caps } from '../domain/brief';
+import { caps } from '../domain/caps';
 import { verbs } from '../domain/verbs';
 import { formCard } from './cards/formCard';
 import type { TeamsDeps } from './deps';

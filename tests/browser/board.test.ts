@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { noneGiven, sectionHeadings } from '../../src/domain/briefSections';
-import { moveCaps } from '../../src/domain/verbs';
+import { moveCaps } from '../../src/domain/caps';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { fullForm, minimalForm } from '../support/briefs';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { caps, parseBrief } from '../../src/domain/brief';
+import { parseBrief } from '../../src/domain/brief';
+import { caps } from '../../src/domain/caps';
 import { fullForm, minimalForm } from '../support/briefs';
 
 function problemsOf(form: unknown) {

@@ -1,6 +1,7 @@
 // Every card the bot sends: valid Adaptive Cards 1.5, fully expanded, far below Teams' size limit.
 import assert from 'node:assert/strict';
-import { caps, parseBrief } from '../../src/domain/brief';
+import { parseBrief } from '../../src/domain/brief';
+import { caps } from '../../src/domain/caps';
 import type { Escalation } from '../../src/domain/escalation';
 import { slaState } from '../../src/domain/sla';
 import { defaultSlaPolicy } from '../../src/domain/slaPolicy';
