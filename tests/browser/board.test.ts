@@ -1,4 +1,4 @@
-// The Escalation Board in a browser: Debian's Chromium (headless, playwright-core) opens the
+// The Escalation Board in a browser: Chromium (headless, playwright-core, see ../support/browser.ts) opens the
 // page the real server serves in local mode, with escalations in it and the fake Bot Connector
 // holding their posted cards. A person filters the queue, opens an escalation, acts on it (the
 // posted card updates), meets the stale-version rule, sees the charts drawn and downloads the
