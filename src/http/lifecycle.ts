@@ -59,9 +59,9 @@ export class Lifecycle {
  * balancers, often 60 s): a server that closes an idle connection first races the proxy's next
  * request on it, which the proxy answers with a 502. Node's default is 5 s.
  */
-export const keepAliveTimeout = 75_000;
+const keepAliveTimeout = 75_000;
 /** Above keepAliveTimeout, so a request arriving at the end of an idle connection can still send its headers. */
-export const headersTimeout = 76_000;
+const headersTimeout = 76_000;
 
 function closeConnectionAfter(res: ServerResponse): void {
   if (!res.headersSent) {
