@@ -1,5 +1,6 @@
 // Environment -> typed configuration. The only reader of process.env. A bad value
 // stops start-up with one line naming the variable and what it accepts.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
@@ -31,21 +32,26 @@ export interface Config {
    * Where emails go: Microsoft Graph from one mailbox, or (no MAIL_SENDER) .eml files in the
    * data folder, for a newcomer to open.
    */
-  mail: GraphMail | { kind: 'files' };
+  mail: { kind: 'graph'; sender: string } | { kind: 'files' };
+  /** Microsoft Graph and the identity that calls it; set when something sends through Graph (MAIL_SENDER). */
+  graph?: GraphSettings;
   /** The Entra app whose tokens the tab sends; undefined: the API takes no person's token. */
   sso?: { clientId: string; appIdUri: string; authorityHost: string };
 }
 
-export interface GraphMail {
-  kind: 'graph';
-  /** The mailbox (UPN) emails are sent from. */
-  sender: string;
-  clientId: string;
-  clientSecret: string;
-  tenantId: string;
-  graphUrl: string;
+export interface GraphSettings {
+  /** Microsoft Graph's base URL (a sovereign cloud has its own); tokens are asked for its origin. */
+  url: string;
+  /** Microsoft Entra ID, where a secret or certificate is exchanged for a token. */
   authorityHost: string;
+  identity: GraphIdentity;
 }
+
+/** Who calls Graph: the bot's user-assigned managed identity on Azure, else an app with a secret or certificate. */
+export type GraphIdentity =
+  | { kind: 'managedIdentity'; clientId: string }
+  | { kind: 'secret'; clientId: string; tenantId: string; clientSecret: string }
+  | { kind: 'certificate'; clientId: string; tenantId: string; certificatePath: string };
 
 export class ConfigError extends Error {}
 
@@ -153,6 +159,7 @@ const envSchema = z.object({
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_TENANT_ID: optionalText,
+  GRAPH_CLIENT_CERTIFICATE_PATH: optionalText,
   GRAPH_URL: z.preprocess(
     blank,
     z
@@ -227,7 +234,8 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const admins = e.ADMINS ?? [];
-  const mail = mailOf(e);
+  if (e.GRAPH_CLIENT_CERTIFICATE_PATH) checkCertificateFile(e.GRAPH_CLIENT_CERTIFICATE_PATH);
+  const graph = e.MAIL_SENDER ? graphOf(e) : undefined;
   const ssoClientId = e.SSO_CLIENT_ID ?? e.BOT_ID;
   return {
     port: e.PORT,
@@ -255,7 +263,8 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
     allowedTenants: allowedTenants?.map((t) => t.toLowerCase()),
     linkSecret: e.LINK_SECRET,
     leadershipSeesSecurity: e.LEADERSHIP_SEES_SECURITY === 'true',
-    mail,
+    mail: e.MAIL_SENDER ? { kind: 'graph', sender: e.MAIL_SENDER } : { kind: 'files' },
+    ...(graph ? { graph } : {}),
     ...(ssoClientId
       ? {
           sso: {
@@ -268,27 +277,59 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** MAIL_SENDER sends through Graph with the GRAPH_* identity, or the bot's own; without it, files. */
-function mailOf(e: z.output<typeof envSchema>): Config['mail'] {
-  if (!e.MAIL_SENDER) return { kind: 'files' };
+/**
+ * The identity that calls Graph, field by field the GRAPH_ one or the bot's own: a certificate
+ * or secret when one is given, else the bot's user-assigned managed identity (which has none).
+ */
+function graphOf(e: z.output<typeof envSchema>): GraphSettings {
+  const managed = e.BOT_TYPE === 'UserAssignedMSI';
   const clientId = e.GRAPH_CLIENT_ID ?? e.BOT_ID;
-  const clientSecret = e.GRAPH_CLIENT_SECRET ?? e.BOT_PASSWORD;
+  const clientSecret = e.GRAPH_CLIENT_SECRET ?? (managed ? undefined : e.BOT_PASSWORD);
+  const certificatePath = e.GRAPH_CLIENT_CERTIFICATE_PATH;
   const tenantId = e.GRAPH_TENANT_ID ?? e.BOT_TENANT_ID;
-  if (!clientId || !clientSecret || !tenantId) {
-    const missing = !clientId ? 'GRAPH_CLIENT_ID' : !clientSecret ? 'GRAPH_CLIENT_SECRET' : 'GRAPH_TENANT_ID';
+  const url = e.GRAPH_URL.replace(/\/+$/, '');
+  const authorityHost = e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, '');
+  const missing = (name: string) =>
+    new ConfigError(
+      `${name} is required when MAIL_SENDER is set (the app that sends mail through Microsoft Graph; the bot's BOT_ID, BOT_PASSWORD and BOT_TENANT_ID stand in when set, and a bot with BOT_TYPE=UserAssignedMSI sends as its managed identity)`,
+    );
+  if (!clientId) throw missing('GRAPH_CLIENT_ID');
+  if (!clientSecret && !certificatePath) {
+    if (managed) return { url, authorityHost, identity: { kind: 'managedIdentity', clientId } };
+    throw missing('GRAPH_CLIENT_SECRET (or GRAPH_CLIENT_CERTIFICATE_PATH)');
+  }
+  if (!tenantId) throw missing('GRAPH_TENANT_ID');
+  if (new URL(authorityHost).protocol !== 'https:') {
     throw new ConfigError(
-      `${missing} is required when MAIL_SENDER is set (the app that sends mail through Microsoft Graph; the bot's BOT_ID, BOT_PASSWORD and BOT_TENANT_ID stand in when set)`,
+      `ENTRA_AUTHORITY_HOST=${JSON.stringify(authorityHost)} is not valid for sending mail: expected an https URL (Microsoft Entra ID takes a secret or certificate over https only)`,
     );
   }
-  return {
-    kind: 'graph',
-    sender: e.MAIL_SENDER,
-    clientId,
-    clientSecret,
-    tenantId,
-    graphUrl: e.GRAPH_URL.replace(/\/+$/, ''),
-    authorityHost: e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
-  };
+  const identity: GraphIdentity = certificatePath
+    ? { kind: 'certificate', clientId, tenantId, certificatePath }
+    : { kind: 'secret', clientId, tenantId, clientSecret: clientSecret as string };
+  return { url, authorityHost, identity };
+}
+
+/** The app's certificate for Graph: one PEM file with the certificate and its private key, which must match. */
+function checkCertificateFile(path: string): void {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError(`GRAPH_CLIENT_CERTIFICATE_PATH=${path} cannot be read: ${why}`);
+  }
+  const expected = `GRAPH_CLIENT_CERTIFICATE_PATH=${path} is not valid: expected one PEM file holding the app's certificate and its unencrypted private key (e.g. cat app.crt app.key > app.pem)`;
+  const certificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+  const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0];
+  if (!certificate || !key) throw new ConfigError(expected);
+  let matches: boolean;
+  try {
+    matches = new X509Certificate(certificate).checkPrivateKey(createPrivateKey(key));
+  } catch (error) {
+    throw new ConfigError(`${expected}; ${(error as Error).message}`);
+  }
+  if (!matches) throw new ConfigError(`${expected}; its private key is not the certificate's own`);
 }
 
 function readSlaPolicy(path: string): SlaPolicy {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
+import { GraphClient } from './graph/client';
 import { Lifecycle } from './http/lifecycle';
 import { Metrics } from './http/metrics';
 import { createServer } from './http/server';
@@ -75,9 +76,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     organisationDomain: config.mail.kind === 'graph' ? config.mail.sender.split('@')[1] : undefined,
   };
   const teams = new TeamsPublisher({ ...base, adapter });
+  // One client (one identity, one token cache) for every Graph call.
+  const graph = config.graph ? new GraphClient(config.graph) : undefined;
   const mailer =
     config.mail.kind === 'graph'
-      ? new GraphMailer(config.mail, clock)
+      ? // loadConfig sets graph whenever MAIL_SENDER is set.
+        new GraphMailer(graph!, config.mail.sender)
       : new FileMailer(join(dataFolder(config.databaseUrl) ?? tmpdir(), 'mail'), clock);
   const emails = new EmailPublisher({ ...base, mailer });
   const sender: DeliverySender = {

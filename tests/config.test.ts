@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
@@ -8,6 +8,13 @@ import { defaultSlaPolicy } from '../src/domain/slaPolicy';
 
 const root = resolve(__dirname, '../..');
 const linkSecret = 'a-link-secret-of-32-characters-or-more';
+const appCertificate = join(root, 'tests/fixtures/entra/app-certificate.pem');
+/** A PEM file written for a refusal below. */
+const pemFile = (text: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'pem-')), 'app.pem');
+  writeFileSync(file, text);
+  return file;
+};
 
 describe('configuration', () => {
   it('defaults to local mode on loopback with the embedded SQLite store', () => {
@@ -86,6 +93,7 @@ describe('configuration', () => {
 
   it("sends mail through Graph as MAIL_SENDER, with the GRAPH_ identity or the bot's own; else writes files", () => {
     assert.deepEqual(loadConfig({}).mail, { kind: 'files' });
+    assert.equal(loadConfig({}).graph, undefined);
     const withBot = loadConfig({
       MAIL_SENDER: 'escalations@contoso.example',
       BOT_ID: 'bot-id',
@@ -94,14 +102,11 @@ describe('configuration', () => {
       BOT_TYPE: 'SingleTenant',
       LINK_SECRET: linkSecret,
     });
-    assert.deepEqual(withBot.mail, {
-      kind: 'graph',
-      sender: 'escalations@contoso.example',
-      clientId: 'bot-id',
-      clientSecret: 'bot-secret',
-      tenantId: 't1',
-      graphUrl: 'https://graph.microsoft.com',
+    assert.deepEqual(withBot.mail, { kind: 'graph', sender: 'escalations@contoso.example' });
+    assert.deepEqual(withBot.graph, {
+      url: 'https://graph.microsoft.com',
       authorityHost: 'https://login.microsoftonline.com',
+      identity: { kind: 'secret', clientId: 'bot-id', clientSecret: 'bot-secret', tenantId: 't1' },
     });
     const own = loadConfig({
       MAIL_SENDER: 'escalations@contoso.example',
@@ -109,9 +114,56 @@ describe('configuration', () => {
       GRAPH_CLIENT_SECRET: 'mail-secret',
       GRAPH_TENANT_ID: 't2',
       GRAPH_URL: 'https://graph.microsoft.us/',
+      ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
     });
-    assert.equal(own.mail.kind === 'graph' && own.mail.clientId, 'mail-app');
-    assert.equal(own.mail.kind === 'graph' && own.mail.graphUrl, 'https://graph.microsoft.us');
+    assert.deepEqual(own.graph, {
+      url: 'https://graph.microsoft.us',
+      authorityHost: 'https://login.microsoftonline.us',
+      identity: { kind: 'secret', clientId: 'mail-app', clientSecret: 'mail-secret', tenantId: 't2' },
+    });
+  });
+
+  it('sends mail as the bot’s user-assigned managed identity, which has no secret', () => {
+    const managed = loadConfig({
+      MAIL_SENDER: 'escalations@contoso.example',
+      CLIENT_ID: 'identity-client-id',
+      TENANT_ID: 't2',
+      BOT_TYPE: 'UserAssignedMsi',
+      LINK_SECRET: linkSecret,
+    });
+    assert.deepEqual(managed.mail, { kind: 'graph', sender: 'escalations@contoso.example' });
+    assert.deepEqual(managed.graph?.identity, { kind: 'managedIdentity', clientId: 'identity-client-id' });
+    // A secret given for Graph is the app's own choice, managed identity or not.
+    const withSecret = loadConfig({
+      MAIL_SENDER: 'escalations@contoso.example',
+      CLIENT_ID: 'identity-client-id',
+      TENANT_ID: 't2',
+      BOT_TYPE: 'UserAssignedMsi',
+      LINK_SECRET: linkSecret,
+      GRAPH_CLIENT_ID: 'mail-app',
+      GRAPH_CLIENT_SECRET: 'mail-secret',
+    });
+    assert.deepEqual(withSecret.graph?.identity, {
+      kind: 'secret',
+      clientId: 'mail-app',
+      clientSecret: 'mail-secret',
+      tenantId: 't2',
+    });
+  });
+
+  it('sends mail with a client certificate: one PEM file with the certificate and its key', () => {
+    const withCertificate = loadConfig({
+      MAIL_SENDER: 'escalations@contoso.example',
+      GRAPH_CLIENT_ID: 'mail-app',
+      GRAPH_TENANT_ID: 't2',
+      GRAPH_CLIENT_CERTIFICATE_PATH: appCertificate,
+    });
+    assert.deepEqual(withCertificate.graph?.identity, {
+      kind: 'certificate',
+      clientId: 'mail-app',
+      tenantId: 't2',
+      certificatePath: appCertificate,
+    });
   });
 
   it('merges an SLA policy file over the defaults, seconds included', () => {
@@ -161,6 +213,46 @@ describe('configuration', () => {
       'a sender without an identity to send with',
       { MAIL_SENDER: 'escalations@contoso.example' },
       /^GRAPH_CLIENT_ID is required when MAIL_SENDER is set/,
+    ],
+    [
+      'a sender with an app id but neither secret nor certificate',
+      { MAIL_SENDER: 'escalations@contoso.example', GRAPH_CLIENT_ID: 'mail-app', GRAPH_TENANT_ID: 't2' },
+      /^GRAPH_CLIENT_SECRET \(or GRAPH_CLIENT_CERTIFICATE_PATH\) is required when MAIL_SENDER is set/,
+    ],
+    [
+      'a secret shown to an authority that is not https',
+      {
+        MAIL_SENDER: 'escalations@contoso.example',
+        GRAPH_CLIENT_ID: 'mail-app',
+        GRAPH_CLIENT_SECRET: 'mail-secret',
+        GRAPH_TENANT_ID: 't2',
+        ENTRA_AUTHORITY_HOST: 'http://login.example',
+      },
+      /^ENTRA_AUTHORITY_HOST="http:\/\/login\.example" is not valid for sending mail: expected an https URL/,
+    ],
+    [
+      'a missing certificate file',
+      { GRAPH_CLIENT_CERTIFICATE_PATH: '/nonexistent/app.pem' },
+      /^GRAPH_CLIENT_CERTIFICATE_PATH=\/nonexistent\/app\.pem cannot be read: no such file$/,
+    ],
+    [
+      'a certificate file without its private key',
+      {
+        GRAPH_CLIENT_CERTIFICATE_PATH: pemFile(
+          readFileSync(appCertificate, 'utf8').split('-----BEGIN PRIVATE KEY')[0] ?? '',
+        ),
+      },
+      /^GRAPH_CLIENT_CERTIFICATE_PATH=\S+ is not valid: expected one PEM file holding the app's certificate and its unencrypted private key/,
+    ],
+    [
+      'a certificate file with another certificate’s key',
+      {
+        GRAPH_CLIENT_CERTIFICATE_PATH: pemFile(
+          readFileSync(appCertificate, 'utf8').split('-----BEGIN PRIVATE KEY')[0] +
+            readFileSync(join(root, 'tests/fixtures/entra/loopback.key'), 'utf8'),
+        ),
+      },
+      /^GRAPH_CLIENT_CERTIFICATE_PATH=\S+ is not valid: .*; its private key is not the certificate's own$/,
     ],
     [
       'a Graph URL that is not a URL',

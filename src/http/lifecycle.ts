@@ -11,8 +11,15 @@ export class Lifecycle {
   readonly http: Server;
   private app?: Server;
 
+  /** Answers being written: told to close their connection when the server stops. */
+  private readonly underWay = new Set<ServerResponse>();
+
   constructor() {
-    this.http = createServer((req, res) => {
+    this.http = createServer({ keepAliveTimeout, headersTimeout }, (req, res) => {
+      this.underWay.add(res);
+      res.once('close', () => this.underWay.delete(res));
+      // Draining: the proxy should open its next connection to another instance.
+      if (this.phase === 'draining') closeConnectionAfter(res);
       if (this.app) this.app.emit('request', req, res);
       else answerWhileStarting(req, res);
     });
@@ -38,10 +45,31 @@ export class Lifecycle {
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.http.listening) return resolve();
+      // close() ends idle connections only; without this, one answering now would be kept
+      // open for keepAliveTimeout after its answer.
+      for (const res of this.underWay) closeConnectionAfter(res);
       this.http.close(() => resolve());
       this.http.closeIdleConnections();
     });
   }
+}
+
+/**
+ * Longer than the idle timeout of the proxies in front (Azure App Service's front end, load
+ * balancers, often 60 s): a server that closes an idle connection first races the proxy's next
+ * request on it, which the proxy answers with a 502. Node's default is 5 s.
+ */
+const keepAliveTimeout = 75_000;
+/** Above keepAliveTimeout, so a request arriving at the end of an idle connection can still send its headers. */
+const headersTimeout = 76_000;
+
+function closeConnectionAfter(res: ServerResponse): void {
+  if (!res.headersSent) {
+    res.setHeader('connection', 'close');
+    return;
+  }
+  const socket = res.socket;
+  res.once('finish', () => socket?.end());
 }
 
 function answerWhileStarting(req: IncomingMessage, res: ServerResponse): void {

@@ -75,7 +75,7 @@ describe('The brief as an actionable email', () => {
     GRAPH_CLIENT_SECRET: 'app-secret',
     GRAPH_TENANT_ID: 'contoso-tenant',
     GRAPH_URL: graph.url,
-    ENTRA_AUTHORITY_HOST: graph.url,
+    ENTRA_AUTHORITY_HOST: graph.authorityUrl,
     OUTLOOK_ORIGINATOR_ID: originator,
   });
   const startApp = () => startTestApp(env(), { delivery: { pollMs: 50, backoffBaseMs: 50 } });

@@ -1,8 +1,15 @@
-// Microsoft Graph and the Microsoft Entra token endpoint on loopback: the far side of sending
-// mail, and the only thing faked. It hands out a client-credentials token and records each
-// sendMail as Graph takes it (POST /v1.0/users/{sender}/sendMail, 202), or answers a fault.
+// Microsoft Graph and Microsoft Entra ID on loopback: the far side of sending mail, and the only
+// thing faked. Entra, over https as the real one (Microsoft's credential library refuses any
+// other), answers the OpenID configuration the library reads first and hands out
+// client-credentials tokens for this Graph to an app proving itself with a secret or a client
+// certificate (a signed client assertion, checked against the app's certificate). Graph records
+// each sendMail as it takes it (POST /v1.0/users/{sender}/sendMail, 202), or answers a fault.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
 
 export interface SentMail {
   sender: string;
@@ -12,6 +19,8 @@ export interface SentMail {
   /** The card Outlook would find: the adaptivecard+json script in the HTML's head. */
   card: any;
   time: Date;
+  /** The bearer token the request carried. */
+  token: string;
 }
 
 export interface GraphRequest {
@@ -20,40 +29,88 @@ export interface GraphRequest {
   time: Date;
 }
 
+/** A token Entra gave out: to which app, and how it proved who it is. */
+export interface TokenGiven {
+  tenant: string;
+  clientId: string;
+  proof: 'secret' | 'certificate';
+  token: string;
+}
+
+/** The fake Entra's certificate (self-signed, for 127.0.0.1) and the test mail app's certificate with its key. */
+const fixtures = path.resolve(__dirname, '../../../tests/fixtures/entra');
+export const appCertificatePath = path.join(fixtures, 'app-certificate.pem');
+
 export class FakeGraph {
+  /** Microsoft Graph (GRAPH_URL). */
   readonly url: string;
+  /** Microsoft Entra ID (ENTRA_AUTHORITY_HOST), https. */
+  readonly authorityUrl: string;
   /** What was accepted, in order. */
   readonly sent: SentMail[] = [];
   /** Every sendMail and token request, whatever the answer. */
   readonly requests: GraphRequest[] = [];
+  /** Tokens this Graph accepts: handed out by its Entra or by a managed identity's endpoint. */
   readonly tokens: string[] = [];
+  readonly tokensGiven: TokenGiven[] = [];
+  /** The certificate (PEM) Entra holds for an app (client id), as uploaded to its registration. */
+  readonly certificates = new Map<string, string>();
   private faults: { remaining: number; status: number; retryAfterSeconds?: number }[] = [];
 
   private constructor(
-    private readonly server: Server,
-    port: number,
+    private readonly servers: Server[],
+    graphPort: number,
+    entraPort: number,
   ) {
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `http://127.0.0.1:${graphPort}`;
+    this.authorityUrl = `https://127.0.0.1:${entraPort}`;
   }
 
   static async start(): Promise<FakeGraph> {
     let fake: FakeGraph | undefined;
-    const server = createServer((req, res) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       fake?.handle(req, res).catch((error) => {
         res.statusCode = 500;
         res.end(String(error));
       });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    fake = new FakeGraph(server, (server.address() as AddressInfo).port);
+    };
+    const graph = createServer(handle);
+    const tls = {
+      cert: readFileSync(path.join(fixtures, 'loopback.crt')),
+      key: readFileSync(path.join(fixtures, 'loopback.key')),
+    };
+    const entra = createTlsServer(tls, handle);
+    const ports = await Promise.all(
+      [graph, entra].map(
+        (server) =>
+          new Promise<number>((resolve) =>
+            server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+          ),
+      ),
+    );
+    fake = new FakeGraph([graph, entra], ports[0] as number, ports[1] as number);
+    trustSelfSignedTls(+1);
     return fake;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await Promise.all(
+      this.servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+    trustSelfSignedTls(-1);
+  }
+
+  /** A token this Graph will accept, as Entra or a managed identity's endpoint hands it out. */
+  issueToken(): string {
+    const value = `token-${this.tokens.length + 1}`;
+    this.tokens.push(value);
+    return value;
   }
 
   /** The next `count` sendMail requests answer `status` (429 with Retry-After, 503...). */
@@ -76,6 +133,61 @@ export class FakeGraph {
     }
   }
 
+  /** What Entra publishes for a tenant, and Microsoft's credential library reads before its first token. */
+  private openIdConfiguration(tenant: string) {
+    const base = `${this.authorityUrl}/${tenant}`;
+    return {
+      issuer: `${base}/v2.0`,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    };
+  }
+
+  /** The client-credentials grant: a token for this Graph, to an app with a secret or a signed assertion. */
+  private async tokenFor(tenant: string, form: URLSearchParams): Promise<[number, object]> {
+    if (form.get('grant_type') !== 'client_credentials')
+      return [400, entraError('unsupported_grant_type', 70003, 'The app requested an unsupported grant type.')];
+    if (form.get('scope') !== `${this.url}/.default`)
+      return [
+        400,
+        entraError('invalid_scope', 1002012, `The provided value for scope ${form.get('scope')} is not valid.`),
+      ];
+    const clientId = form.get('client_id') ?? '';
+    let proof: TokenGiven['proof'];
+    if (form.get('client_secret')) proof = 'secret';
+    else if (
+      form.get('client_assertion_type') === 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' &&
+      (await this.assertionHolds(clientId, form.get('client_assertion') ?? '', `${this.authorityUrl}/${tenant}`))
+    )
+      proof = 'certificate';
+    else return [401, entraError('invalid_client', 700027, 'Client assertion failed signature validation.')];
+    const token = this.issueToken();
+    this.tokensGiven.push({ tenant, clientId, proof, token });
+    return [200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: token }];
+  }
+
+  /** A client assertion: a JWT from the app, about itself, for this token endpoint, signed with its certificate's key. */
+  private async assertionHolds(clientId: string, assertion: string, authority: string): Promise<boolean> {
+    const certificate = this.certificates.get(clientId);
+    if (!certificate) return false;
+    try {
+      const { alg } = decodeProtectedHeader(assertion);
+      const key = await importX509(certificate, alg ?? 'RS256');
+      await jwtVerify(assertion, key, {
+        issuer: clientId,
+        subject: clientId,
+        audience: [`${authority}/oauth2/v2.0/token`, authority, `${authority}/v2.0`],
+        // Entra allows clocks 5 minutes apart (the library rounds "not before" to the nearest second).
+        clockTolerance: 300,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -87,19 +199,16 @@ export class FakeGraph {
       res.end(json ? JSON.stringify(json) : '');
     };
 
+    const entra = (req.socket as { encrypted?: boolean }).encrypted === true;
+    const configuration = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
+    if (entra && configuration && req.method === 'GET')
+      return answer(200, this.openIdConfiguration(configuration[1] ?? ''));
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
-    if (token && req.method === 'POST') {
-      const form = new URLSearchParams(body);
-      if (
-        form.get('grant_type') !== 'client_credentials' ||
-        form.get('scope') !== 'https://graph.microsoft.com/.default'
-      ) {
-        return answer(400, { error: 'invalid_request' });
-      }
-      const value = `token-${this.tokens.length + 1}`;
-      this.tokens.push(value);
-      return answer(200, { token_type: 'Bearer', expires_in: 3600, access_token: value });
+    if (entra && token && req.method === 'POST') {
+      const [status, json] = await this.tokenFor(token[1] ?? '', new URLSearchParams(body));
+      return answer(status, json);
     }
+    if (entra) return answer(404, { error: 'not_found' });
 
     const send = /^\/v1\.0\/users\/([^/]+)\/sendMail$/.exec(path);
     if (send && req.method === 'POST') {
@@ -111,7 +220,7 @@ export class FakeGraph {
         fault.remaining -= 1;
         return answer(
           fault.status,
-          { error: { code: fault.status === 429 ? 'ApplicationThrottled' : 'ServiceUnavailable' } },
+          { error: { code: faultCodes.get(fault.status) ?? 'ServiceUnavailable' } },
           fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {},
         );
       }
@@ -126,6 +235,7 @@ export class FakeGraph {
         to: message.toRecipients.map((r) => r.emailAddress.address),
         card: cardIn(html),
         time: new Date(),
+        token: bearer,
       });
       return answer(202);
     }
@@ -133,8 +243,45 @@ export class FakeGraph {
   }
 }
 
+/** Graph's error code for a fault's status. */
+const faultCodes = new Map([
+  [429, 'ApplicationThrottled'],
+  [403, 'ErrorAccessDenied'],
+]);
+
+/** An error as Entra's token endpoint writes one. */
+function entraError(error: string, code: number, what: string) {
+  const now = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
+  return {
+    error,
+    error_description: `AADSTS${code}: ${what} Trace ID: 00000000-0000-0000-0000-000000000000 Correlation ID: 00000000-0000-0000-0000-000000000000 Timestamp: ${now}`,
+    error_codes: [code],
+    timestamp: now,
+    trace_id: '00000000-0000-0000-0000-000000000000',
+    correlation_id: '00000000-0000-0000-0000-000000000000',
+  };
+}
+
 /** The actionable card in an email's HTML, as Outlook finds it. */
 export function cardIn(html: string): any {
   const script = /<script type="application\/adaptivecard\+json">([\s\S]*?)<\/script>/.exec(html)?.[1];
   return script === undefined ? undefined : JSON.parse(script);
+}
+
+/**
+ * The fake Entra's certificate is self-signed, and Node 20 reads extra trusted certificates
+ * (NODE_EXTRA_CA_CERTS) only as it starts: while a fake Entra runs, this test process accepts
+ * any certificate. Nothing here talks to a real server.
+ */
+let fakesRunning = 0;
+let trustedBefore: string | undefined;
+function trustSelfSignedTls(change: 1 | -1): void {
+  if (fakesRunning === 0) trustedBefore = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  fakesRunning += change;
+  if (fakesRunning > 0) process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  else if (trustedBefore === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  else process.env.NODE_TLS_REJECT_UNAUTHORIZED = trustedBefore;
 }
