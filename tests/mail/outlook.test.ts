@@ -473,7 +473,7 @@ describe('A raise to Leadership by email', () => {
         GRAPH_CLIENT_SECRET: 'app-secret',
         GRAPH_TENANT_ID: 'contoso-tenant',
         GRAPH_URL: graph.url,
-        ENTRA_AUTHORITY_HOST: graph.url,
+        ENTRA_AUTHORITY_HOST: graph.authorityUrl,
         SLA_POLICY: join(dir, 'sla.json'),
         SLA_CHECK_INTERVAL: 'PT0.2S',
         LEADERSHIP_SEES_SECURITY: String(leadershipSeesSecurity),
