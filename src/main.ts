@@ -1,9 +1,11 @@
 // Wiring: configuration, store, bot, server. `npm start` runs this file.
+
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { CloudAdapter } from 'botbuilder';
 import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
@@ -60,46 +62,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   }
   const adapter = createAdapter(config, log);
   const clock = options.clock ?? systemClock;
-  const appId = config.bot?.id ?? '';
-  const base = {
-    store,
-    clock,
-    slaPolicy: config.slaPolicy,
-    log,
-    publicUrl: config.publicUrl,
-    originatorId: config.outlookOriginatorId,
-    linkSecret: config.linkSecret ?? localLinkSecret(config.databaseUrl),
-    directory: new TeamsDirectory({ adapter, appId, store, clock, admins: config.admins }),
-    access: { leadershipSeesSecurity: config.leadershipSeesSecurity },
-    allowedTenants: config.allowedTenants,
-    appId,
-    organisationDomain: config.mail.kind === 'graph' ? config.mail.sender.split('@')[1] : undefined,
-  };
-  const teams = new TeamsPublisher({ ...base, adapter });
-  // One client (one identity, one token cache) for every Graph call.
-  const graph = config.graph ? new GraphClient(config.graph) : undefined;
-  const mailer =
-    config.mail.kind === 'graph'
-      ? // loadConfig sets graph whenever MAIL_SENDER is set.
-        new GraphMailer(graph!, config.mail.sender)
-      : new FileMailer(join(dataFolder(config.databaseUrl) ?? tmpdir(), 'mail'), clock);
-  const emails = new EmailPublisher({ ...base, mailer });
-  const sender: DeliverySender = {
-    send: (delivery) => (delivery.kind === 'email' ? emails.send(delivery) : teams.send(delivery)),
-  };
-  const metrics = new Metrics(async () => {
-    const [pending, failed, oldest] = await Promise.all([
-      store.pendingDeliveries(),
-      store.failedDeliveries(),
-      store.oldestPendingDelivery(),
-    ]);
-    const age = oldest ? (clock.now().getTime() - Date.parse(oldest)) / 1000 : 0;
-    return { pending, failed, oldestPendingSeconds: Math.max(0, age) };
-  });
+  const base = deskBase(config, { store, adapter, clock, log });
+  const metrics = metricsOf(store, clock);
   const deliveries = new DeliveryWorker({
     store,
     clock: base.clock,
-    sender,
+    sender: senderOf(config, base, adapter),
     log,
     onResult: (kind, result, throttled) => {
       metrics.deliveries.inc({ kind, result });
@@ -141,6 +109,54 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       await store.close();
     },
   };
+}
+
+/** What every part of the desk is built with. */
+function deskBase(
+  config: Config,
+  { store, adapter, clock, log }: { store: Store; adapter: CloudAdapter; clock: Clock; log: (message: string) => void },
+) {
+  const appId = config.bot?.id ?? '';
+  return {
+    store,
+    clock,
+    slaPolicy: config.slaPolicy,
+    log,
+    publicUrl: config.publicUrl,
+    originatorId: config.outlookOriginatorId,
+    linkSecret: config.linkSecret ?? localLinkSecret(config.databaseUrl),
+    directory: new TeamsDirectory({ adapter, appId, store, clock, admins: config.admins }),
+    access: { leadershipSeesSecurity: config.leadershipSeesSecurity },
+    allowedTenants: config.allowedTenants,
+    appId,
+    organisationDomain: config.mail.kind === 'graph' ? config.mail.sender.split('@')[1] : undefined,
+  };
+}
+
+/** Sends what the outbox holds: cards to Teams, emails through Graph (or as files in local mode). */
+function senderOf(config: Config, base: ReturnType<typeof deskBase>, adapter: CloudAdapter): DeliverySender {
+  const teams = new TeamsPublisher({ ...base, adapter });
+  // One client (one identity, one token cache) for every Graph call.
+  const graph = config.graph ? new GraphClient(config.graph) : undefined;
+  const mailer =
+    config.mail.kind === 'graph' && graph
+      ? new GraphMailer(graph, config.mail.sender)
+      : new FileMailer(join(dataFolder(config.databaseUrl) ?? tmpdir(), 'mail'), base.clock);
+  const emails = new EmailPublisher({ ...base, mailer });
+  return { send: (delivery) => (delivery.kind === 'email' ? emails.send(delivery) : teams.send(delivery)) };
+}
+
+/** The operator's metrics, the outbox's depth and age asked at each scrape. */
+function metricsOf(store: Store, clock: Clock): Metrics {
+  return new Metrics(async () => {
+    const [pending, failed, oldest] = await Promise.all([
+      store.pendingDeliveries(),
+      store.failedDeliveries(),
+      store.oldestPendingDelivery(),
+    ]);
+    const age = oldest ? (clock.now().getTime() - Date.parse(oldest)) / 1000 : 0;
+    return { pending, failed, oldestPendingSeconds: Math.max(0, age) };
+  });
 }
 
 /**

@@ -28,18 +28,24 @@ export interface TierTraits {
   takesBugs: boolean;
 }
 
+/** A tier with none of the traits that set some apart. */
+const anyTier: Omit<TierTraits, 'label' | 'takes'> = {
+  restricted: false,
+  immediate: false,
+  emailsEvery: false,
+  takesRaises: false,
+  keepsPatterns: false,
+  takesBugs: false,
+};
+
 export const tiers: Record<Target, TierTraits> = {
   support: {
+    ...anyTier,
     label: 'L2 Support',
     takes: ['deeper_investigation', 'sla_breach_imminent', 'customer_waiting_too_long'],
-    restricted: false,
-    immediate: false,
-    emailsEvery: false,
-    takesRaises: false,
-    keepsPatterns: false,
-    takesBugs: false,
   },
   engineering: {
+    ...anyTier,
     label: 'Engineering',
     takes: [
       'bug_confirmed',
@@ -52,34 +58,24 @@ export const tiers: Record<Target, TierTraits> = {
       'production_down',
       'same_issue_3_plus_customers',
     ],
-    restricted: false,
-    immediate: false,
-    emailsEvery: false,
-    takesRaises: false,
-    keepsPatterns: false,
     takesBugs: true,
   },
   product: {
+    ...anyTier,
     label: 'Product',
     takes: ['feature_gap', 'design_decision', 'prioritization'],
-    restricted: false,
-    immediate: false,
-    emailsEvery: false,
-    takesRaises: false,
-    keepsPatterns: false,
-    takesBugs: false,
   },
   security: {
+    ...anyTier,
     label: 'Security',
     takes: ['security_concern', 'data_exposure', 'vulnerability', 'compliance'],
     restricted: true,
     immediate: true,
     emailsEvery: true,
-    takesRaises: false,
     keepsPatterns: true,
-    takesBugs: false,
   },
   leadership: {
+    ...anyTier,
     label: 'Leadership',
     takes: [
       'high_value_customer_at_risk',
@@ -89,12 +85,9 @@ export const tiers: Record<Target, TierTraits> = {
       'cross_functional_decision',
       'open_beyond_sla',
     ],
-    restricted: false,
-    immediate: false,
     emailsEvery: true,
     takesRaises: true,
     keepsPatterns: true,
-    takesBugs: false,
   },
 };
 

@@ -30,14 +30,8 @@ export const signalRules: Record<Signal, SignalRule> = {
   code_change_needed: { severity: 'medium', reason: 'A code change is needed' },
   data_corruption: { severity: 'critical', reason: 'Customer data is corrupted' },
   // Complexity
-  beyond_support_diagnosis: {
-    severity: 'medium',
-    reason: "Beyond support's ability to diagnose",
-  },
-  needs_access_support_lacks: {
-    severity: 'medium',
-    reason: 'Needs access support does not have',
-  },
+  beyond_support_diagnosis: { severity: 'medium', reason: "Beyond support's ability to diagnose" },
+  needs_access_support_lacks: { severity: 'medium', reason: 'Needs access support does not have' },
   deeper_investigation: { severity: 'medium', reason: 'Needs deeper investigation by L2' },
   // Impact
   multiple_customers: { severity: 'high', reason: 'Several customers are affected' },
@@ -48,24 +42,15 @@ export const signalRules: Record<Signal, SignalRule> = {
   vulnerability: { severity: 'high', reason: 'A vulnerability is reported' },
   compliance: { severity: 'high', reason: 'A compliance obligation is at stake' },
   // Business
-  high_value_customer_at_risk: {
-    severity: 'high',
-    reason: 'A high-value customer is at risk',
-  },
+  high_value_customer_at_risk: { severity: 'high', reason: 'A high-value customer is at risk' },
   churn_risk: { severity: 'high', reason: 'The customer may churn' },
   sla_breach_imminent: { severity: 'high', reason: 'An SLA breach is imminent' },
   sla_breached: { severity: 'high', reason: 'The SLA is breached' },
   executive_involvement: { severity: 'high', reason: 'Executives are involved' },
-  cross_functional_decision: {
-    severity: 'medium',
-    reason: 'A cross-functional decision is needed',
-  },
+  cross_functional_decision: { severity: 'medium', reason: 'A cross-functional decision is needed' },
   // Time
   open_beyond_sla: { severity: 'high', reason: 'Open beyond its SLA' },
-  customer_waiting_too_long: {
-    severity: 'medium',
-    reason: 'The customer has waited unreasonably long',
-  },
+  customer_waiting_too_long: { severity: 'medium', reason: 'The customer has waited unreasonably long' },
   // Pattern
   same_issue_3_plus_customers: {
     severity: 'high',

@@ -18,18 +18,16 @@ export class Metrics implements Counters {
   readonly registry = new Registry();
   private readonly on = { registers: [this.registry] };
 
-  readonly httpRequests = new Counter({
-    name: 'escalation_desk_http_requests_total',
-    help: 'HTTP requests answered, by route, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    ...this.on,
-  });
-  readonly escalationsCreated = new Counter({
-    name: 'escalation_desk_escalations_created_total',
-    help: 'Escalations created, by target and severity',
-    labelNames: ['target', 'severity'] as const,
-    ...this.on,
-  });
+  readonly httpRequests = this.counter('http_requests_total', 'HTTP requests answered, by route, method and status', [
+    'route',
+    'method',
+    'status',
+  ]);
+  readonly escalationsCreated = this.counter(
+    'escalations_created_total',
+    'Escalations created, by target and severity',
+    ['target', 'severity'],
+  );
   readonly invokes = new Histogram({
     name: 'escalation_desk_invoke_duration_seconds',
     help: 'Card clicks and other invokes answered, by verb (or invoke name) and outcome, and how long each took',
@@ -37,33 +35,27 @@ export class Metrics implements Counters {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     ...this.on,
   });
-  readonly deliveries = new Counter({
-    name: 'escalation_desk_deliveries_total',
-    help: 'Card posts, updates, replies and emails tried, by kind and result (sent, retried, failed)',
-    labelNames: ['kind', 'result'] as const,
-    ...this.on,
-  });
-  readonly throttled = new Counter({
-    name: 'escalation_desk_throttled_total',
-    help: '429 (too many requests) answers received, by kind of delivery',
-    labelNames: ['kind'] as const,
-    ...this.on,
-  });
-  readonly slaReminders = new Counter({
-    name: 'escalation_desk_sla_reminders_total',
-    help: 'SLA reminders queued in cards’ threads (a clock coming due or breached)',
-    ...this.on,
-  });
-  readonly slaRaises = new Counter({
-    name: 'escalation_desk_sla_raises_total',
-    help: 'Escalations raised to Leadership by the SLA watcher',
-    ...this.on,
-  });
-  readonly emailsSent = new Counter({
-    name: 'escalation_desk_emails_sent_total',
-    help: 'Emails of briefs sent (or written as files in local mode)',
-    ...this.on,
-  });
+  readonly deliveries = this.counter(
+    'deliveries_total',
+    'Card posts, updates, replies and emails tried, by kind and result (sent, retried, failed)',
+    ['kind', 'result'],
+  );
+  readonly throttled = this.counter(
+    'throttled_total',
+    '429 (too many requests) answers received, by kind of delivery',
+    ['kind'],
+  );
+  readonly slaReminders = this.counter(
+    'sla_reminders_total',
+    'SLA reminders queued in cards’ threads (a clock coming due or breached)',
+  );
+  readonly slaRaises = this.counter('sla_raises_total', 'Escalations raised to Leadership by the SLA watcher');
+  readonly emailsSent = this.counter('emails_sent_total', 'Emails of briefs sent (or written as files in local mode)');
+
+  /** A counter of this registry, named escalation_desk_<name>. */
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name: `escalation_desk_${name}`, help, labelNames, ...this.on });
+  }
 
   constructor(outbox?: () => Promise<OutboxState>) {
     collectDefaultMetrics({ register: this.registry });

@@ -51,22 +51,38 @@ export function createServer(deps: ServerDeps): Server {
   server.use(requireCaller(deps.config));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
 
-  server.on('restifyError', (_req: Request, _res: Response, err: ApiError, callback: () => void) => {
-    // Restify's own errors (bad JSON, unknown route, wrong method) answer in our JSON shape.
-    const status = err.statusCode ?? 500;
-    const message =
-      status === 400 || err.name === 'InvalidContentError'
-        ? `The body is not valid JSON: ${err.message.slice(0, 120)}`
-        : (restifyMessages.get(status) ?? err.message.slice(0, 200));
-    err.toJSON = () => ({ error: errorCode(status), message });
-    callback();
-  });
-  server.on('after', (req: Request, res: Response) => {
+  server.on('restifyError', inOurWords);
+  server.on('after', logRequest(deps));
+  server.post('/api/messages', guarded(deps, botActivity(deps)));
+  server.get('/healthz', guarded(deps, health(deps, 'ok')));
+  server.get('/readyz', guarded(deps, health(deps, 'ready')));
+  server.get('/metrics', guarded(deps, metrics(deps)));
+  registerEscalationRoutes(server, deps);
+  registerBoardRoutes(server, deps);
+  registerTierRoutes(server, deps);
+  registerTabRoutes(server, deps);
+  return server;
+}
+
+/** Restify's own errors (bad JSON, unknown route, wrong method) answer in our JSON shape. */
+function inOurWords(_req: Request, _res: Response, err: ApiError, callback: () => void): void {
+  const status = err.statusCode ?? 500;
+  const message =
+    status === 400 || err.name === 'InvalidContentError'
+      ? `The body is not valid JSON: ${err.message.slice(0, 120)}`
+      : (restifyMessages.get(status) ?? err.message.slice(0, 200));
+  err.toJSON = () => ({ error: errorCode(status), message });
+  callback();
+}
+
+/**
+ * One line a request: its id, the route and path (never the query, which may carry a link's
+ * signature), the answer and the time taken; for an activity, what it was.
+ */
+function logRequest(deps: ServerDeps) {
+  return (req: Request, res: Response) => {
     const route = req.getRoute()?.path?.toString() ?? 'unmatched';
     deps.metrics.httpRequests.inc({ route, method: req.method ?? '', status: res.statusCode });
-    const seen = activitySeen.get(req);
-    // One line a request: its id, the route and path (never the query, which may carry a link's
-    // signature), the answer and the time taken; for an activity, what it was.
     const id = req.params?.id;
     deps.logger.info(
       {
@@ -79,54 +95,39 @@ export function createServer(deps: ServerDeps): Server {
         ...(typeof id === 'string' && escalationIdPattern.test(id.toUpperCase())
           ? { escalationId: id.toUpperCase() }
           : {}),
-        ...seen,
+        ...activitySeen.get(req),
       },
       'request',
     );
-  });
+  };
+}
 
-  server.post(
-    '/api/messages',
-    guarded(deps, async (req, res) => {
-      const problem = activityProblem(req.body);
-      if (problem) return sendError(res, 400, problem);
-      activitySeen.set(req, activityFields(req.body));
-      await deps.adapter.process(req, res, (context) => deps.bot.run(context));
-    }),
-  );
+/** A Bot Framework activity, checked before botbuilder reads it. */
+function botActivity(deps: ServerDeps): Handler {
+  return async (req, res) => {
+    const problem = activityProblem(req.body);
+    if (problem) return sendError(res, 400, problem);
+    activitySeen.set(req, activityFields(req.body));
+    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+  };
+}
 
-  server.get(
-    '/healthz',
-    guarded(deps, async (_req, res) => {
-      if (deps.lifecycle?.phase === 'draining') return res.send(503, { status: 'draining' });
-      const up = await deps.store.ping();
-      res.send(up ? 200 : 503, { status: up ? 'ok' : 'unavailable', store: up ? 'reachable' : 'unreachable' });
-    }),
-  );
+/** /healthz and /readyz: the store answers, and the app is not draining. */
+function health(deps: ServerDeps, good: 'ok' | 'ready'): Handler {
+  return async (_req, res) => {
+    if (deps.lifecycle?.phase === 'draining') return res.send(503, { status: 'draining' });
+    const up = await deps.store.ping();
+    const extra = good === 'ok' ? { store: up ? 'reachable' : 'unreachable' } : {};
+    res.send(up ? 200 : 503, { status: up ? good : 'unavailable', ...extra });
+  };
+}
 
-  server.get(
-    '/readyz',
-    guarded(deps, async (_req, res) => {
-      if (deps.lifecycle?.phase === 'draining') return res.send(503, { status: 'draining' });
-      const up = await deps.store.ping();
-      res.send(up ? 200 : 503, { status: up ? 'ready' : 'unavailable' });
-    }),
-  );
-
-  server.get(
-    '/metrics',
-    guarded(deps, async (_req, res) => {
-      const text = await deps.metrics.render();
-      res.setHeader('content-type', deps.metrics.registry.contentType);
-      res.sendRaw(200, text);
-    }),
-  );
-
-  registerEscalationRoutes(server, deps);
-  registerBoardRoutes(server, deps);
-  registerTierRoutes(server, deps);
-  registerTabRoutes(server, deps);
-  return server;
+function metrics(deps: ServerDeps): Handler {
+  return async (_req, res) => {
+    const text = await deps.metrics.render();
+    res.setHeader('content-type', deps.metrics.registry.contentType);
+    res.sendRaw(200, text);
+  };
 }
 
 /** What the request log says of an activity: its id and type, the invoke and verb, the escalation. */

@@ -5,16 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  backoffMs,
-  type DeliverySender,
-  DeliveryWorker,
-  type DeliveryWorkerDeps,
-  parseRetryAfter,
-  retryable,
-  sendFailure,
-} from '../../src/app/deliveryWorker';
+import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from '../../src/app/deliveryWorker';
 import { type Delivery, type QueuedDelivery, type Store, systemClock } from '../../src/app/ports';
+import { backoffMs, parseRetryAfter, retryable, sendFailure } from '../../src/app/sendFailure';
 import { parseBrief } from '../../src/domain/brief';
 import type { Escalation } from '../../src/domain/escalation';
 import { openStore } from '../../src/store/openStore';

@@ -4,6 +4,7 @@ import template from '../../../cards/escalation-form.json';
 import type { FieldProblem } from '../../domain/brief';
 import { lacking } from '../../domain/readiness';
 import type { Triage } from '../../domain/triage';
+import { type FormInput, formInputs } from '../../domain/verbs';
 import {
   type Signal,
   severities,
@@ -20,31 +21,7 @@ import {
 } from '../../domain/vocabulary';
 import { type AdaptiveCard, expand, neverALink } from './render';
 
-export const formFields = [
-  'signals',
-  'summary',
-  'severity',
-  'target',
-  'customersAffected',
-  'customerNames',
-  'workflowImpact',
-  'revenueAtRisk',
-  'slaStatus',
-  'description',
-  'reproSteps',
-  'expected',
-  'actual',
-  'environment',
-  'tried',
-  'lastUpdateDate',
-  'lastUpdateSummary',
-  'customerExpectation',
-  'escalationRisk',
-  'asks',
-  'deadlineDate',
-  'deadlineTime',
-] as const;
-export type FormField = (typeof formFields)[number];
+type FormField = FormInput;
 
 interface Choice {
   title: string;
@@ -109,14 +86,14 @@ export function formCard(input: FormCardInput): AdaptiveCard {
 
 export function formCardModel(input: FormCardInput): FormCardModel {
   const { mode, values = {}, problems = [], recommendation, notice } = input;
-  const shown = Object.fromEntries(formFields.map((f) => [f, asInputValue(f, values[f])])) as Record<
+  const shown = Object.fromEntries(formInputs.map((f) => [f, asInputValue(f, values[f])])) as Record<
     FormField,
     string | number | null
   >;
   const customers = Number(shown.customersAffected);
   shown.customersAffected = Number.isInteger(customers) && customers > 0 ? customers : null;
 
-  const byField = Object.fromEntries(formFields.map((f) => [f, ''])) as Record<FormField, string>;
+  const byField = Object.fromEntries(formInputs.map((f) => [f, ''])) as Record<FormField, string>;
   for (const problem of problems) {
     if (problem.field in byField) byField[problem.field as FormField] = neverALink(problem.message);
   }
