@@ -61,6 +61,9 @@ export const openStatuses: readonly Status[] = [
 ];
 export const isOpen = (status: Status) => openStatuses.includes(status);
 
+/** What "Reopen" moves a resolved or closed escalation back to. */
+export const reopenedAs: Status = 'investigating';
+
 /** Out of every queue and clock: the statuses that are not open. SQL that must know it is generated from this. */
 export const closedStatuses: readonly Status[] = statuses.filter((status) => !isOpen(status));
 

@@ -2,6 +2,7 @@
 // offers them (domain/offers.ts), each sending one verb of the verb table (domain/verbs.ts) with
 // the inputs that verb reads, capped as the server caps them.
 import { caps, moveCaps } from '../domain/caps';
+import { reopenedAs } from '../domain/lifecycle';
 import type { Offers } from '../domain/offers';
 import { verbs } from '../domain/verbs';
 import { type Status, statusLabels } from '../domain/vocabulary';
@@ -41,7 +42,7 @@ function quickButtons(offers: Offers, act: Act): HTMLElement[] {
       button('assign-to-me', offers.assignToMe, () => act(verbs.assign), offers.acknowledge ? 'outline' : 'primary'),
     offers.waitingOnCustomer &&
       button('waiting-on-customer', statusLabels.waiting_on_customer, () => toStatus(act, 'waiting_on_customer')),
-    offers.close && button('close-escalation', 'Close it', () => toStatus(act, 'closed')),
+    offers.close && button('close-escalation', 'Close', () => toStatus(act, 'closed')),
   ];
   return buttons.filter((drawn): drawn is HTMLElement => drawn !== false && drawn !== '');
 }
@@ -106,7 +107,7 @@ function resolveForm(act: Act): HTMLElement {
 function reopenForm(act: Act): HTMLElement {
   const why = textField({ id: 'reopen-reason', label: 'Why it is reopened', max: moveCaps.reason, long: true });
   return actionForm('Reopen', 'reopen', 'Reopen', [why.field], () =>
-    toStatus(act, 'investigating', { reason: why.value() }),
+    toStatus(act, reopenedAs, { reason: why.value() }),
   );
 }
 

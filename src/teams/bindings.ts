@@ -11,7 +11,7 @@ import {
 } from '../app/ports';
 import type { Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
-import { channelName, channelOfActivity, hasOwnMembers, type TeamsChannel } from './people';
+import { channelName, channelOfActivity, hasOwnMembers, shortChannelName, type TeamsChannel } from './people';
 
 /** People offered for assignment: the first of the team's members (a card lists at most 50). */
 export const maxTeamPeople = 100;
@@ -112,8 +112,7 @@ export async function withNames(
       ...channel,
       teamName: channel.teamName ?? details.name,
       aadGroupId: channel.aadGroupId ?? details.aadGroupId,
-      // Teams gives the General channel no name.
-      channelName: channel.channelName ?? named?.name ?? (channel.channelId === channel.teamId ? 'General' : undefined),
+      channelName: shortChannelName(channel, named?.name),
     };
   } catch (error) {
     log(`could not read the names of team ${channel.teamId}: ${(error as Error).message}`);

@@ -13,7 +13,7 @@ import { confirmationCard } from './cards/confirmationCard';
 import { formCard } from './cards/formCard';
 import type { AdaptiveCard } from './cards/render';
 import type { TeamsDeps } from './deps';
-import { channelPostUrl, unknownPersonText } from './people';
+import { channelPostUrl, shortChannelName, unknownPersonText } from './people';
 
 type Mode = 'dialog' | 'chat';
 export type FormValues = Record<string, unknown>;
@@ -80,7 +80,7 @@ export async function submit(
     existing: !created,
     channelBound: binding !== undefined,
     postUrl: posted && channel ? channelPostUrl(channel, posted.activityId) : undefined,
-    channelName: channel && (channel.channelName ?? (channel.channelId === channel.teamId ? 'General' : undefined)),
+    channelName: channel && shortChannelName(channel),
     teamName: channel?.teamName,
     briefUrl: briefLink(
       deps.publicUrl,

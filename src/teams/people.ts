@@ -80,9 +80,14 @@ export function channelPostUrl(channel: TeamsChannel, activityId: string): strin
   return `https://teams.microsoft.com/l/message/${encodeURIComponent(channel.channelId)}/${encodeURIComponent(activityId)}?${query}`;
 }
 
+/** The channel's own name; Teams gives the General channel (whose id is its team's) none. */
+export function shortChannelName(channel: TeamsChannel, named?: string): string | undefined {
+  return channel.channelName ?? named ?? (channel.channelId === channel.teamId ? 'General' : undefined);
+}
+
 /** "General in Support team", or the channel id when Teams gave no names. */
 export function channelName(channel: TeamsChannel): string {
-  const name = channel.channelName ?? (channel.channelId === channel.teamId ? 'General' : undefined);
+  const name = shortChannelName(channel);
   const kind = hasOwnMembers(channel) ? ` (${channel.membershipType} channel)` : '';
   if (name && channel.teamName) return `${name}${kind} in ${channel.teamName}`;
   return `${name ?? channel.channelId}${kind}`;

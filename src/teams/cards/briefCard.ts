@@ -13,10 +13,11 @@ import {
   type TextLine,
 } from '../../domain/briefSections';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
+import { reopenedAs } from '../../domain/lifecycle';
 import { type Offers, offersTo } from '../../domain/offers';
 import type { SlaState } from '../../domain/sla';
 import { targetLabels, targets } from '../../domain/tiers';
-import { severityLabels, severityTraits, slaStatusLabels, statusLabels } from '../../domain/vocabulary';
+import { type Status, severityLabels, severityTraits, slaStatusLabels, statusLabels } from '../../domain/vocabulary';
 import { type AdaptiveCard, expand, userTextSafe } from './render';
 
 interface Fact {
@@ -53,6 +54,8 @@ export interface BriefCardModel {
   can: CardButtons;
   /** "Assign to me", or "Take over" once someone owns it. */
   assignTitle: string;
+  /** The status "Reopen" moves it to. */
+  reopenedAs: Status;
   statusChoices: Choice[];
   targetChoices: Choice[];
   /** People the escalation can be assigned to: the tier team's members. */
@@ -152,7 +155,8 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     id: escalation.id,
     version: escalation.version,
     can,
-    assignTitle: escalation.owner ? 'Take over' : 'Assign to me',
+    assignTitle: assignToMe,
+    reopenedAs,
     statusChoices: statusChoices.map((s) => ({ title: statusLabels[s], value: s })),
     people,
     targetChoices: targets.filter((t) => t !== brief.target).map((t) => ({ title: targetLabels[t], value: t })),
