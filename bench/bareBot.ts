@@ -103,6 +103,11 @@ function main(): void {
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
+  // Ready as soon as it listens: it has nothing to migrate.
+  server.get('/readyz', (_req, res, next) => {
+    res.send(200, { status: 'ready' });
+    next();
+  });
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     next();
