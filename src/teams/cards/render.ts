@@ -1,21 +1,21 @@
 // Expands an Adaptive Card template (cards/*.json) with its typed model.
-import * as ACData from 'adaptivecards-templating';
+import { type CompiledTemplate, compileTemplate } from './template';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
 export const adaptiveCardContentType = 'application/vnd.microsoft.card.adaptive';
 
-/** Parsing a template is most of the cost of a card: parse each once, expand it many times. */
-const prepared = new WeakMap<object, ACData.Template>();
+/** Each template compiled once (template.ts), then expanded as often as cards are drawn. */
+const compiled = new WeakMap<object, CompiledTemplate>();
 
 /** `dropNulls`: for models with empty values (an unset number input), at the cost of a copy. */
 export function expand<Model extends object>(template: object, model: Model, dropNulls = false): AdaptiveCard {
-  let parsed = prepared.get(template);
-  if (!parsed) {
-    parsed = new ACData.Template(template);
-    prepared.set(template, parsed);
+  let expandWith = compiled.get(template);
+  if (!expandWith) {
+    expandWith = compileTemplate(template);
+    compiled.set(template, expandWith);
   }
-  const card = parsed.expand({ $root: model });
+  const card = expandWith(model);
   return (dropNulls ? withoutNulls(card) : card) as AdaptiveCard;
 }
 
@@ -25,8 +25,12 @@ export function expand<Model extends object>(template: object, model: Model, dro
  * or `<at>` in a summary stays the text it was.
  */
 export function neverALink(text: string): string {
+  // Most text has neither: it is drawn for every click, so it is looked at once and left as it is.
+  if (!linkish.test(text)) return text;
   return text.replace(/\](\s*)([(:[])/g, ']$1\u200B$2').replace(/</g, '<\u200B');
 }
+
+const linkish = /[\]<]/;
 
 /** Every string of a card model through neverALink, but those under the keys kept (markdown of ours, URLs). */
 export function userTextSafe<Model>(model: Model, keep: ReadonlySet<string>): Model {
@@ -35,7 +39,9 @@ export function userTextSafe<Model>(model: Model, keep: ReadonlySet<string>): Mo
     if (typeof value === 'string') return neverALink(value);
     if (Array.isArray(value)) return value.map((item) => walk(item));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+      const safe: Record<string, unknown> = {};
+      for (const name in value) safe[name] = walk((value as Record<string, unknown>)[name], name);
+      return safe;
     }
     return value;
   };
