@@ -162,7 +162,8 @@ describe('card templates, compiled', () => {
   }
 
   it('refuses at compile time what it cannot read, rather than drawing it wrong', () => {
-    assert.throws(() => compileTemplate({ text: "${if(a, 'x', 'y')}" }), /does not read/);
-    assert.throws(() => compileTemplate({ $when: '${a == b}' }), /use a number or 'text'/);
+    const expression = (text: string) => `$\{${text}}`;
+    assert.throws(() => compileTemplate({ text: expression("if(a, 'x', 'y')") }), /does not read/);
+    assert.throws(() => compileTemplate({ $when: expression('a == b') }), /use a number or 'text'/);
   });
 });
