@@ -78,7 +78,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   });
   const desk = {
     ...base,
-    deliverNow: (timeoutMs: number) => deliveries.deliverNow(timeoutMs),
+    awaitPost: (escalationId: string, timeoutMs: number) => deliveries.awaitPost(escalationId, timeoutMs),
+    sendCopyNow: deliveries.sendCopyNow.bind(deliveries),
     deliverSoon: () => deliveries.kick(),
     counters: metrics,
   };
@@ -143,7 +144,9 @@ function senderOf(config: Config, base: ReturnType<typeof deskBase>, adapter: Cl
       ? new GraphMailer(graph, config.mail.sender)
       : new FileMailer(join(dataFolder(config.databaseUrl) ?? tmpdir(), 'mail'), base.clock);
   const emails = new EmailPublisher({ ...base, mailer });
-  return { send: (delivery) => (delivery.kind === 'email' ? emails.send(delivery) : teams.send(delivery)) };
+  return {
+    send: (delivery, turn) => (delivery.kind === 'email' ? emails.send(delivery, turn) : teams.send(delivery, turn)),
+  };
 }
 
 /** The operator's metrics, the outbox's depth and age asked at each scrape. */

@@ -125,7 +125,7 @@ for (const deployment of deployments) {
       let puts = 0;
       teams.failNext(1000, 503, { match: (r) => r.method === 'PUT' && puts++ % 2 === 0 });
       let version = 1;
-      for (let n = 0; n < 12; n++) {
+      const click = async (n: number) => {
         const answer = await send(
           replica(n).url,
           cardAction({
@@ -139,9 +139,14 @@ for (const deployment of deployments) {
         assert.equal(answer.status, 200);
         assert.match(textOf(answer.body.value), new RegExp(`Version ${version + 1} ·`));
         version += 1;
-      }
+      };
+      for (let n = 0; n < 12; n++) await click(n);
       await new Promise((r) => setTimeout(r, 3000));
       teams.clearFaults();
+      // A burst's clicks may be answered while the channel's pace holds their message's update:
+      // the person has the card, and that version is not redrawn (app/deliveryWorker.ts
+      // sendCopyNow). A click once the pace allows lands on the message at once.
+      await click(12);
       await teams.waitFor(() => versionOf(teams.card(card.conversationId, card.activityId)) === version, 20_000);
 
       const shown = teams

@@ -2,7 +2,9 @@
 import type { Delivery, PostedCard } from './ports';
 
 /** An update of each posted copy of an escalation's card: every copy shows the change. */
-export function updatesOf(copies: readonly PostedCard[]): Delivery[] {
+export function updatesOf(
+  copies: readonly Pick<PostedCard, 'escalationId' | 'conversationId' | 'activityId' | 'serviceUrl'>[],
+): Delivery[] {
   return copies.map((copy) => ({
     kind: 'update',
     escalationId: copy.escalationId,
@@ -23,9 +25,14 @@ export function copyKey(delivery: Delivery): string | undefined {
     case 'post':
       return JSON.stringify(['post', delivery.escalationId, ...(delivery.target ? [delivery.target] : [])]);
     case 'update':
-      return JSON.stringify(['update', delivery.conversationId, delivery.activityId]);
+      return copyKeyOf(delivery);
     case 'reply':
     case 'email':
       return undefined;
   }
+}
+
+/** The key of one posted copy of a card, whatever is queued for it. */
+export function copyKeyOf(copy: { conversationId: string; activityId: string }): string {
+  return JSON.stringify(['update', copy.conversationId, copy.activityId]);
 }

@@ -1,27 +1,32 @@
 // Sends the delivery outbox: card posts, updates and replies queued in the same transaction
-// as the changes that call for them. At least once, whichever replica claims them; paced per
-// conversation under Teams' limits; retried while Teams or the network fail for a while
-// (429 after its Retry-After, 5xx and network errors with backoff); given up on when a retry
-// cannot help (another 4xx) or after too many attempts. A worker that dies leaves its rows
-// leased: once the lease runs out, any worker sends them.
+// as the changes that call for them. At least once, whichever replica claims them; paced where
+// Teams counts (app/pacing.ts), the budget spent as a send leaves; retried while Teams or the
+// network fail for a while (429 after its Retry-After, 5xx and network errors with backoff);
+// given up on when a retry cannot help (another 4xx) or after too many attempts. A worker that
+// dies leaves its rows leased: once the lease runs out, any worker sends them.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { immediateTargets } from '../domain/tiers';
-import { copyKey } from './deliveries';
-import type { Clock, OutboxStore, QueuedDelivery } from './ports';
-import { perConversationLimits, perMailboxLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';
+import { copyKey, copyKeyOf, updatesOf } from './deliveries';
+import { type Claimed, type Lane, Lanes } from './lanes';
+import { type PaceLimits, Pacer } from './pacing';
+import { type Clock, channelOfConversation, type OutboxStore, type PostedCard, type QueuedDelivery } from './ports';
+import { perConversationLimits, type SendLimit } from './sendBudget';
 import { backoffMs, messageOf, retryable, sendFailure } from './sendFailure';
+
+/** One copy of a card, as an update names it. */
+export type UpdateOf = Pick<PostedCard, 'escalationId' | 'conversationId' | 'activityId' | 'serviceUrl'>;
 
 /** Renders and sends one delivery. Implemented in src/teams. */
 export interface DeliverySender {
   /**
-   * Resolves once Teams has it. Throws when it did not go, with `statusCode` (and
+   * Renders the delivery, awaits `turn()` right before it leaves (the pace: it spends the
+   * budget), and resolves once Teams has it. Throws when it did not go, with `statusCode` (and
    * `retryAfterMs`, or a botbuilder error's `response.headers['retry-after']`) when Teams
-   * answered: a 4xx other than 408 and 429 is never retried, so throw one for a delivery
-   * that cannot succeed.
+   * answered: a 4xx other than 408 and 429 is never retried, so throw one for a delivery that
+   * cannot succeed. A delivery with nothing to send resolves without taking its turn.
    */
-  send(delivery: QueuedDelivery): Promise<void>;
+  send(delivery: QueuedDelivery, turn: () => Promise<void>): Promise<void>;
 }
 
 export interface DeliveryWorkerDeps {
@@ -35,15 +40,15 @@ export interface DeliveryWorkerDeps {
   workerId?: string;
   /** How often to look for due deliveries when nobody kicks. */
   pollMs?: number;
-  /** At most so many sends to one conversation in so long (default: Teams' published per-thread limits). */
+  /** At most so many sends to one chat or channel in so long (default: Teams' published per-thread limits). */
   conversationLimits?: readonly SendLimit[];
   /** At most so many emails from the mailbox in so long (default: Exchange's 30 a minute). */
   mailboxLimits?: readonly SendLimit[];
   /** At most so many sends in all, per app and tenant (default: Teams' 50 a second). */
   tenantLimits?: readonly SendLimit[];
-  /** At least this long between two sends to one conversation, on top of the limits (tests). */
+  /** At least this long between two sends to one chat or channel, on top of the limits (tests). */
   perConversationIntervalMs?: number;
-  /** Conversations sent to at once. */
+  /** Sends under way at once. */
   concurrency?: number;
   /** Sends of one delivery before it is given up on. */
   maxAttempts?: number;
@@ -56,65 +61,45 @@ export interface DeliveryWorkerDeps {
   random?: () => number;
 }
 
-interface Claimed {
-  delivery: QueuedDelivery;
-  /** performance.now() when the lease was taken. */
-  claimedAt: number;
-}
-
-/**
- * The deliveries of one conversation (or the new posts of one tier's channel), sent one at a
- * time, in order, within its send budget.
- */
-interface Lane {
-  waiting: Claimed[];
-  sending: boolean;
-  /** performance.now() before which nothing more goes to this conversation (a 429's Retry-After). */
-  notBefore: number;
-  /** 0: posts of a tier that goes out at once (Security), served first; 1: the rest. */
-  priority: number;
-}
+/** How often the database's clock is asked again (leases and due times are its). */
+const skewCheckMs = 10_000;
 
 export class DeliveryWorker {
   private readonly store: OutboxStore;
   private readonly clock: Clock;
   private readonly sender: DeliverySender;
   private readonly log: (message: string) => void;
+  private readonly onResult: NonNullable<DeliveryWorkerDeps['onResult']>;
   private readonly workerId: string;
   private readonly pollMs: number;
-  private readonly conversationLimits: readonly SendLimit[];
-  private readonly mailboxLimits: readonly SendLimit[];
-  /** Each conversation's budget (kept past its lane: Teams counts an hour back). */
-  private readonly budgets = new Map<string, SendBudget>();
-  private readonly tenantBudget: SendBudget;
   private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly backoff: { baseMs: number; capMs: number; random: () => number };
   /** Deliveries held in memory at most: enough to keep every lane busy, few enough to send within their lease. */
   private readonly capacity: number;
+  private readonly lanes: Lanes;
 
   private running = false;
-  /** The database's clock minus ours, as measured at the last claim round. */
-  private skewMs = 0;
-  private readonly lanes = new Map<string, Lane>();
+  /** The database's clock minus ours, and when that was last asked (performance.now()). */
+  private skew = { ms: 0, askedAt: Number.NEGATIVE_INFINITY };
   /** Ids claimed and not yet finished (waiting in a lane or being sent). */
   private readonly inHand = new Set<number>();
   private sending = 0;
   private readonly sends = new Set<Promise<void>>();
   /** Bookkeeping writes not tied to a send (coalesced rows, rows handed back). */
   private readonly chores = new Set<Promise<void>>();
-
   private claiming: Promise<void> | undefined;
   private claimAgain = false;
-  private claimRounds = 0;
-  /** The last claim round that found nothing due and left nothing in hand. */
-  private quietRound = 0;
   private pollTimer: NodeJS.Timeout | undefined;
   private laneTimer: NodeJS.Timeout | undefined;
   private wakeTimer: { at: number; timer: NodeJS.Timeout } | undefined;
+  /** Called whenever something is sent or the worker's state changes: waiters look again. */
   private readonly listeners = new Set<() => void>();
-  private readonly onResult: NonNullable<DeliveryWorkerDeps['onResult']>;
+  /** Own posts tried lately, by escalation id, and whether they went: what awaitPost waits for. */
+  private readonly postsTried = new Map<string, boolean>();
+  /** Copies sent (or settled) ahead of their lane, and when: what was queued for them before is not sent again. */
+  private readonly sentAhead = new Map<string, string>();
   private storeTrouble: { message: string; loggedAt: number } | undefined;
 
   constructor(deps: DeliveryWorkerDeps) {
@@ -126,9 +111,12 @@ export class DeliveryWorker {
     this.workerId = deps.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.pollMs = deps.pollMs ?? 500;
     const spacing = deps.perConversationIntervalMs ? [{ ms: deps.perConversationIntervalMs, max: 1 }] : [];
-    this.conversationLimits = [...(deps.conversationLimits ?? perConversationLimits), ...spacing];
-    this.tenantBudget = new SendBudget(deps.tenantLimits ?? perTenantLimits);
-    this.mailboxLimits = deps.mailboxLimits ?? perMailboxLimits;
+    const limits: PaceLimits = {
+      place: [...(deps.conversationLimits ?? perConversationLimits), ...spacing],
+      mailbox: deps.mailboxLimits,
+      tenant: deps.tenantLimits,
+    };
+    this.lanes = new Lanes(new Pacer(limits));
     this.concurrency = Math.max(1, deps.concurrency ?? 8);
     this.maxAttempts = Math.max(1, deps.maxAttempts ?? 12);
     this.leaseMs = deps.leaseMs ?? 30_000;
@@ -154,31 +142,17 @@ export class DeliveryWorker {
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.running = false;
-    clearTimeout(this.pollTimer);
-    clearTimeout(this.laneTimer);
-    clearTimeout(this.wakeTimer?.timer);
+    for (const timer of [this.pollTimer, this.laneTimer, this.wakeTimer?.timer]) clearTimeout(timer);
     this.wakeTimer = undefined;
     await this.claiming;
-    const unsent: number[] = [];
-    for (const lane of this.lanes.values()) {
-      for (const { delivery } of lane.waiting.splice(0)) {
-        unsent.push(delivery.id);
-        this.inHand.delete(delivery.id);
-      }
-    }
+    const unsent = this.lanes.takeAll().map(({ delivery }) => delivery.id);
+    for (const id of unsent) this.inHand.delete(id);
     await this.safely('handing back unsent deliveries', () =>
       this.store.releaseDeliveries(unsent, undefined, this.workerId),
     );
     await Promise.allSettled([...this.chores]);
     this.notify();
-    if (this.sends.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-      });
-      await Promise.race([Promise.allSettled([...this.sends]), grace]);
-      clearTimeout(timer);
-    }
+    if (this.sends.size > 0) await this.waitFor(() => this.sends.size === 0, graceMs, true);
     if (this.sends.size > 0) {
       this.log(
         `Delivery worker stopped with ${this.sends.size} send(s) still waiting for Teams; ` +
@@ -193,15 +167,85 @@ export class DeliveryWorker {
   }
 
   /**
-   * Kicks and resolves once nothing due is left to send (what failed waits for its retry),
-   * or when `timeoutMs` has passed, whichever is first. Never rejects.
+   * Kicks, and resolves true once this worker has posted the escalation's card in its tier's
+   * channel; false once its post failed (it is retried) or after `timeoutMs` (another replica
+   * may post it, or the channel's pace waits).
    */
-  async deliverNow(timeoutMs: number): Promise<void> {
-    if (!this.running) return;
-    // Only a round that starts from here on can see what the caller just queued.
-    const after = this.claimRounds;
+  async awaitPost(escalationId: string, timeoutMs: number): Promise<boolean> {
+    if (!this.running) return false;
     this.claim();
-    await this.waitFor(() => this.quietRound > after, timeoutMs);
+    await this.waitFor(() => this.postsTried.has(escalationId), timeoutMs);
+    const posted = this.postsTried.get(escalationId) === true;
+    this.postsTried.delete(escalationId);
+    return posted;
+  }
+
+  /**
+   * Sends one copy of a card at once, ahead of whatever its lane holds (the message a person just
+   * clicked), if its chat or channel's pace lets it go within `waitMs`: `send` leaves in the
+   * copy's lane, so no other update of it overtakes it. 'later' when the pace does not let it:
+   * the person who clicked has the card in the click's answer, and a redraw of that version would
+   * close what they opened meanwhile, so nothing queued for the copy until now is sent; others see
+   * the change with the copy's next update. When Teams fails the send (a 429 is waited out within
+   * `throttledMs`), the copy is queued again: a failing Teams must not leave it behind for good.
+   */
+  async sendCopyNow(
+    copy: UpdateOf,
+    send: () => Promise<void>,
+    { waitMs, throttledMs }: { waitMs: number; throttledMs: number },
+  ): Promise<'sent' | 'later'> {
+    const started = performance.now();
+    const key = copyKeyOf(copy);
+    const at = iso(this.outboxNow());
+    await this.safely('settling a clicked card', () => this.store.settleCopy(copy, at));
+    this.sentAhead.set(key, at);
+    if (this.sentAhead.size > this.capacity * 64) this.forgetSentAhead();
+    const lane = this.lanes.laneOfConversation(copy.conversationId, channelOfConversation(copy.conversationId));
+    this.settle(this.lanes.takeCopy(lane, key).map(({ delivery }) => delivery));
+    // Another send of this thread is on its way: it goes first, so the newest lands last.
+    if (lane.sending) await this.waitFor(() => !lane.sending, started + waitMs - performance.now(), true);
+    const leaves = lane.sending ? Number.POSITIVE_INFINITY : this.lanes.nextAt(lane, performance.now());
+    if (leaves > started + waitMs) return 'later';
+    lane.sending = true;
+    try {
+      const failure = await this.sendInTurn(lane, leaves, send, started + throttledMs);
+      if (!failure) return 'sent';
+      this.log(`The clicked card in ${copy.conversationId} was not updated at once: ${failure}; it is queued again`);
+      this.sentAhead.delete(key);
+      await this.safely('queueing a clicked card again', () =>
+        this.store.enqueueDeliveries(updatesOf([copy]), iso(this.outboxNow())),
+      );
+      this.claim();
+      return 'later';
+    } finally {
+      lane.sending = false;
+      this.schedule();
+      this.notify();
+    }
+  }
+
+  /** `send` at `leaves`, again after a 429's Retry-After if that ends by `until`; what failed, if it did not go. */
+  private async sendInTurn(
+    lane: Lane,
+    leaves: number,
+    send: () => Promise<void>,
+    until: number,
+  ): Promise<string | undefined> {
+    for (let waitUntil = leaves; ; ) {
+      if (waitUntil > performance.now()) await sleep(waitUntil - performance.now());
+      this.lanes.spend(lane, performance.now());
+      const failure = await send().then(
+        () => undefined,
+        (error: unknown) => sendFailure(error, this.outboxNow()),
+      );
+      const throttled = failure?.statusCode === 429;
+      this.onResult('update', failure ? 'retried' : 'sent', throttled);
+      if (!failure) return undefined;
+      const retryAfterMs = throttled ? (failure.retryAfterMs ?? this.backoff.baseMs) : Number.POSITIVE_INFINITY;
+      if (throttled) this.throttle(lane, retryAfterMs);
+      waitUntil = performance.now() + retryAfterMs;
+      if (waitUntil > until) return failure.message;
+    }
   }
 
   /** For tests and benchmarks: resolves once nothing is pending at all; rejects after `timeoutMs`. */
@@ -243,31 +287,32 @@ export class DeliveryWorker {
   }
 
   private async claimRound(): Promise<void> {
-    const round = ++this.claimRounds;
     // Requests waiting meanwhile go first: with a store that answers synchronously (SQLite) and
     // sends that finish at once, round after round of a backlog would never let one in.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    let found = 0;
     try {
       const room = this.capacity - this.inHand.size;
       if (room > 0) {
-        // Leases and due times are the database's: replicas' own clocks may disagree.
-        const local = this.clock.now().getTime();
-        this.skewMs = (await this.store.databaseNow()).getTime() - local;
-        const now = local + this.skewMs;
+        const now = await this.databaseNow();
         const rows = await this.store.claimDeliveries(this.workerId, iso(now), iso(now + this.leaseMs), room);
-        found = rows.length;
         // A full hand: more may be due.
-        if (found === room) this.claimAgain = true;
+        if (rows.length === room) this.claimAgain = true;
         this.take(rows);
       }
       this.storeTrouble = undefined;
     } catch (error) {
-      found = -1;
       this.reportStoreTrouble(error);
     }
-    if (found === 0 && this.inHand.size === 0) this.quietRound = round;
     this.notify();
+  }
+
+  /** Now by the database's clock (ms): leases and due times are its, whatever the replicas' clocks say. */
+  private async databaseNow(): Promise<number> {
+    const local = this.clock.now().getTime();
+    if (performance.now() - this.skew.askedAt > skewCheckMs) {
+      this.skew = { ms: (await this.store.databaseNow()).getTime() - local, askedAt: performance.now() };
+    }
+    return local + this.skew.ms;
   }
 
   private take(rows: QueuedDelivery[]): void {
@@ -275,14 +320,7 @@ export class DeliveryWorker {
     const throttled = new Map<number, number>();
     const coalesced: number[] = [];
     for (const delivery of rows) {
-      const key = laneOf(delivery);
-      let lane = this.lanes.get(key);
-      if (!lane) {
-        const urgent =
-          delivery.kind === 'post' && delivery.tier !== undefined && immediateTargets.includes(delivery.tier);
-        lane = { waiting: [], sending: false, notBefore: 0, priority: urgent ? 0 : 1 };
-        this.lanes.set(key, lane);
-      }
+      const lane = this.lanes.laneFor(delivery);
       if (this.inHand.has(delivery.id)) {
         // Our own lease ran out while the row waited (or was sent), and we claimed it again: once is enough.
         const held = lane.waiting.find((item) => item.delivery.id === delivery.id);
@@ -290,14 +328,20 @@ export class DeliveryWorker {
         continue;
       }
       // The same card (or post) already waits here unsent: it renders the escalation as it is when
-      // it goes, so it carries this change too. A burst of changes becomes one or two sends.
+      // it goes, so it carries this change too. A burst of changes becomes one or two sends. A
+      // copy sent ahead since this was queued (app/deliveryWorker.ts sendCopyNow) is not sent again.
       const copy = copyKey(delivery);
-      if (copy !== undefined && lane.waiting.some((item) => copyKey(item.delivery) === copy)) {
+      const ahead = copy === undefined ? undefined : this.sentAhead.get(copy);
+      if (
+        copy !== undefined &&
+        ((ahead !== undefined && delivery.createdAt <= ahead) ||
+          lane.waiting.some((item) => copyKey(item.delivery) === copy))
+      ) {
         coalesced.push(delivery.id);
         continue;
       }
-      // A conversation Teams throttles for long: hand the row back until then rather than sit on its lease.
-      const pause = Math.max(lane.notBefore, this.budgetOf(key).nextAt(claimedAt)) - claimedAt;
+      // A place Teams throttles for long: hand the row back until then rather than sit on its lease.
+      const pause = this.lanes.nextAt(lane, claimedAt) - claimedAt;
       if (pause > this.holdLimitMs) {
         throttled.set(delivery.id, pause);
         continue;
@@ -317,60 +361,18 @@ export class DeliveryWorker {
     this.schedule();
   }
 
-  // Sending: each lane one send at a time, paced; up to `concurrency` lanes at once, in turn.
+  // Sending: each lane one send at a time, paced where Teams counts; up to `concurrency` at once, in turn.
 
   private schedule(): void {
     clearTimeout(this.laneTimer);
     this.laneTimer = undefined;
     if (!this.running) return;
     const now = performance.now();
-    let nextAt = Number.POSITIVE_INFINITY;
-    // Security's posts first; otherwise in turn.
-    const lanes = [...this.lanes].sort(([, a], [, b]) => a.priority - b.priority);
-    for (const [key, lane] of lanes) {
-      if (lane.sending) continue;
-      if (lane.waiting.length === 0) {
-        if (lane.notBefore <= now) this.lanes.delete(key);
-        continue;
-      }
-      const budget = this.budgetOf(key);
-      // Teams' per-tenant budget is Teams': emails go through Exchange.
-      const teams = key === mailLane ? now : this.tenantBudget.nextAt(now);
-      const at = Math.max(lane.notBefore, budget.nextAt(now), teams);
-      if (at > now) {
-        nextAt = Math.min(nextAt, at);
-        continue;
-      }
-      if (this.sending >= this.concurrency) continue;
-      const item = lane.waiting.shift() as Claimed;
-      // To the back of the turn order, so a busy conversation does not starve the others.
-      this.lanes.delete(key);
-      this.lanes.set(key, lane);
-      budget.spend(now);
-      if (key !== mailLane) this.tenantBudget.spend(now);
-      this.startSend(lane, item);
-    }
-    this.forgetIdleBudgets(now);
+    const { starts, nextAt } = this.lanes.ready(now, this.concurrency - this.sending);
+    for (const { lane, item } of starts) this.startSend(lane, item);
     if (nextAt !== Number.POSITIVE_INFINITY) {
       this.laneTimer = setTimeout(() => this.schedule(), Math.max(0, nextAt - now));
       this.laneTimer.unref();
-    }
-  }
-
-  private budgetOf(key: string): SendBudget {
-    let budget = this.budgets.get(key);
-    if (!budget) {
-      budget = new SendBudget(key === mailLane ? this.mailboxLimits : this.conversationLimits);
-      this.budgets.set(key, budget);
-    }
-    return budget;
-  }
-
-  /** Budgets of conversations with nothing sent for the longest window, and no lane, go. */
-  private forgetIdleBudgets(now: number): void {
-    if (this.budgets.size < budgetsKept) return;
-    for (const [key, budget] of this.budgets) {
-      if (!this.lanes.has(key) && budget.idle(now)) this.budgets.delete(key);
     }
   }
 
@@ -396,19 +398,63 @@ export class DeliveryWorker {
       return;
     }
     try {
-      await this.sender.send(delivery);
+      await this.sender.send(delivery, () => this.turn(lane));
     } catch (error) {
       // Out of hand once its outcome is written: a claim from then on may take it afresh.
       this.inHand.delete(delivery.id);
       await this.safely(`recording the failure of ${describe(delivery)}`, () => this.failed(lane, delivery, error));
+      this.rememberPost(delivery, false);
       return;
+    } finally {
+      this.lanes.awaitingTurn(lane, false);
     }
     this.inHand.delete(delivery.id);
     this.onResult(delivery.kind, 'sent', false);
+    this.rememberPost(delivery, true);
     await this.safely(`recording ${describe(delivery)} as sent`, async () => {
       const mine = await this.store.completeDelivery(delivery.id, iso(this.outboxNow()), this.workerId);
       if (!mine) this.log(`${describe(delivery)} was sent after its lease ran out; another worker sends it again`);
     });
+  }
+
+  /** A send's turn in its place: when the budgets allow it, they are spent and it leaves. */
+  private async turn(lane: Lane): Promise<void> {
+    this.lanes.awaitingTurn(lane, true);
+    for (let now = performance.now(); ; now = performance.now()) {
+      const at = this.lanes.nextAt(lane, now);
+      if (at <= now) {
+        this.lanes.spend(lane, now);
+        break;
+      }
+      await sleep(at - now);
+    }
+    this.lanes.awaitingTurn(lane, false);
+    this.schedule();
+  }
+
+  /** Deliveries this worker holds that need no sending: recorded as done. */
+  private settle(deliveries: QueuedDelivery[]): void {
+    if (deliveries.length === 0) return;
+    for (const { id } of deliveries) this.inHand.delete(id);
+    const at = iso(this.outboxNow());
+    this.chore(
+      this.safely('recording deliveries carried by another', async () => {
+        for (const { id } of deliveries) await this.store.completeDelivery(id, at, this.workerId);
+      }),
+    );
+  }
+
+  /** Marks older than a lease are no use: a row queued before them was claimed (and settled) long since. */
+  private forgetSentAhead(): void {
+    const before = iso(this.outboxNow() - this.leaseMs);
+    for (const [key, at] of this.sentAhead) if (at < before) this.sentAhead.delete(key);
+  }
+
+  /** An escalation's own post tried, for awaitPost; kept until awaited, or forgotten with many others. */
+  private rememberPost(delivery: QueuedDelivery, posted: boolean): void {
+    if (delivery.kind !== 'post' || delivery.target) return;
+    if (this.postsTried.size > 1000) this.postsTried.clear();
+    this.postsTried.set(delivery.escalationId, posted);
   }
 
   private async failed(lane: Lane, delivery: QueuedDelivery, error: unknown): Promise<void> {
@@ -417,15 +463,11 @@ export class DeliveryWorker {
     const attempts = delivery.attempts + 1;
     const what = `${describe(delivery)}, attempt ${attempts} of ${this.maxAttempts}`;
     const throttled = failure.statusCode === 429;
-    if (!retryable(failure.statusCode)) {
+    if (!retryable(failure.statusCode) || attempts >= this.maxAttempts) {
       this.onResult(delivery.kind, 'failed', throttled);
-      this.log(`Gave up on ${what}: ${failure.message} (a retry cannot help)`);
-      await this.store.failDelivery(delivery.id, iso(now), failure.message, this.workerId);
-      return;
-    }
-    if (attempts >= this.maxAttempts) {
-      this.onResult(delivery.kind, 'failed', throttled);
-      this.log(`Gave up on ${what}: ${failure.message}`);
+      this.log(
+        `Gave up on ${what}: ${failure.message}${retryable(failure.statusCode) ? '' : ' (a retry cannot help)'}`,
+      );
       await this.store.failDelivery(delivery.id, iso(now), failure.message, this.workerId);
       return;
     }
@@ -481,9 +523,9 @@ export class DeliveryWorker {
     void work.finally(() => this.chores.delete(work));
   }
 
-  /** Now by the database's clock, as of the last claim round (ms). */
+  /** Now by the database's clock, as of the last look at it (ms). */
   private outboxNow(): number {
-    return this.clock.now().getTime() + this.skewMs;
+    return this.clock.now().getTime() + this.skew.ms;
   }
 
   /** Rows held longer than this risk outliving their lease. */
@@ -491,7 +533,8 @@ export class DeliveryWorker {
     return this.leaseMs / 4;
   }
 
-  private waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+  /** Resolves once `done()` (looked at whenever the worker's state changes) or after `timeoutMs`. */
+  private waitFor(done: () => boolean, timeoutMs: number, evenStopped = false): Promise<void> {
     if (done()) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = () => {
@@ -500,7 +543,7 @@ export class DeliveryWorker {
         resolve();
       };
       const check = () => {
-        if (done() || !this.running) finish();
+        if (done() || (!this.running && !evenStopped)) finish();
       };
       const timer = setTimeout(finish, Math.max(0, timeoutMs));
       this.listeners.add(check);
@@ -529,24 +572,14 @@ export class DeliveryWorker {
   }
 }
 
-/** Sends to one conversation are paced together. New threads have no conversation yet: one lane for all. */
-/** Posts go out in their tier's channel's lane, emails in the mailbox's, everything else in its conversation's. */
-function laneOf(delivery: QueuedDelivery): string {
-  if (delivery.kind === 'post') return `post:${delivery.tier ?? 'unknown'}`;
-  if (delivery.kind === 'email') return mailLane;
-  return `conversation:${delivery.conversationId}`;
-}
-
-/** One mailbox sends every email. */
-const mailLane = 'mail';
-
-/** Past this many conversations' budgets, the idle ones are forgotten. */
-const budgetsKept = 1000;
-
 function describe(delivery: QueuedDelivery): string {
   return `delivery ${delivery.id} (${delivery.kind} of ${delivery.escalationId})`;
 }
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -21,8 +21,8 @@ export interface PostingDeps extends EscalationDeps {
     Pick<ChannelStore, 'channelFor' | 'emailLists' | 'postedCards'> &
     Pick<OutboxStore, 'enqueueDeliveries'>;
   counters: Pick<Counters, 'escalationCreated'>;
-  /** Wake the delivery worker; resolve once due deliveries are sent or the time is up. */
-  deliverNow: (timeoutMs: number) => Promise<void>;
+  /** Wake the delivery worker; resolve once it has posted this escalation's card, or the time is up. */
+  awaitPost: (escalationId: string, timeoutMs: number) => Promise<boolean>;
   /** Wake the delivery worker without waiting for it. */
   deliverSoon: () => void;
   log: (message: string) => void;
@@ -74,7 +74,7 @@ export async function escalate(
   if (conflict) return { escalation, created, conflict };
   if (created) deps.counters.escalationCreated(escalation);
   const binding = await deps.store.channelFor(escalation.brief.target);
-  if (binding && created) await deps.deliverNow(postWaitMs);
+  if (binding && created) await deps.awaitPost(escalation.id, postWaitMs);
   const posted = binding && (await postedIn(deps, escalation, binding));
   return { escalation, created, posted, binding };
 }

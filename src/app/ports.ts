@@ -49,6 +49,8 @@ export type QueuedDelivery = Delivery & {
   createdAt: string;
   /** A post: the tier whose channel it goes to, as it was when claimed (its own, or the one raised to). */
   tier?: Target;
+  /** A post: that tier's channel, as bound when claimed (its pace is the channel's). */
+  channel?: string;
 };
 
 /** Where a delivery stands: waiting (or being sent), sent, or given up on. */
@@ -332,6 +334,11 @@ export interface OutboxStore {
   failDelivery(id: number, at: string, error: string, workerId?: string): Promise<boolean>;
   /** Gives claimed deliveries back unsent (a worker stopping, a throttled conversation), counting no attempt. */
   releaseDeliveries(ids: number[], nextAttemptAt?: string, workerId?: string): Promise<void>;
+  /**
+   * The update waiting for one copy of a card (not claimed by another worker's live lease) is done
+   * without being sent: the copy was sent ahead of it, or is not to be redrawn to what it shows.
+   */
+  settleCopy(copy: { conversationId: string; activityId: string }, at: string): Promise<void>;
   /** The database's clock: the one time every replica agrees on, for leases and retries. */
   databaseNow(): Promise<Date>;
   /** Deliveries not yet sent nor given up on, claimed or not. */

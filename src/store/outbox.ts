@@ -2,7 +2,15 @@
 // transaction as the change that calls for them, until a worker (any replica) claims and sends
 // them. How a delivery is stored as a row, and read back, is outboxRows.ts.
 import { type Selectable, sql, type Updateable } from 'kysely';
-import type { Delivery, DeliveryRecord, DeliveryState, OutboxStore, QueuedDelivery } from '../app/ports';
+import { copyKeyOf } from '../app/deliveries';
+import type {
+  BindingReference,
+  Delivery,
+  DeliveryRecord,
+  DeliveryState,
+  OutboxStore,
+  QueuedDelivery,
+} from '../app/ports';
 import { escalationId } from '../domain/escalation';
 import { immediateTargets } from '../domain/tiers';
 import type { Target } from '../domain/vocabulary';
@@ -101,6 +109,16 @@ export class Outbox implements OutboxStore {
       .returningAll()
       .execute();
     for (const row of rows) await this.standForCopyAgain(row);
+  }
+
+  async settleCopy(copy: { conversationId: string; activityId: string }, at: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ delivered_at: at, pending_key: null })
+      .where('pending_key', '=', copyKeyOf(copy))
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .execute();
   }
 
   async databaseNow(): Promise<Date> {
@@ -215,21 +233,31 @@ async function claim(db: Db, workerId: string, now: string, leaseUntil: string, 
   return withPostTiers(db, claimed);
 }
 
-/** Each claimed post with the tier whose channel it goes to. */
+/** Each claimed post with the tier whose channel it goes to, and that channel as bound now. */
 async function withPostTiers(db: Db, claimed: QueuedDelivery[]): Promise<QueuedDelivery[]> {
-  const own = claimed.filter((d) => d.kind === 'post' && !d.target);
-  if (own.length === 0) {
-    return claimed.map((d) => (d.kind === 'post' && d.target ? { ...d, tier: d.target } : d));
-  }
-  const rows = await db
-    .selectFrom('escalations')
-    .select(['id', 'target'])
-    .where(
-      'id',
-      'in',
-      own.map((d) => storedNumberOf(d.escalationId, 'claim')),
-    )
-    .execute();
+  const posts = claimed.filter((d) => d.kind === 'post');
+  if (posts.length === 0) return claimed;
+  const own = posts.filter((d) => !d.target);
+  const rows =
+    own.length === 0
+      ? []
+      : await db
+          .selectFrom('escalations')
+          .select(['id', 'target'])
+          .where(
+            'id',
+            'in',
+            own.map((d) => storedNumberOf(d.escalationId, 'claim')),
+          )
+          .execute();
   const tierOf = new Map(rows.map((row) => [escalationId(Number(row.id)), row.target as Target]));
-  return claimed.map((d) => (d.kind === 'post' ? { ...d, tier: d.target ?? tierOf.get(d.escalationId) } : d));
+  const tiered = claimed.map((d) => (d.kind === 'post' ? { ...d, tier: d.target ?? tierOf.get(d.escalationId) } : d));
+  const bindings = await db.selectFrom('channel_bindings').select(['target', 'conversation_reference']).execute();
+  const channelOf = new Map(
+    bindings.map((row) => [row.target, (JSON.parse(row.conversation_reference) as BindingReference).conversation.id]),
+  );
+  return tiered.map((d) => {
+    const channel = d.kind === 'post' && d.tier ? channelOf.get(d.tier) : undefined;
+    return channel ? { ...d, channel } : d;
+  });
 }

@@ -13,6 +13,7 @@ import { tierOfActivity } from './bindings';
 import type { CardHost } from './cards/briefCard';
 import { hiddenCard } from './cards/hiddenCard';
 import type { AdaptiveCard } from './cards/render';
+import { copyActivity } from './copies';
 import type { TeamsDeps } from './deps';
 import { escalationCard, hiddenEscalationCard } from './escalationCard';
 import { type FormValues, recommend, submit } from './formSubmission';
@@ -23,8 +24,11 @@ import { personOf, timeZoneOf, unknownPersonText } from './people';
 export const invokeOutcome = Symbol('invokeOutcome');
 
 type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => Promise<CardActionAnswer>;
-/** How long a click's answer waits for the copies' updates (Teams gives an invoke about 5 s). */
-export const clickedCopyWaitMs = 2000;
+/**
+ * How long a click's answer may wait for the clicked message's update: for Teams' pace to let it
+ * go, and for Teams' Retry-After when it answered 429 (it gives an invoke about 5 s).
+ */
+export const clickedCopyWait = { waitMs: 200, throttledMs: 2000 };
 
 /** Turns a verb's data into the action it asks for, or a sentence saying what to fix. */
 type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardAction | string>;
@@ -104,9 +108,7 @@ function actingWith(reader: ActionReader): VerbHandler {
       read: escalation,
     });
     context.turnState.set(invokeOutcome, outcome.outcome);
-    // The clicked message (and every other copy) is updated before the click is answered: a
-    // redraw seconds later would close a panel the person opened meanwhile and lose their typing.
-    if (outcome.outcome === 'applied') await deps.deliverNow(clickedCopyWaitMs);
+    if (outcome.outcome === 'applied') await updateClickedMessage(context, deps, outcome.escalation);
     const current = outcome.escalation ?? escalation;
     // Moved to another tier: whether they belong to it, and may still see it, is asked again.
     const after =
@@ -114,6 +116,29 @@ function actingWith(reader: ActionReader): VerbHandler {
     const reason = 'reason' in outcome ? outcome.reason : undefined;
     return cardAnswer(await cardFor(deps, current, after, context, reason));
   };
+}
+
+/**
+ * The message clicked is updated before the click is answered, ahead of whatever else waits to go
+ * there, when Teams' pace lets it go at once: a redraw seconds later would close a panel the
+ * person opened meanwhile and lose their typing. When the pace does not let it, it is not redrawn
+ * to this version at all (the person has it); other copies follow as Teams' limits allow.
+ */
+async function updateClickedMessage(context: TurnContext, deps: TeamsDeps, escalation: Escalation): Promise<void> {
+  const { activity } = context;
+  if (activity.channelId !== 'msteams' || !activity.replyToId) return;
+  const clicked = { conversationId: activity.conversation.id, activityId: activity.replyToId };
+  const copies = await deps.store.postedCards(escalation.id);
+  const copy = copies.find((c) => c.conversationId === clicked.conversationId && c.activityId === clicked.activityId);
+  if (!copy) return;
+  await deps.sendCopyNow(
+    copy,
+    async () => {
+      const update = await copyActivity(deps, escalation, copy);
+      await context.updateActivity({ ...update, id: copy.activityId });
+    },
+    clickedCopyWait,
+  );
 }
 
 async function escalationOf(data: FormValues, deps: TeamsDeps): Promise<Escalation | string> {

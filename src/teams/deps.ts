@@ -1,6 +1,7 @@
 // What the Teams edge needs from the rest of the app.
 import type { AccessDeps } from '../app/access';
 import type { ActDeps } from '../app/act';
+import type { DeliveryWorker } from '../app/deliveryWorker';
 import type { PostingDeps } from '../app/escalate';
 import type { Counters, Store } from '../app/ports';
 
@@ -8,6 +9,8 @@ export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps {
   /** Each use case takes the parts it uses; the edge binds channels and records copies too. */
   store: Store;
   counters: Counters;
+  /** Sends one copy of a card ahead of its lane, within `waitMs` of Teams' pace or not at all (app/deliveryWorker.ts). */
+  sendCopyNow: DeliveryWorker['sendCopyNow'];
   /** The bot's app id; '' in local mode. */
   appId: string;
   /** Base URL for links on cards. */

@@ -25,7 +25,7 @@ const waitsForPost = 3;
 export class EmailPublisher {
   constructor(private readonly deps: EmailPublisherDeps) {}
 
-  async send(delivery: EmailDelivery): Promise<void> {
+  async send(delivery: EmailDelivery, turn: () => Promise<void>): Promise<void> {
     const escalation = await this.deps.store.getEscalation(delivery.escalationId);
     if (!escalation) return;
     const readers = readersOf(delivery.reason, escalation);
@@ -49,6 +49,7 @@ export class EmailPublisher {
       thread,
       brief: briefLink(this.deps.publicUrl, this.deps.linkSecret, escalation.id, readers, this.deps.clock.now()),
     });
+    await turn();
     await this.deps.mailer.send({ to, subject: emailSubject(escalation), html, escalationId: escalation.id });
   }
 }

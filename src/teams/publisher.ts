@@ -11,17 +11,16 @@ import {
   TeamsInfo,
   type TurnContext,
 } from 'botbuilder';
-import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
+import { canSee, type KnownViewer } from '../app/access';
 import { updatesOf } from '../app/deliveries';
 import { postedIn } from '../app/escalate';
 import { atMention } from '../app/mentions';
 import type { ChannelBinding, PostedCard, QueuedDelivery } from '../app/ports';
-import { anyone, channelViewer } from '../domain/access';
+import { channelViewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
-import { leadershipTier, type Target, targetLabels, tiers } from '../domain/tiers';
-import { tierOfConversation } from './bindings';
-import { attachment } from './cards/render';
-import { type CardDeps, escalationCard } from './escalationCard';
+import { type Target, tiers } from '../domain/tiers';
+import { cardActivity, copyActivity } from './copies';
+import type { CardDeps } from './escalationCard';
 
 /** People mentioned on a Security escalation, at most: beyond that, Teams cards get unwieldy. */
 export const maxMentions = 20;
@@ -37,21 +36,21 @@ export class TeamsPublisher {
   constructor(private readonly deps: PublisherDeps) {}
 
   /** One outbox row for Teams (emails: emailPublisher.ts). Errors (with statusCode) tell the worker whether to retry. */
-  async send(delivery: Exclude<QueuedDelivery, { kind: 'email' }>): Promise<void> {
+  async send(delivery: Exclude<QueuedDelivery, { kind: 'email' }>, turn: () => Promise<void>): Promise<void> {
     const escalation = await this.deps.store.getEscalation(delivery.escalationId);
     if (!escalation) return;
     switch (delivery.kind) {
       case 'post':
-        return this.post(escalation, delivery.target ?? escalation.brief.target);
+        return this.post(escalation, delivery.target ?? escalation.brief.target, turn);
       case 'update':
-        return this.update(escalation, delivery);
+        return this.update(escalation, delivery, turn);
       case 'reply':
-        return this.reply(delivery, escalation);
+        return this.reply(delivery, escalation, turn);
     }
   }
 
   /** A new thread in the tier's channel, unless it is already there (a retried post) or no channel is bound. */
-  private async post(escalation: Escalation, target: Target): Promise<void> {
+  private async post(escalation: Escalation, target: Target, turn: () => Promise<void>): Promise<void> {
     const binding = await this.deps.store.channelFor(target);
     if (!binding || (await postedIn(this.deps, escalation, binding))) return;
     const channel = channelOf(binding);
@@ -60,7 +59,8 @@ export class TeamsPublisher {
     // A tier that goes out at once has its channel's people called by name.
     const mentions =
       tiers[target].immediate && canSee(this.deps, readers.viewer, escalation) ? await this.channelPeople(channel) : [];
-    const activity = await this.cardActivity(escalation, readers, mentions, target);
+    const activity = await cardActivity(this.deps, escalation, readers, mentions, target);
+    await turn();
     let conversationId: string | undefined;
     await this.deps.adapter.createConversationAsync(
       this.deps.appId,
@@ -106,10 +106,10 @@ export class TeamsPublisher {
   private async update(
     escalation: Escalation,
     copy: { conversationId: string; activityId: string; serviceUrl: string },
+    turn: () => Promise<void>,
   ): Promise<void> {
-    const place = await this.placeOf(escalation, copy);
-    const readers = await this.readersOf(escalation, place);
-    const activity = await this.cardActivity(escalation, readers, [], place.channelTier);
+    const activity = await copyActivity(this.deps, escalation, copy);
+    await turn();
     try {
       await this.inConversation(copy, (context) => context.updateActivity({ ...activity, id: copy.activityId }));
     } catch (error) {
@@ -122,38 +122,11 @@ export class TeamsPublisher {
     }
   }
 
-  /** Where a copy is, as the store knows it, and the tier whose channel it is in. */
-  private async placeOf(
-    escalation: Escalation,
-    copy: { conversationId: string; activityId: string },
-  ): Promise<{ copy?: PostedCard; channelTier?: Target }> {
-    const known = (await this.deps.store.postedCards(escalation.id)).find(
-      (c) => c.conversationId === copy.conversationId && c.activityId === copy.activityId,
-    );
-    const channelTier =
-      !known || known.place === 'channel' ? await tierOfConversation(this.deps, copy.conversationId) : undefined;
-    return { copy: known, channelTier };
-  }
-
-  /**
-   * Who reads a copy: a tier channel's members; a personal copy's person; anyone else (a group
-   * chat, a channel no tier is bound to) sees what the whole tenant may.
-   */
-  private async readersOf(
-    escalation: Escalation,
-    place: { copy?: PostedCard; channelTier?: Target },
-  ): Promise<KnownViewer> {
-    if (place.channelTier) return { viewer: channelViewer(place.channelTier), unsure: [] };
-    if (place.copy?.place === 'personal' && place.copy.viewerId) {
-      return viewerOn(this.deps, { id: place.copy.viewerId, name: '' }, escalation);
-    }
-    return { viewer: anyone, unsure: [] };
-  }
-
   /** A reply in the card's thread; the owner it names is @mentioned (as they are when it is sent). */
   private async reply(
     delivery: { conversationId: string; serviceUrl: string; text: string },
     escalation: Escalation,
+    turn: () => Promise<void>,
   ): Promise<void> {
     const owner = escalation.owner;
     const named = owner && delivery.text.includes(atMention(owner.name));
@@ -166,6 +139,7 @@ export class TeamsPublisher {
           },
         ]
       : [];
+    await turn();
     await this.inConversation(delivery, (context) =>
       context.sendActivity({ type: 'message', text: delivery.text, textFormat: 'markdown', entities }),
     );
@@ -193,41 +167,6 @@ export class TeamsPublisher {
       }
     });
     if (failure) throw failure;
-  }
-
-  /** The card for a copy's readers; `channelTier`: the tier whose channel it is in, if any. */
-  private async cardActivity(
-    escalation: Escalation,
-    readers: KnownViewer,
-    mentions: Mention[],
-    channelTier?: Target,
-  ): Promise<Partial<Activity>> {
-    const { viewer, unsure } = readers;
-    const mentionText =
-      mentions.length > 0
-        ? `${targetLabels[escalation.brief.target]} escalation for ${mentions.map((m) => m.text).join(', ')}`
-        : '';
-    // Raised to Leadership, which may not read its tier: the breach is all it is told.
-    const raisedHere = channelTier === leadershipTier && escalation.brief.target !== leadershipTier;
-    const hiddenHeadline = raisedHere
-      ? `A ${targetLabels[escalation.brief.target]} escalation breached its SLA: ${escalation.id}`
-      : undefined;
-    const card = await escalationCard(this.deps, escalation, {
-      viewer,
-      roles: rolesOn(viewer, escalation),
-      mentionText,
-      hiddenHeadline,
-      unsure,
-    });
-    if (mentions.length > 0) {
-      card.msteams = { entities: mentions.map((m) => ({ type: 'mention', text: m.text, mentioned: m.mentioned })) };
-    }
-    const seen = canSee(this.deps, viewer, escalation);
-    return {
-      type: 'message',
-      summary: seen ? `${escalation.id}: ${escalation.brief.summary}` : (hiddenHeadline ?? 'An escalation'),
-      attachments: [attachment(card)],
-    };
   }
 
   /** The channel's people (the team's members), to @mention on a Security escalation. */

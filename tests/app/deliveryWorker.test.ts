@@ -34,7 +34,9 @@ class ScriptedTeams implements DeliverySender {
     private readonly options: { store?: Store; sendMs?: number } = {},
   ) {}
 
-  async send(delivery: QueuedDelivery): Promise<void> {
+  async send(delivery: QueuedDelivery, turn: () => Promise<void>): Promise<void> {
+    // As a send to Teams: rendered, then it waits for its turn in the pace, then it leaves.
+    await turn();
     const call: Call = { delivery, at: performance.now() };
     const outcome = this.script(delivery, this.calls.length);
     this.calls.push(call);
@@ -65,7 +67,8 @@ const brief = (() => {
   return parsed.value;
 })();
 
-const thread = (n: number) => `19:eng@thread.tacv2;messageid=${1700000000000 + n}`;
+/** A card's thread in a channel of its own: Teams paces each channel (app/pacing.ts). */
+const thread = (n: number) => `19:eng-${n}@thread.tacv2;messageid=${1700000000000 + n}`;
 const serviceUrl = 'https://smba.example/emea/';
 const reply = (escalationId: string, conversation: number, text: string): Delivery => ({
   kind: 'reply',
@@ -193,34 +196,34 @@ describe('DeliveryWorker', () => {
     );
   });
 
-  it('deliverNow sends what is due at once instead of at the next poll', async () => {
+  it('awaitPost posts at once instead of at the next poll', async () => {
     const sender = new ScriptedTeams();
     const worker = startWorker(sender, { pollMs: 60_000 });
     await sleep(20); // the first poll has found nothing
 
-    await escalate(true);
+    const made = await escalate(true);
     const started = performance.now();
-    await worker.deliverNow(2000);
+    assert.equal(await worker.awaitPost(made.id, 2000), true);
 
     assert.equal(sender.calls.length, 1);
     assert.ok(performance.now() - started < 1000);
     assert.equal(await store.pendingDeliveries(), 0);
   });
 
-  it('deliverNow does not wait for a retry, and gives up waiting when its time is up', async () => {
+  it('awaitPost does not wait for a retry, and gives up waiting when its time is up', async () => {
     const sender = new ScriptedTeams((_, call) => (call === 0 ? { statusCode: 503 } : 'hang'));
     const worker = startWorker(sender, { pollMs: 60_000, backoffBaseMs: 5000, random: () => 0.9 });
     await sleep(20);
-    await escalate(true);
+    const failing = await escalate(true);
 
     let started = performance.now();
-    await worker.deliverNow(2000);
+    assert.equal(await worker.awaitPost(failing.id, 2000), false);
     assert.ok(performance.now() - started < 1000, 'waited for the retry');
     assert.equal(await store.pendingDeliveries(), 1);
 
-    await escalate(true); // its send never answers
+    const hanging = await escalate(true); // its send never answers
     started = performance.now();
-    await worker.deliverNow(200);
+    await worker.awaitPost(hanging.id, 200);
     const waited = performance.now() - started;
     assert.ok(waited >= 190 && waited < 1000, `waited ${waited} ms`);
   });
@@ -458,6 +461,59 @@ describe('DeliveryWorker', () => {
     assert.equal(sender.calls.at(-1)?.version, 21);
     // Those not sent were carried by the one that was.
     assert.deepEqual(new Set((await store.deliveries()).map((r) => r.state)), new Set(['delivered']));
+  });
+
+  describe('sendCopyNow (the clicked message)', () => {
+    const copy = { escalationId: 'ESC-1', conversationId: thread(1), activityId: 'card-1', serviceUrl };
+    const within = { waitMs: 200, throttledMs: 1000 };
+
+    it('sends it at once, in its lane, and what waited for that copy is not sent after it', async () => {
+      await escalate();
+      await store.enqueueDeliveries([update('ESC-1', 1)], new Date().toISOString());
+      const sender = new ScriptedTeams();
+      const worker = startWorker(sender, { pollMs: 60_000 });
+      let sent = 0;
+      assert.equal(await worker.sendCopyNow(copy, async () => void sent++, within), 'sent');
+      assert.equal(sent, 1);
+      await worker.drain(3000);
+      assert.deepEqual(sender.calls, [], 'the update queued before the click is carried by it');
+    });
+
+    it("answers 'later' when the pace holds it, and that version is not redrawn afterwards", async () => {
+      await escalate();
+      const sender = new ScriptedTeams();
+      const worker = startWorker(sender, {
+        perConversationIntervalMs: 0,
+        conversationLimits: [{ ms: 10_000, max: 1 }],
+      });
+      await store.enqueueDeliveries([reply('ESC-1', 1, 'spends the channel')], new Date().toISOString());
+      await worker.drain(3000);
+      await store.enqueueDeliveries([update('ESC-1', 1)], new Date().toISOString());
+      let sent = 0;
+      const began = performance.now();
+      assert.equal(await worker.sendCopyNow(copy, async () => void sent++, within), 'later');
+      assert.ok(performance.now() - began < 400, 'the answer does not wait on the budget');
+      assert.equal(sent, 0);
+      await worker.drain(3000);
+      assert.deepEqual(
+        sender.calls.map((call) => call.delivery.kind),
+        ['reply'],
+        'nothing redraws the version the person has',
+      );
+    });
+
+    it('queues it again when Teams fails it, and the worker sends it once Teams is back', async () => {
+      await escalate();
+      const sender = new ScriptedTeams();
+      const worker = startWorker(sender);
+      const failing = () => Promise.reject(Object.assign(new Error('HTTP 503'), { statusCode: 503 }));
+      assert.equal(await worker.sendCopyNow(copy, failing, within), 'later');
+      await worker.drain(3000);
+      assert.deepEqual(
+        sender.calls.map(({ delivery }) => delivery.kind === 'update' && delivery.conversationId),
+        [thread(1)],
+      );
+    });
   });
 
   it('two workers on one database never send the same delivery twice', async () => {

@@ -1,0 +1,78 @@
+// Where Teams counts a bot's sends, and how fast they may go there. Teams limits a bot "per
+// thread", and a thread there is a conversation: a 1:1 chat, a group chat, or a channel with all
+// its reply threads ("limit the number of messages it posts to an individual chat or channel
+// conversation", https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit;
+// "a thread is 1:1 conversation between bot and user, a group chat, or a channel",
+// https://learn.microsoft.com/en-us/answers/questions/848444/about-teams-rate-limits). So every
+// card thread of a channel, and every new thread posted there, spends that channel's budget; on
+// top, every send to Teams spends the app's budget in the tenant. Emails spend the mailbox's.
+import { channelOfConversation, type QueuedDelivery } from './ports';
+import { perConversationLimits, perMailboxLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';
+
+/** Where a send is counted: a channel or chat's id, the mailbox, or a tier's posts while its channel is unknown. */
+export type Place = string;
+
+export const mailbox: Place = 'mailbox';
+
+export function placeOf(delivery: QueuedDelivery): Place {
+  switch (delivery.kind) {
+    case 'email':
+      return mailbox;
+    case 'post':
+      return delivery.channel ?? `posts of ${delivery.tier ?? 'a tier'}`;
+    default:
+      return channelOfConversation(delivery.conversationId);
+  }
+}
+
+export interface PaceLimits {
+  /** Per chat or channel (default: Teams' per-thread limits). */
+  place?: readonly SendLimit[];
+  /** Per mailbox (default: Exchange's 30 a minute). */
+  mailbox?: readonly SendLimit[];
+  /** Per app in the tenant, all of Teams together (default: 50 a second). */
+  tenant?: readonly SendLimit[];
+}
+
+/** Past this many places' budgets, the idle ones are forgotten. */
+const budgetsKept = 1000;
+
+export class Pacer {
+  private readonly budgets = new Map<Place, SendBudget>();
+  private readonly tenant: SendBudget;
+  private readonly placeLimits: readonly SendLimit[];
+  private readonly mailboxLimits: readonly SendLimit[];
+
+  constructor(limits: PaceLimits = {}) {
+    this.placeLimits = limits.place ?? perConversationLimits;
+    this.mailboxLimits = limits.mailbox ?? perMailboxLimits;
+    this.tenant = new SendBudget(limits.tenant ?? perTenantLimits);
+  }
+
+  /** The earliest moment (performance.now() ms, at or after `now`) a send to `place` keeps within every limit. */
+  nextAt(place: Place, now: number): number {
+    const own = this.budgetOf(place).nextAt(now);
+    return place === mailbox ? own : Math.max(own, this.tenant.nextAt(now));
+  }
+
+  /** A send to `place` leaves now. */
+  take(place: Place, now: number): void {
+    this.budgetOf(place).spend(now);
+    if (place !== mailbox) this.tenant.spend(now);
+    if (this.budgets.size > budgetsKept) this.forgetIdle(now);
+  }
+
+  private budgetOf(place: Place): SendBudget {
+    let budget = this.budgets.get(place);
+    if (!budget) {
+      budget = new SendBudget(place === mailbox ? this.mailboxLimits : this.placeLimits);
+      this.budgets.set(place, budget);
+    }
+    return budget;
+  }
+
+  /** Budgets with nothing sent within their longest window go: Teams counts an hour back, no longer. */
+  private forgetIdle(now: number): void {
+    for (const [place, budget] of this.budgets) if (budget.idle(now)) this.budgets.delete(place);
+  }
+}
