@@ -1,5 +1,5 @@
 // Deliveries as every use case builds them, and what each stands for.
-import type { Delivery, PostedCard } from './ports';
+import type { Delivery, PostedCard, QueuedDelivery } from './ports';
 
 /** An update of each posted copy of an escalation's card: every copy shows the change. */
 export function updatesOf(
@@ -35,4 +35,9 @@ export function copyKey(delivery: Delivery): string | undefined {
 /** The key of one posted copy of a card, whatever is queued for it. */
 export function copyKeyOf(copy: { conversationId: string; activityId: string }): string {
   return JSON.stringify(['update', copy.conversationId, copy.activityId]);
+}
+
+/** A delivery as the log names it. */
+export function describe(delivery: QueuedDelivery): string {
+  return `delivery ${delivery.id} (${delivery.kind} of ${delivery.escalationId})`;
 }

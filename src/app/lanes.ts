@@ -2,6 +2,7 @@
 // posts: one lane a tier; emails: the mailbox's), each sent one at a time and in order. Which lane
 // may send next is the pacer's to say (app/pacing.ts): lanes of one channel share its budget, and
 // only one send a place waits for its turn at a time, so a busy channel holds no other lane up.
+import { performance } from 'node:perf_hooks';
 import { immediateTargets } from '../domain/tiers';
 import { copyKey } from './deliveries';
 import { type Pacer, type Place, placeOf } from './pacing';
@@ -115,6 +116,20 @@ export class Lanes {
     else this.waitingForTurn.delete(lane.place);
   }
 
+  /** Resolves when the budgets let a send of `lane` leave, and spends them: it leaves now. */
+  async turn(lane: Lane): Promise<void> {
+    this.awaitingTurn(lane, true);
+    for (let now = performance.now(); ; now = performance.now()) {
+      const at = this.nextAt(lane, now);
+      if (at <= now) {
+        this.spend(lane, now);
+        break;
+      }
+      await sleep(at - now);
+    }
+    this.awaitingTurn(lane, false);
+  }
+
   /** The send leaves now: its place's and the tenant's budgets are spent. */
   spend(lane: Lane, now: number): void {
     this.pacer.take(lane.place, now);
@@ -131,4 +146,8 @@ export class Lanes {
   takeAll(): Claimed[] {
     return [...this.lanes.values()].flatMap((lane) => lane.waiting.splice(0));
   }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

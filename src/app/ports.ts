@@ -334,10 +334,7 @@ export interface OutboxStore {
   failDelivery(id: number, at: string, error: string, workerId?: string): Promise<boolean>;
   /** Gives claimed deliveries back unsent (a worker stopping, a throttled conversation), counting no attempt. */
   releaseDeliveries(ids: number[], nextAttemptAt?: string, workerId?: string): Promise<void>;
-  /**
-   * The update waiting for one copy of a card (not claimed by another worker's live lease) is done
-   * without being sent: the copy was sent ahead of it, or is not to be redrawn to what it shows.
-   */
+  /** The update waiting (unclaimed) for one copy of a card is done unsent: the copy was sent ahead of it. */
   settleCopy(copy: { conversationId: string; activityId: string }, at: string): Promise<void>;
   /** The database's clock: the one time every replica agrees on, for leases and retries. */
   databaseNow(): Promise<Date>;

@@ -42,6 +42,21 @@ export function retryable(statusCode: number | undefined): boolean {
   return !(statusCode >= 400 && statusCode < 500);
 }
 
+/**
+ * What to do after a send failed on its `attempts`-th try: give up when a retry cannot help or
+ * the tries are spent; else wait Retry-After (a 429) or back off.
+ */
+export function nextTry(
+  failure: SendFailure,
+  attempts: number,
+  { maxAttempts, backoff }: { maxAttempts: number; backoff: { baseMs: number; capMs: number; random: () => number } },
+): { giveUp: string } | { afterMs: number } {
+  if (!retryable(failure.statusCode)) return { giveUp: ' (a retry cannot help)' };
+  if (attempts >= maxAttempts) return { giveUp: '' };
+  if (failure.statusCode === 429 && failure.retryAfterMs !== undefined) return { afterMs: failure.retryAfterMs };
+  return { afterMs: backoffMs(attempts, backoff.baseMs, backoff.capMs, backoff.random) };
+}
+
 /** Exponential backoff with full jitter: anywhere from 0 to min(cap, base * 2^(attempts - 1)). */
 export function backoffMs(attempts: number, baseMs: number, capMs: number, random: () => number): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));

@@ -1,0 +1,117 @@
+// The message a person just clicked, sent in the click's own turn, ahead of what its lane holds,
+// when Teams' pace lets it go at once; and what was queued for it before, not sent after it. The
+// delivery worker owns the lanes and the rows; this is the one send that does not wait its turn
+// in the outbox (app/deliveryWorker.ts sendCopyNow).
+import { performance } from 'node:perf_hooks';
+import type { Bookkeeping } from './bookkeeping';
+import { copyKey, copyKeyOf, updatesOf } from './deliveries';
+import type { DeliverySettings, DeliveryWorkerDeps, UpdateOf } from './deliverySettings';
+import { type Lane, type Lanes, sleep } from './lanes';
+import type { OutboxClock } from './outboxClock';
+import { channelOfConversation, type OutboxStore, type QueuedDelivery } from './ports';
+import { sendFailure } from './sendFailure';
+
+/** What sending ahead takes from the worker. */
+export interface AheadDeps {
+  store: Pick<OutboxStore, 'settleCopy' | 'enqueueDeliveries'>;
+  lanes: Lanes;
+  time: OutboxClock;
+  books: Bookkeeping;
+  settings: Pick<DeliverySettings, 'leaseMs' | 'capacity' | 'backoff'>;
+  log: (message: string) => void;
+  onResult: NonNullable<DeliveryWorkerDeps['onResult']>;
+  /** Deliveries held that need no sending: recorded as done. */
+  settle: (deliveries: QueuedDelivery[]) => void;
+  /** Teams answered 429 for this lane's place. */
+  throttle: (lane: Lane, delayMs: number) => void;
+  /** Resolves once `done()` (looked at whenever the worker's state changes) or after `timeoutMs`. */
+  waitFor: (done: () => boolean, timeoutMs: number) => Promise<void>;
+  /** A lane is free again (and a row was `queued`): the worker looks at its lanes (and the outbox). */
+  moved: (queued?: boolean) => void;
+}
+
+export class SendAhead {
+  /** Copies sent (or settled) ahead of their lane, and when. */
+  private readonly marks = new Map<string, string>();
+
+  constructor(private readonly deps: AheadDeps) {}
+
+  /** Whether this delivery was queued for a copy before that copy was sent ahead: then it is not sent. */
+  covers(delivery: QueuedDelivery): boolean {
+    const copy = copyKey(delivery);
+    const at = copy === undefined ? undefined : this.marks.get(copy);
+    return at !== undefined && delivery.createdAt <= at;
+  }
+
+  /** See DeliveryWorker.sendCopyNow. */
+  async send(
+    copy: UpdateOf,
+    send: () => Promise<void>,
+    { waitMs, throttledMs }: { waitMs: number; throttledMs: number },
+  ): Promise<'sent' | 'later'> {
+    const { lanes, store, time } = this.deps;
+    const started = performance.now();
+    const key = copyKeyOf(copy);
+    const at = time.iso();
+    await this.deps.books.safely('settling a clicked card', () => store.settleCopy(copy, at));
+    this.mark(key, at);
+    const lane = lanes.laneOfConversation(copy.conversationId, channelOfConversation(copy.conversationId));
+    this.deps.settle(lanes.takeCopy(lane, key).map(({ delivery }) => delivery));
+    // Another send of this thread is on its way: it goes first, so the newest lands last.
+    if (lane.sending) await this.deps.waitFor(() => !lane.sending, started + waitMs - performance.now());
+    const leaves = lane.sending ? Number.POSITIVE_INFINITY : lanes.nextAt(lane, performance.now());
+    if (leaves > started + waitMs) return 'later';
+    lane.sending = true;
+    let queued = false;
+    try {
+      const failure = await this.inTurn(lane, leaves, send, started + throttledMs);
+      if (!failure) return 'sent';
+      this.deps.log(
+        `The clicked card in ${copy.conversationId} was not updated at once: ${failure}; it is queued again`,
+      );
+      this.marks.delete(key);
+      await this.deps.books.safely('queueing a clicked card again', () =>
+        store.enqueueDeliveries(updatesOf([copy]), time.iso()),
+      );
+      queued = true;
+      return 'later';
+    } finally {
+      lane.sending = false;
+      this.deps.moved(queued);
+    }
+  }
+
+  /** `send` at `leaves`, again after a 429's Retry-After if that ends by `until`; what failed, if it did not go. */
+  private async inTurn(
+    lane: Lane,
+    leaves: number,
+    send: () => Promise<void>,
+    until: number,
+  ): Promise<string | undefined> {
+    for (let waitUntil = leaves; ; ) {
+      if (waitUntil > performance.now()) await sleep(waitUntil - performance.now());
+      this.deps.lanes.spend(lane, performance.now());
+      const failure = await send().then(
+        () => undefined,
+        (error: unknown) => sendFailure(error, this.deps.time.now()),
+      );
+      const throttled = failure?.statusCode === 429;
+      this.deps.onResult('update', failure ? 'retried' : 'sent', throttled);
+      if (!failure) return undefined;
+      const retryAfterMs = throttled
+        ? (failure.retryAfterMs ?? this.deps.settings.backoff.baseMs)
+        : Number.POSITIVE_INFINITY;
+      if (throttled) this.deps.throttle(lane, retryAfterMs);
+      waitUntil = performance.now() + retryAfterMs;
+      if (waitUntil > until) return failure.message;
+    }
+  }
+
+  private mark(copy: string, at: string): void {
+    this.marks.set(copy, at);
+    if (this.marks.size <= this.deps.settings.capacity * 64) return;
+    // Marks older than a lease are no use: a row queued before them was claimed (and settled) long since.
+    const before = this.deps.time.iso(-this.deps.settings.leaseMs);
+    for (const [key, markedAt] of this.marks) if (markedAt < before) this.marks.delete(key);
+  }
+}
