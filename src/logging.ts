@@ -26,7 +26,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
         options,
         pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true }),
       )
-    : pino(options);
+    : // Written in batches, not a write per line: the log is off the click's path. Flushed on exit.
+      pino(options, pino.destination({ dest: 1, sync: false }));
 }
 
 /** Takes a database URL's password out: what start-up may say about where it stores. */

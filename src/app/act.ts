@@ -10,7 +10,7 @@ import { type AccessDeps, canSee, type KnownViewer, rolesOn, unsureText, viewerO
 import { saveChange } from './changes';
 import type { EscalationDeps } from './escalations';
 import { flagPattern } from './pattern';
-import type { ChannelStore, EscalationStore, IdempotencyStore } from './ports';
+import type { ChannelStore, ClickedCopy, EscalationStore, IdempotencyStore, PostedCard } from './ports';
 
 export interface ActDeps extends EscalationDeps, AccessDeps {
   store: EscalationStore & IdempotencyStore & Pick<ChannelStore, 'emailLists' | 'postedCards'>;
@@ -34,11 +34,13 @@ export interface ActRequest {
   actionKey?: string;
   /** The escalation as the caller just read it, to save reading it again. */
   read?: Escalation;
+  /** The message clicked, when the click's turn sends its update (app/sendAhead.ts). */
+  clicked?: ClickedCopy;
 }
 
 /** What became of an action; every edge switches on `outcome` (a card shows `reason`, HTTP answers 409, 403, 400). */
 export type ActOutcome =
-  | { outcome: 'applied'; escalation: Escalation }
+  | { outcome: 'applied'; escalation: Escalation /** Every posted copy of its card. */; copies: PostedCard[] }
   /** The same click delivered again: already applied, nothing more to do. */
   | { outcome: 'repeated'; escalation: Escalation }
   /** Out of date: changed since the version the person saw. */
@@ -48,10 +50,6 @@ export type ActOutcome =
 
 export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcome> {
   const { store } = deps;
-  if (request.actionKey && (await store.appliedAction(request.actionKey))) {
-    const current = await store.getEscalation(request.escalationId);
-    if (current) return { outcome: 'repeated', escalation: current };
-  }
   const escalation = request.read ?? (await store.getEscalation(request.escalationId));
   if (!escalation) return { outcome: 'invalid', reason: `No escalation ${request.escalationId}.` };
 
@@ -59,18 +57,17 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   const decision = decide(await moveRequest(deps, request, escalation, at));
   switch (decision.outcome) {
     case 'stale':
-      return stale(deps, escalation, request.cardVersion);
+      return (await repeated(deps, request)) ?? stale(deps, escalation, request.cardVersion);
     case 'forbidden':
       return { outcome: 'forbidden', escalation, reason: decision.reason + unsureText(request.known) };
     case 'invalid':
       return { outcome: 'invalid', escalation, reason: decision.reason };
   }
   const { change } = decision;
-  const saved = await saveChange(store, escalation, change, { at, actor: request.actor, actionKey: request.actionKey });
+  const { actor, actionKey, clicked } = request;
+  const saved = await saveChange(store, escalation, change, { at, actor, actionKey, clicked });
   if (!saved.saved) {
-    if (request.actionKey && (await store.appliedAction(request.actionKey)) && saved.current) {
-      return { outcome: 'repeated', escalation: saved.current };
-    }
+    if (saved.current && (await repeated(deps, request))) return { outcome: 'repeated', escalation: saved.current };
     return saved.current
       ? stale(deps, saved.current, request.cardVersion)
       : { outcome: 'invalid', reason: `No escalation ${request.escalationId}.` };
@@ -79,7 +76,14 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   if (linked) await flagPattern(deps, escalation.id);
   deps.deliverSoon();
   const after = linked ? await store.getEscalation(escalation.id) : undefined;
-  return { outcome: 'applied', escalation: after ?? saved.escalation };
+  return { outcome: 'applied', escalation: after ?? saved.escalation, copies: saved.copies };
+}
+
+/** The same click delivered again (its action key already applied): the escalation as it is now. */
+async function repeated(deps: ActDeps, request: ActRequest): Promise<ActOutcome | undefined> {
+  if (!request.actionKey || !(await deps.store.appliedAction(request.actionKey))) return undefined;
+  const current = await deps.store.getEscalation(request.escalationId);
+  return current && { outcome: 'repeated', escalation: current };
 }
 
 /** Everything the domain needs to decide: the actor's roles, and what the move looks at. */

@@ -39,13 +39,22 @@ function signature(secret: string, escalationId: string, audience: string, expir
   return createHmac('sha256', secret).update(`brief.txt\n${escalationId}\n${audience}\n${expires}`).digest();
 }
 
+/** Links made lately: one expiry stands for a while, and every click draws a card or two. */
+const linksMade = new Map<string, string>();
+
 /** The link for a card drawn now for `viewer`. */
 export function briefLink(publicUrl: string, secret: string, escalationId: string, viewer: Viewer, now: Date): string {
   const expires = Math.ceil((now.getTime() + briefLinkLifetimeMs) / roundingMs) * (roundingMs / 1000);
   const audience = encode(audienceOf(viewer));
+  const key = `${publicUrl}\n${secret}\n${escalationId}\n${audience}\n${expires}`;
+  const made = linksMade.get(key);
+  if (made) return made;
   const sig = signature(secret, escalationId, audience, expires).toString('base64url');
   const query = new URLSearchParams({ for: audience, exp: String(expires), sig });
-  return `${publicUrl}/api/escalations/${escalationId}/brief.txt?${query}`;
+  const link = `${publicUrl}/api/escalations/${escalationId}/brief.txt?${query}`;
+  if (linksMade.size >= 5000) linksMade.clear();
+  linksMade.set(key, link);
+  return link;
 }
 
 export type LinkCheck = { ok: true; audience: LinkAudience } | { ok: false; reason: string };

@@ -3,13 +3,15 @@
 // Every move, a person's or the desk's, is saved through here.
 import type { Change, Effect } from '../domain/decide';
 import type { Escalation, Person } from '../domain/escalation';
-import type { EscalationStore, SaveEffect, SaveResult } from './ports';
+import type { ClickedCopy, EscalationStore, SaveEffect, SaveResult } from './ports';
 
 export interface ChangeMeta {
   at: string;
   actor: Person;
   /** Identifies the click that made it: a retried delivery of it is applied once. */
   actionKey?: string;
+  /** The message clicked, when the click's turn sends its update (app/sendAhead.ts). */
+  clicked?: ClickedCopy;
 }
 
 export function saveChange(
@@ -18,8 +20,12 @@ export function saveChange(
   change: Change,
   meta: ChangeMeta,
 ): Promise<SaveResult> {
-  const effects = change.effects.map((effect) => saveEffectOf(escalation.id, effect));
-  return store.saveEscalation(change.next, escalation.version, { ...change.entry, ...meta }, effects);
+  const { clicked, ...about } = meta;
+  const effects = [
+    ...change.effects.map((effect) => saveEffectOf(escalation.id, effect)),
+    ...(clicked ? [clicked] : []),
+  ];
+  return store.saveEscalation(change.next, escalation.version, { ...change.entry, ...about }, effects);
 }
 
 function saveEffectOf(escalationId: string, effect: Effect): SaveEffect {

@@ -87,9 +87,17 @@ export interface EscalationFilter {
  * links to store. Every posted copy of the escalation's card is updated by every saved change
  * without being asked.
  */
-export type SaveEffect = Delivery | { kind: 'link'; otherId: string };
+export type SaveEffect = Delivery | { kind: 'link'; otherId: string } | ClickedCopy;
 
-export type SaveResult = { saved: true; escalation: Escalation } | { saved: false; current: Escalation | undefined };
+/**
+ * The copy a person clicked, sent in the click's own turn (app/sendAhead.ts): no update is queued
+ * for it, and the one waiting for it is done unsent.
+ */
+export type ClickedCopy = { kind: 'clicked'; conversationId: string; activityId: string };
+
+export type SaveResult =
+  | { saved: true; escalation: Escalation /** Every posted copy of its card. */; copies: PostedCard[] }
+  | { saved: false; current: Escalation | undefined };
 
 /**
  * What the bot keeps of a bound channel: the Bot Framework conversation reference it posts
@@ -247,7 +255,8 @@ export interface EscalationStore {
     entry: Omit<TimelineEntry, 'escalationId' | 'version'>,
     effects?: SaveEffect[],
   ): Promise<SaveResult>;
-  timeline(escalationId: string): Promise<TimelineEntry[]>;
+  /** Oldest first; `asOf`: the escalation's version, when known (what is read already may do). */
+  timeline(escalationId: string, asOf?: number): Promise<TimelineEntry[]>;
   /** The timelines of many escalations at once (the SLA watcher's sweep), oldest entry first. */
   timelines(escalationIds: string[]): Promise<Map<string, TimelineEntry[]>>;
   /** Open escalations the SLA watcher should look at now (their scheduled check has come), soonest first. */
@@ -334,8 +343,6 @@ export interface OutboxStore {
   failDelivery(id: number, at: string, error: string, workerId?: string): Promise<boolean>;
   /** Gives claimed deliveries back unsent (a worker stopping, a throttled conversation), counting no attempt. */
   releaseDeliveries(ids: number[], nextAttemptAt?: string, workerId?: string): Promise<void>;
-  /** The update waiting (unclaimed) for one copy of a card is done unsent: the copy was sent ahead of it. */
-  settleCopy(copy: { conversationId: string; activityId: string }, at: string): Promise<void>;
   /** The database's clock: the one time every replica agrees on, for leases and retries. */
   databaseNow(): Promise<Date>;
   /** Deliveries not yet sent nor given up on, claimed or not. */

@@ -13,7 +13,7 @@ import { sendFailure } from './sendFailure';
 
 /** What sending ahead takes from the worker. */
 export interface AheadDeps {
-  store: Pick<OutboxStore, 'settleCopy' | 'enqueueDeliveries'>;
+  store: Pick<OutboxStore, 'enqueueDeliveries'>;
   lanes: Lanes;
   time: OutboxClock;
   books: Bookkeeping;
@@ -46,15 +46,16 @@ export class SendAhead {
   /** See DeliveryWorker.sendCopyNow. */
   async send(
     copy: UpdateOf,
+    savedAt: string,
     send: () => Promise<void>,
     { waitMs, throttledMs }: { waitMs: number; throttledMs: number },
   ): Promise<'sent' | 'later'> {
     const { lanes, store, time } = this.deps;
     const started = performance.now();
     const key = copyKeyOf(copy);
-    const at = time.iso();
-    await this.deps.books.safely('settling a clicked card', () => store.settleCopy(copy, at));
-    this.mark(key, at);
+    // What waited unclaimed for the copy was settled as the change was saved; rows claimed before
+    // then are in hand (taken out of the lane here) or about to be (`covers` drops them).
+    this.mark(key, savedAt);
     const lane = lanes.laneOfConversation(copy.conversationId, channelOfConversation(copy.conversationId));
     this.deps.settle(lanes.takeCopy(lane, key).map(({ delivery }) => delivery));
     // Another send of this thread is on its way: it goes first, so the newest lands last.

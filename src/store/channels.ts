@@ -1,5 +1,6 @@
 // Where cards go: the channel bound to each tier and the log of its moves, each tier's email
 // list, and every posted copy of a card (kept current in place).
+import { performance } from 'node:perf_hooks';
 import type { Selectable } from 'kysely';
 import type {
   BindingReference,
@@ -15,7 +16,16 @@ import type { Target } from '../domain/vocabulary';
 import { storedNumber } from './ids';
 import type { ChannelBindingsTable, ChannelMovesTable, Db, PostedCardsTable } from './tables';
 
+/**
+ * How long the bindings read stay this process's answer. They change when a tier is routed, and
+ * every click asks for them; a change made here is seen at once, one made by another replica
+ * within this time.
+ */
+const bindingsFreshMs = 1000;
+
 export class Channels implements ChannelStore {
+  private bindings: { readAt: number; rows: Promise<ChannelBinding[]> } | undefined;
+
   constructor(private readonly db: Db) {}
 
   async bindChannel(binding: ChannelBinding, move?: ChannelMove): Promise<void> {
@@ -33,29 +43,35 @@ export class Channels implements ChannelStore {
         .execute();
       if (move) await trx.insertInto('channel_moves').values(moveRow(move)).execute();
     });
+    this.bindings = undefined;
   }
 
   async channelFor(target: Target): Promise<ChannelBinding | undefined> {
-    const row = await this.db
-      .selectFrom('channel_bindings')
-      .selectAll()
-      .where('target', '=', target)
-      .executeTakeFirst();
-    return row && bindingFromRow(row);
+    return (await this.listChannels()).find((binding) => binding.target === target);
   }
 
   async listChannels(): Promise<ChannelBinding[]> {
-    const rows = await this.db.selectFrom('channel_bindings').selectAll().orderBy('target').execute();
-    return rows.map(bindingFromRow);
+    const now = performance.now();
+    if (!this.bindings || now - this.bindings.readAt > bindingsFreshMs) {
+      const rows = this.db.selectFrom('channel_bindings').selectAll().orderBy('target').execute();
+      this.bindings = { readAt: now, rows: rows.then((read) => read.map(bindingFromRow)) };
+      // A failed read is not kept.
+      this.bindings.rows.catch(() => {
+        this.bindings = undefined;
+      });
+    }
+    return [...(await this.bindings.rows)];
   }
 
   async unbindChannel(target: Target, move: ChannelMove): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    const unbound = await this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('channel_bindings').where('target', '=', target).executeTakeFirst();
       if (result.numDeletedRows === 0n) return false;
       await trx.insertInto('channel_moves').values(moveRow(move)).execute();
       return true;
     });
+    this.bindings = undefined;
+    return unbound;
   }
 
   async setEmailList(target: Target, addresses: string[], by: Person, at: string): Promise<void> {

@@ -12,6 +12,7 @@ import type {
   EscalationFilter,
   EscalationStore,
   NewEscalation,
+  PostedCard,
   SaveEffect,
   SaveResult,
   SimilarCandidate,
@@ -28,6 +29,7 @@ import { briefColumns, escalationFromRow, stored } from './escalationRows';
 import { actionApplied, type Creation, earlierRequest, requestThatWon } from './idempotency';
 import { storedNumber, storedNumberOf } from './ids';
 import { storeLink } from './links';
+import { settleWaitingFor } from './outbox';
 import { enqueue } from './outboxRows';
 import { findSimilarEscalations } from './search';
 import { visible } from './sight';
@@ -38,6 +40,8 @@ export class Escalations implements Partial<EscalationStore> {
   constructor(
     private readonly db: Db,
     private readonly engine: Engine,
+    /** Told of each entry saved (the timelines read lately take it without reading it back). */
+    private readonly saved: (n: number, entry: TimelineEntry) => void = () => undefined,
   ) {}
 
   async createEscalation(input: NewEscalation): Promise<Creation> {
@@ -94,14 +98,15 @@ export class Escalations implements Partial<EscalationStore> {
     }
     const n = storedNumber(next.id);
     if (n === undefined) throw new Error(`saveEscalation: "${next.id}" is not an escalation id like ESC-12`);
-    const deliveries = effects.filter((effect): effect is Delivery => effect.kind !== 'link');
+    const deliveries = effects.filter(
+      (effect): effect is Delivery => effect.kind !== 'link' && effect.kind !== 'clicked',
+    );
+    const clicked = effects.find((effect) => effect.kind === 'clicked');
     for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'saveEscalation');
     const links = effects.flatMap((effect) => (effect.kind === 'link' ? [storedNumberOf(effect.otherId, 'link')] : []));
 
     const escalation = stored(next);
-    const save = this.db.transaction().execute(async (trx) => {
-      // A retried invoke of a click already applied changes nothing, whatever version it carries.
-      if (await actionApplied(trx, entry.actionKey)) return false;
+    const save = this.db.transaction().execute(async (trx): Promise<PostedCard[] | undefined> => {
       // The version check is the lock: of two people acting on the same card, one wins,
       // the other is shown the escalation as it is now.
       const update = await trx
@@ -120,19 +125,26 @@ export class Escalations implements Partial<EscalationStore> {
         .where('id', '=', n)
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
-      if (update.numUpdatedRows === 0n) return false;
+      if (update.numUpdatedRows === 0n) return undefined;
       await writeEntry(trx, n, escalation.version, escalation.status, entry);
       // Only a save that happened queues the card updates and sends it calls for, and stores its links.
-      await enqueue(trx, [...updatesOf(await postedCopies(trx, n)), ...deliveries], entry.at);
+      const copies = await postedCopies(trx, n);
+      const sentAhead = clicked && copies.find((copy) => sameCopy(copy, clicked));
+      if (sentAhead) await settleWaitingFor(trx, sentAhead, entry.at);
+      const updated = sentAhead ? copies.filter((copy) => copy !== sentAhead) : copies;
+      await enqueue(trx, [...updatesOf(updated), ...deliveries], entry.at);
       for (const other of links) await storeLink(trx, n, other, entry.at);
-      return true;
+      return copies;
     });
-    const saved = await save.catch(async (error: unknown) => {
-      // The same click saved at once by two replicas: the other one's entry won the unique action key.
-      if (await actionApplied(this.db, entry.actionKey)) return false;
+    const copies = await save.catch(async (error: unknown) => {
+      // A retried invoke of a click already applied changes nothing, whatever version it carries:
+      // its entry's action key is taken (unique), and the whole save is undone.
+      if (await actionApplied(this.db, entry.actionKey)) return undefined;
       throw error;
     });
-    return saved ? { saved: true, escalation } : { saved: false, current: await this.getEscalation(next.id) };
+    if (!copies) return { saved: false, current: await this.getEscalation(next.id) };
+    this.saved(n, savedEntry(next, entry));
+    return { saved: true, escalation, copies };
   }
 
   async unpostedEscalations(target: Target): Promise<Escalation[]> {
@@ -217,4 +229,26 @@ async function insertEscalation(db: Db, input: NewEscalation): Promise<Escalatio
     await enqueue(db, [email], input.at);
   }
   return { id: made, brief, status: 'new', requester, version: 1, createdAt: input.at, updatedAt: input.at };
+}
+
+function sameCopy(
+  a: { conversationId: string; activityId: string },
+  b: { conversationId: string; activityId: string },
+) {
+  return a.conversationId === b.conversationId && a.activityId === b.activityId;
+}
+
+/** The entry as it reads back from the database. */
+function savedEntry(next: Escalation, entry: Omit<TimelineEntry, 'escalationId' | 'version'>): TimelineEntry {
+  const { at, actor, kind, text, actionKey } = entry;
+  return {
+    escalationId: next.id,
+    version: next.version,
+    at,
+    actor,
+    kind,
+    text,
+    status: next.status,
+    ...(actionKey ? { actionKey } : {}),
+  };
 }

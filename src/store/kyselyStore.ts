@@ -14,9 +14,10 @@ import type { Db, Engine } from './tables';
 import { Timelines } from './timelines';
 
 export function kyselyStore(db: Db, engine: Engine): Store {
+  const timelines = new Timelines(db);
   const escalations: EscalationStore = {
-    ...methodsOf(new Escalations(db, engine)),
-    ...methodsOf(new Timelines(db)),
+    ...methodsOf(new Escalations(db, engine, (n, entry) => timelines.remember(n, entry))),
+    ...methodsOf(timelines),
     ...methodsOf(new SlaBookkeeping(db)),
     ...methodsOf(new Links(db)),
   };

@@ -111,16 +111,6 @@ export class Outbox implements OutboxStore {
     for (const row of rows) await this.standForCopyAgain(row);
   }
 
-  async settleCopy(copy: { conversationId: string; activityId: string }, at: string): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({ delivered_at: at, pending_key: null })
-      .where('pending_key', '=', copyKeyOf(copy))
-      .where('delivered_at', 'is', null)
-      .where('failed_at', 'is', null)
-      .execute();
-  }
-
   async databaseNow(): Promise<Date> {
     const query =
       this.engine === 'postgres'
@@ -260,4 +250,19 @@ async function withPostTiers(db: Db, claimed: QueuedDelivery[]): Promise<QueuedD
     const channel = d.kind === 'post' && d.tier ? channelOf.get(d.tier) : undefined;
     return channel ? { ...d, channel } : d;
   });
+}
+
+/** The update waiting (unclaimed) for one copy of a card is done unsent: the copy was sent ahead of it. */
+export async function settleWaitingFor(
+  db: Db,
+  copy: { conversationId: string; activityId: string },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ delivered_at: at, pending_key: null })
+    .where('pending_key', '=', copyKeyOf(copy))
+    .where('delivered_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .execute();
 }

@@ -39,26 +39,36 @@ export class Timelines implements Partial<EscalationStore> {
 
   constructor(private readonly db: Db) {}
 
-  async timeline(id: string): Promise<TimelineEntry[]> {
+  async timeline(id: string, asOf?: number): Promise<TimelineEntry[]> {
     const n = storedNumber(id);
     if (n === undefined) return [];
     // A timeline only grows, one version at a time, each visible once its save committed:
-    // read just the entries newer than those already read (also those other replicas wrote).
+    // read just the entries newer than those already read (also those other replicas wrote),
+    // and none when those read already reach the version asked for.
     const known = this.timelinesRead.get(n) ?? [];
-    const rows = await this.db
-      .selectFrom('timeline_entries')
-      .selectAll()
-      .where('escalation_id', '=', n)
-      .where('version', '>', known.at(-1)?.version ?? 0)
-      .orderBy('version')
-      .orderBy('id')
-      .execute();
-    const entries = rows.length > 0 ? [...known, ...rows.map(entryFromRow)] : known;
+    const last = known.at(-1)?.version ?? 0;
+    if (asOf === undefined || last < asOf) {
+      const rows = await this.db
+        .selectFrom('timeline_entries')
+        .selectAll()
+        .where('escalation_id', '=', n)
+        .where('version', '>', last)
+        .orderBy('version')
+        .orderBy('id')
+        .execute();
+      for (const row of rows) known.push(entryFromRow(row));
+    }
     this.timelinesRead.delete(n);
-    if (entries.length > 0) this.timelinesRead.set(n, entries);
+    if (known.length > 0) this.timelinesRead.set(n, known);
     if (this.timelinesRead.size > timelinesKept)
       this.timelinesRead.delete(this.timelinesRead.keys().next().value as number);
-    return [...entries];
+    return [...known];
+  }
+
+  /** An entry this process just saved: a timeline read lately takes it as the next one. */
+  remember(n: number, entry: TimelineEntry): void {
+    const known = this.timelinesRead.get(n);
+    if (known && known.at(-1)?.version === entry.version - 1) known.push(entry);
   }
 
   async timelines(ids: string[]): Promise<Map<string, TimelineEntry[]>> {

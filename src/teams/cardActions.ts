@@ -4,6 +4,7 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
+import type { ClickedCopy, PostedCard } from '../app/ports';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
 import type { Target } from '../domain/tiers';
@@ -106,9 +107,10 @@ function actingWith(reader: ActionReader): VerbHandler {
       inChannelOf,
       actionKey: context.activity.id ? `teams:${context.activity.id}` : undefined,
       read: escalation,
+      clicked: clickedMessage(context),
     });
     context.turnState.set(invokeOutcome, outcome.outcome);
-    if (outcome.outcome === 'applied') await updateClickedMessage(context, deps, outcome.escalation);
+    if (outcome.outcome === 'applied') await updateClickedMessage(context, deps, outcome);
     const current = outcome.escalation ?? escalation;
     // Moved to another tier: whether they belong to it, and may still see it, is asked again.
     const after =
@@ -118,27 +120,33 @@ function actingWith(reader: ActionReader): VerbHandler {
   };
 }
 
+/** The Teams message clicked: its update goes in the click's turn (updateClickedMessage). */
+function clickedMessage(context: TurnContext): ClickedCopy | undefined {
+  const { activity } = context;
+  if (activity.channelId !== 'msteams' || !activity.replyToId) return undefined;
+  return { kind: 'clicked', conversationId: activity.conversation.id, activityId: activity.replyToId };
+}
+
 /**
  * The message clicked is updated before the click is answered, ahead of whatever else waits to go
  * there, when Teams' pace lets it go at once: a redraw seconds later would close a panel the
  * person opened meanwhile and lose their typing. When the pace does not let it, it is not redrawn
  * to this version at all (the person has it); other copies follow as Teams' limits allow.
  */
-async function updateClickedMessage(context: TurnContext, deps: TeamsDeps, escalation: Escalation): Promise<void> {
-  const { activity } = context;
-  if (activity.channelId !== 'msteams' || !activity.replyToId) return;
-  const clicked = { conversationId: activity.conversation.id, activityId: activity.replyToId };
-  const copies = await deps.store.postedCards(escalation.id);
-  const copy = copies.find((c) => c.conversationId === clicked.conversationId && c.activityId === clicked.activityId);
+async function updateClickedMessage(
+  context: TurnContext,
+  deps: TeamsDeps,
+  { escalation, copies }: { escalation: Escalation; copies: PostedCard[] },
+): Promise<void> {
+  const clicked = clickedMessage(context);
+  const copy =
+    clicked && copies.find((c) => c.conversationId === clicked.conversationId && c.activityId === clicked.activityId);
   if (!copy) return;
-  await deps.sendCopyNow(
-    copy,
-    async () => {
-      const update = await copyActivity(deps, escalation, copy);
-      await context.updateActivity({ ...update, id: copy.activityId });
-    },
-    clickedCopyWait,
-  );
+  const send = async () => {
+    const update = await copyActivity(deps, escalation, copy);
+    await context.updateActivity({ ...update, id: copy.activityId });
+  };
+  await deps.sendCopyNow(copy, escalation.updatedAt, send, clickedCopyWait);
 }
 
 async function escalationOf(data: FormValues, deps: TeamsDeps): Promise<Escalation | string> {

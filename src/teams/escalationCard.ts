@@ -47,7 +47,7 @@ const similarSeenBy = new WeakMap<object, Map<string, { at: number; similar: Sim
 export async function escalationCard(deps: CardDeps, escalation: Escalation, view: CardView): Promise<AdaptiveCard> {
   if (!canSee(deps, view.viewer, escalation)) return hiddenEscalationCard(deps, escalation, view);
   const [timeline, binding, similar] = await Promise.all([
-    deps.store.timeline(escalation.id),
+    deps.store.timeline(escalation.id, escalation.version),
     deps.store.channelFor(escalation.brief.target),
     similarTo(deps, escalation, view.viewer),
   ]);

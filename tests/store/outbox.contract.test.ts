@@ -101,6 +101,31 @@ function outboxContract(engine: Engine) {
       );
     });
 
+    it('a save with the clicked copy settles what waits for it and queues no update of it, the other copies an update each', async () => {
+      const { escalation } = await store.createEscalation({ brief: briefOf(), requester: dana, at: at(0) });
+      const copy = (activityId: string) => ({
+        conversationId: channel,
+        activityId,
+        escalationId: 'ESC-1',
+        serviceUrl,
+        postedAt: at(0),
+        place: 'channel' as const,
+      });
+      await store.recordPostedCard(copy('clicked'));
+      await store.recordPostedCard(copy('other'));
+      await store.enqueueDeliveries([update('ESC-1', 'clicked')], at(1));
+      const clicked = { kind: 'clicked' as const, conversationId: channel, activityId: 'clicked' };
+      const entry = { at: at(2), actor: eli, kind: 'status', text: 'Acknowledged' };
+
+      const saved = await store.saveEscalation(changed(escalation, { status: 'acknowledged' }), 1, entry, [clicked]);
+
+      assert.ok(saved.saved);
+      assert.deepEqual(saved.copies.map((c) => c.activityId).sort(), ['clicked', 'other']);
+      assert.deepEqual(queued(await claim(store, 'worker-a', 3)), [update('ESC-1', 'other')]);
+      const settled = (await store.deliveries()).find((d) => d.kind === 'update' && d.activityId === 'clicked');
+      assert.equal(settled?.state, 'delivered');
+    });
+
     it('refuses to queue for an id that is not an escalation id', async () => {
       await create();
       await assert.rejects(store.enqueueDeliveries([post('ESC-1'), post('esc-1')], at(1)), /escalation id/);

@@ -109,7 +109,7 @@ function storeContract(engine: Engine) {
         text: 'Acknowledged by Eli',
       });
 
-      assert.deepEqual(result, { saved: true, escalation: next });
+      assert.deepEqual(result, { saved: true, escalation: next, copies: [] });
       assert.deepEqual(await store.getEscalation('ESC-1'), { ...next, version: 2 });
       assert.deepEqual((await store.timeline('ESC-1')).slice(1), [
         {
