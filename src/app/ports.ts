@@ -82,21 +82,13 @@ export interface EscalationFilter {
   limit?: number;
 }
 
-/**
- * What a saved change carries besides itself, saved in its transaction: deliveries to queue and
- * links to store. Every posted copy of the escalation's card is updated by every saved change
- * without being asked.
- */
+/** What a saved change carries, in its transaction (every posted copy is updated unasked). */
 export type SaveEffect = Delivery | { kind: 'link'; otherId: string } | ClickedCopy;
-
-/**
- * The copy a person clicked, sent in the click's own turn (app/sendAhead.ts): no update is queued
- * for it, and the one waiting for it is done unsent.
- */
+/** The copy clicked, sent in the click's turn (app/sendAhead.ts): settled, not queued. */
 export type ClickedCopy = { kind: 'clicked'; conversationId: string; activityId: string };
-
+/** Saved: with every posted copy of its card. */
 export type SaveResult =
-  | { saved: true; escalation: Escalation /** Every posted copy of its card. */; copies: PostedCard[] }
+  | { saved: true; escalation: Escalation; copies: PostedCard[] }
   | { saved: false; current: Escalation | undefined };
 
 /**
