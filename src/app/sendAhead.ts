@@ -30,6 +30,9 @@ export interface AheadDeps {
   moved: (queued?: boolean) => void;
 }
 
+/** The pace did not let the send go in time: nothing was sent. */
+const held = Symbol('held');
+
 export class SendAhead {
   /** Copies sent (or settled) ahead of their lane, and when. */
   private readonly marks = new Map<string, string>();
@@ -60,13 +63,13 @@ export class SendAhead {
     this.deps.settle(lanes.takeCopy(lane, key).map(({ delivery }) => delivery));
     // Another send of this thread is on its way: it goes first, so the newest lands last.
     if (lane.sending) await this.deps.waitFor(() => !lane.sending, started + waitMs - performance.now());
-    const leaves = lane.sending ? Number.POSITIVE_INFINITY : lanes.nextAt(lane, performance.now());
-    if (leaves > started + waitMs) return 'later';
+    if (lane.sending) return 'later';
     lane.sending = true;
     let queued = false;
     try {
-      const failure = await this.inTurn(lane, leaves, send, started + throttledMs);
-      if (!failure) return 'sent';
+      const failure = await this.inTurn(lane, send, started + waitMs, started + throttledMs);
+      if (failure === undefined) return 'sent';
+      if (failure === held) return 'later';
       this.deps.log(
         `The clicked card in ${copy.conversationId} was not updated at once: ${failure}; it is queued again`,
       );
@@ -82,16 +85,26 @@ export class SendAhead {
     }
   }
 
-  /** `send` at `leaves`, again after a 429's Retry-After if that ends by `until`; what failed, if it did not go. */
+  /**
+   * `send` once the pace lets it go by `until` (else `held`, nothing sent), again after a 429's
+   * Retry-After if that ends by `throttledUntil`; what failed, if it did not go. The budgets are
+   * looked at again after every wait: other sends to the place may have spent them meanwhile.
+   */
   private async inTurn(
     lane: Lane,
-    leaves: number,
     send: () => Promise<void>,
     until: number,
-  ): Promise<string | undefined> {
-    for (let waitUntil = leaves; ; ) {
-      if (waitUntil > performance.now()) await sleep(waitUntil - performance.now());
-      this.deps.lanes.spend(lane, performance.now());
+    throttledUntil: number,
+  ): Promise<string | typeof held | undefined> {
+    for (let by = until; ; ) {
+      const now = performance.now();
+      const at = this.deps.lanes.nextAt(lane, now);
+      if (at > now) {
+        if (at > by) return held;
+        await sleep(at - now);
+        continue;
+      }
+      this.deps.lanes.spend(lane, now);
       const failure = await send().then(
         () => undefined,
         (error: unknown) => sendFailure(error, this.deps.time.now()),
@@ -99,12 +112,10 @@ export class SendAhead {
       const throttled = failure?.statusCode === 429;
       this.deps.onResult('update', failure ? 'retried' : 'sent', throttled);
       if (!failure) return undefined;
-      const retryAfterMs = throttled
-        ? (failure.retryAfterMs ?? this.deps.settings.backoff.baseMs)
-        : Number.POSITIVE_INFINITY;
-      if (throttled) this.deps.throttle(lane, retryAfterMs);
-      waitUntil = performance.now() + retryAfterMs;
-      if (waitUntil > until) return failure.message;
+      if (!throttled) return failure.message;
+      this.deps.throttle(lane, failure.retryAfterMs ?? this.deps.settings.backoff.baseMs);
+      by = throttledUntil;
+      if (this.deps.lanes.nextAt(lane, performance.now()) > by) return failure.message;
     }
   }
 

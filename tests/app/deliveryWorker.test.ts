@@ -502,6 +502,29 @@ describe('DeliveryWorker', () => {
       );
     });
 
+    it('keeps to the channel\'s pace when many threads of it are clicked at once', async () => {
+      await escalate();
+      const worker = startWorker(new ScriptedTeams(), {
+        perConversationIntervalMs: 0,
+        conversationLimits: [{ ms: 1000, max: 2 }],
+      });
+      const sent: number[] = [];
+      const channel = '19:busy@thread.tacv2';
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          worker.sendCopyNow(
+            { ...copy, conversationId: `${channel};messageid=${1700000000000 + i}` },
+            new Date().toISOString(),
+            async () => void sent.push(performance.now()),
+            { waitMs: 1500, throttledMs: 1500 },
+          ),
+        ),
+      );
+      assert.equal(answers.filter((a) => a === 'sent').length, sent.length);
+      const most = Math.max(...sent.map((from) => sent.filter((at) => at >= from && at - from < 995).length));
+      assert.ok(most <= 2, `${most} sends within a second`);
+    });
+
     it('queues it again when Teams fails it, and the worker sends it once Teams is back', async () => {
       await escalate();
       const sender = new ScriptedTeams();
