@@ -1,0 +1,175 @@
+// What the bot sent to Teams, read from the fake Bot Connector's records, and held against what
+// Teams allows and what a person who clicked must see. Teams counts a bot's sends per
+// conversation, and a channel's conversation includes all its reply threads
+// (`19:x@thread.tacv2;messageid=N` counts as `19:x@thread.tacv2`): at most 7 in 1 s, 8 in 2 s
+// and 60 in 30 s; and per app in a tenant at most 50 a second
+// (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit). The limits
+// are written here, not imported from src/app/sendBudget.ts: the bench checks the bot against
+// Teams, not against itself.
+import { adaptiveCardOf, type FakeConnector } from '../tests/support/fakeConnector';
+import { channelOf } from '../tests/support/teamsActivities';
+import { percentile } from './harness';
+
+export const teamsLimits = {
+  perConversation: [
+    { ms: 1_000, max: 7 },
+    { ms: 2_000, max: 8 },
+    { ms: 30_000, max: 60 },
+  ],
+  perTenant: { ms: 1_000, max: 50 },
+} as const;
+
+/** A POST or PUT the bot made: when it reached the fake, and the channel or chat it counts against. */
+export interface SendRecord {
+  at: number;
+  conversation: string;
+}
+
+/** A PUT of a message: which one, when, and the version its card shows. */
+export interface PutRecord {
+  at: number;
+  activityId: string;
+  version: number;
+}
+
+/** A click answered as accepted: the message clicked, the version the answer showed, when it came. */
+export interface AnsweredClick {
+  activityId: string;
+  version: number;
+  answeredAt: number;
+  /** Inside a measured window (not the warm-up). */
+  measured: boolean;
+}
+
+const versionShown = /Version (\d+) ·/;
+
+/** The version a card shows ("Version 7 · ..."), NaN when none. */
+export function versionOf(card: unknown): number {
+  return Number(versionShown.exec(JSON.stringify(card ?? {}))?.[1] ?? Number.NaN);
+}
+
+/**
+ * Sends and PUTs of one bot's life, kept small: the fake holds every body it was sent (hundreds
+ * of MB over a run), so they are read out and the fake forgets them between windows.
+ */
+export class SendLog {
+  readonly sends: SendRecord[] = [];
+  readonly puts: PutRecord[] = [];
+
+  /** Reads what the fake recorded since the last call, then makes it forget (the cards stay as they are now). */
+  collect(fake: FakeConnector): void {
+    for (const request of fake.requests) {
+      // Teams counts what it is sent, answered or not.
+      if (request.method !== 'POST' && request.method !== 'PUT') continue;
+      const at = request.time.getTime();
+      this.sends.push({ at, conversation: channelOf(request.conversationId ?? '') });
+      if (request.route === 'updateActivity' && request.status === 200 && request.activityId) {
+        this.puts.push({ at, activityId: request.activityId, version: versionOf(adaptiveCardOf(request.body)) });
+      }
+    }
+    forgetHistory(fake);
+  }
+}
+
+/**
+ * The fake keeps every request and update it answered. Forget them, keep the cards as they are
+ * now. (A `forgetHistory()` on FakeConnector would say this without reaching inside.)
+ */
+export function forgetHistory(fake: FakeConnector): void {
+  const inside = fake as unknown as Record<string, unknown>;
+  for (const name of ['recorded', 'updated']) {
+    const list = inside[name];
+    if (Array.isArray(list)) list.length = 0;
+  }
+}
+
+/** The most of these times (ms, any order) that fall inside any `ms` long window. */
+export function mostInAnyWindow(times: number[], ms: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while ((sorted[last] as number) - (sorted[first] as number) >= ms) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+export interface PaceHeld {
+  /** The busiest conversation's most sends in any 1 s, 2 s and 30 s, and which it was. */
+  perConversation: { ms: number; max: number; most: number }[];
+  busiest: string;
+  /** All of Teams: the most sends in any 1 s. */
+  tenantMost: number;
+  sends: number;
+  held: boolean;
+}
+
+/** The most sends Teams would have counted against one conversation, and against the app. */
+export function paceHeld(sends: SendRecord[]): PaceHeld {
+  const byConversation = new Map<string, number[]>();
+  for (const send of sends) {
+    const times = byConversation.get(send.conversation) ?? [];
+    times.push(send.at);
+    byConversation.set(send.conversation, times);
+  }
+  let busiest = '';
+  const perConversation = teamsLimits.perConversation.map(({ ms, max }) => {
+    let most = 0;
+    for (const [conversation, times] of byConversation) {
+      const here = mostInAnyWindow(times, ms);
+      if (here > most) {
+        most = here;
+        if (ms === 1_000) busiest = conversation;
+      }
+    }
+    return { ms, max, most };
+  });
+  const tenantMost = mostInAnyWindow(
+    sends.map((s) => s.at),
+    teamsLimits.perTenant.ms,
+  );
+  const held = perConversation.every((w) => w.most <= w.max) && tenantMost <= teamsLimits.perTenant.max;
+  return { perConversation, busiest, tenantMost, sends: sends.length, held };
+}
+
+export interface ClickedCopy {
+  /** Accepted clicks in the measured windows. */
+  clicks: number;
+  /** Of those, the share whose clicked message showed the click's version before the answer came. */
+  updatedBeforeAnswer: number;
+  /** For those: from the answer to that PUT, ms (negative: the PUT came first). */
+  putFromAnswerP50Ms: number;
+  putFromAnswerP95Ms: number;
+  /** PUTs of a clicked message showing the version the clicker was answered with, after the answer: must be 0. */
+  redrawsToReadersVersion: number;
+}
+
+/** How the clicked messages were updated, from every accepted click (warm-ups too) and every PUT. */
+export function clickedCopies(clicks: AnsweredClick[], puts: PutRecord[]): ClickedCopy {
+  const putsOf = new Map<string, PutRecord[]>();
+  for (const put of puts) {
+    const list = putsOf.get(`${put.activityId} ${put.version}`) ?? [];
+    list.push(put);
+    putsOf.set(`${put.activityId} ${put.version}`, list);
+  }
+  const leads: number[] = [];
+  let measured = 0;
+  let redraws = 0;
+  for (const click of clicks) {
+    const same = putsOf.get(`${click.activityId} ${click.version}`) ?? [];
+    redraws += same.filter((put) => put.at > click.answeredAt).length;
+    if (!click.measured) continue;
+    measured++;
+    const before = same.find((put) => put.at <= click.answeredAt);
+    if (before) leads.push(before.at - click.answeredAt);
+  }
+  leads.sort((a, b) => a - b);
+  return {
+    clicks: measured,
+    updatedBeforeAnswer: measured > 0 ? leads.length / measured : Number.NaN,
+    putFromAnswerP50Ms: percentile(leads, 50),
+    putFromAnswerP95Ms: percentile(leads, 95),
+    redrawsToReadersVersion: redraws,
+  };
+}
