@@ -133,6 +133,23 @@ export function paceHeld(sends: SendRecord[]): PaceHeld {
   return { perConversation, busiest, tenantMost, sends: sends.length, held };
 }
 
+/** The most of several runs' (processes') paces, window by window. */
+export function worstPace(paces: PaceHeld[]): PaceHeld {
+  const worst = paces.reduce((a, b) => {
+    const perConversation = a.perConversation.map((w, i) =>
+      w.most >= (b.perConversation[i]?.most ?? 0) ? w : (b.perConversation[i] as typeof w),
+    );
+    return {
+      perConversation,
+      busiest: perConversation[0] === a.perConversation[0] ? a.busiest : b.busiest,
+      tenantMost: Math.max(a.tenantMost, b.tenantMost),
+      sends: a.sends + b.sends,
+      held: a.held && b.held,
+    };
+  }, paceHeld([]));
+  return worst;
+}
+
 export interface ClickedCopy {
   /** Accepted clicks in the measured windows. */
   clicks: number;

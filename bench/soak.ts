@@ -41,6 +41,10 @@ export interface SoakResult {
   earlyRssMb: number;
   lateRssMb: number;
   growth: number;
+  /** V8's heap in use at the end of each second (the bot's /metrics), MB: whether RSS grew with what it holds. */
+  heapUsedMb: number[];
+  earlyHeapMb: number;
+  lateHeapMb: number;
   met: boolean;
 }
 
@@ -83,6 +87,7 @@ interface Paced {
   firstError?: string;
   cpuMs: number;
   rssMb: number[];
+  heapUsedMb: number[];
 }
 
 /** Clicks sent on their schedule, answers read as they come; RSS read at the end of every second. */
@@ -94,11 +99,28 @@ async function clickOnSchedule(
 ): Promise<Paced> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const url = new URL(`${bot.url}/api/messages`);
-  const paced: Paced = { sent: 0, latencies: [], accepted: 0, refused: 0, errors: 0, cpuMs: 0, rssMb: [] };
+  const paced: Paced = {
+    sent: 0,
+    latencies: [],
+    accepted: 0,
+    refused: 0,
+    errors: 0,
+    cpuMs: 0,
+    rssMb: [],
+    heapUsedMb: [],
+  };
   const answers: Promise<void>[] = [];
   const cpuBefore = bot.cpuMs();
   const began = performance.now();
-  const sampler = setInterval(() => paced.rssMb.push(bot.rss() / 2 ** 20), 1000);
+  const heapReads: Promise<void>[] = [];
+  const sampler = setInterval(() => {
+    const second = paced.rssMb.push(bot.rss() / 2 ** 20) - 1;
+    heapReads.push(
+      heapUsedMb(bot).then((mb) => {
+        paced.heapUsedMb[second] = mb;
+      }),
+    );
+  }, 1000);
   const total = soak.seconds * soak.clicksPerSecond;
   for (let n = 0; n < total; n++) {
     const wait = began + (n * 1000) / soak.clicksPerSecond - performance.now();
@@ -110,7 +132,7 @@ async function clickOnSchedule(
   while (paced.rssMb.length < soak.seconds) await sleep(50);
   clearInterval(sampler);
   paced.cpuMs = bot.cpuMs() - cpuBefore;
-  await Promise.all(answers);
+  await Promise.all([...answers, ...heapReads]);
   agent.destroy();
   return paced;
 }
@@ -136,13 +158,24 @@ async function clickOnce(agent: Agent, url: URL, card: ClickTarget, serviceUrl: 
   }
 }
 
+/** V8's heap in use, as the bot's /metrics says (prom-client's default metrics); NaN when it does not. */
+async function heapUsedMb(bot: BotProcess): Promise<number> {
+  try {
+    const text = await (await fetch(`${bot.url}/metrics`)).text();
+    return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function soakResult(engine: Engine, soak: SoakSettings, paced: Paced): SoakResult {
   const latencies = [...paced.latencies].sort((a, b) => a - b);
-  const around = (second: number) =>
-    median(paced.rssMb.filter((_, i) => Math.abs(i + 1 - second) <= soak.aroundS && i + 1 <= soak.seconds));
-  const earlyRssMb = around(soak.earlyAtS);
+  const around = (samples: number[], second: number) =>
+    median(samples.filter((_, i) => Math.abs(i + 1 - second) <= soak.aroundS && i + 1 <= soak.seconds));
   // The last second has no samples after it: the same number of samples, all before.
-  const lateRssMb = around(soak.seconds - soak.aroundS);
+  const lastSeconds = soak.seconds - soak.aroundS;
+  const earlyRssMb = around(paced.rssMb, soak.earlyAtS);
+  const lateRssMb = around(paced.rssMb, lastSeconds);
   const growth = lateRssMb / earlyRssMb - 1;
   const p99Ms = percentile(latencies, 99);
   return {
@@ -157,13 +190,18 @@ function soakResult(engine: Engine, soak: SoakSettings, paced: Paced): SoakResul
     p99Ms,
     maxMs: latencies.at(-1) ?? Number.NaN,
     cpuMsPerClick: paced.cpuMs / Math.max(1, paced.accepted + paced.refused),
-    rssMb: paced.rssMb.map((mb) => Math.round(mb * 10) / 10),
+    rssMb: paced.rssMb.map(tenths),
     earlyRssMb,
     lateRssMb,
     growth,
+    heapUsedMb: Array.from({ length: paced.rssMb.length }, (_, i) => tenths(paced.heapUsedMb[i] ?? Number.NaN)),
+    earlyHeapMb: around(paced.heapUsedMb, soak.earlyAtS),
+    lateHeapMb: around(paced.heapUsedMb, lastSeconds),
     met: growth < soakTarget.growth && p99Ms < soakTarget.p99Ms && paced.errors === 0,
   };
 }
+
+const tenths = (mb: number) => Math.round(mb * 10) / 10;
 
 function skipped(engine: Engine, soak: SoakSettings, why: string): SoakResult {
   return {
@@ -182,6 +220,9 @@ function skipped(engine: Engine, soak: SoakSettings, why: string): SoakResult {
     earlyRssMb: Number.NaN,
     lateRssMb: Number.NaN,
     growth: Number.NaN,
+    heapUsedMb: [],
+    earlyHeapMb: Number.NaN,
+    lateHeapMb: Number.NaN,
     met: false,
   };
 }
