@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import { median } from './harness';
 import type { HotChannelResult } from './hotChannel';
-import { teamsLimits } from './sends';
+import { type PaceHeld, teamsLimits } from './sends';
 import type { SoakResult } from './soak';
 import { soakTarget } from './soak';
 import type { SpreadRun, SpreadWindow } from './spread';
@@ -63,6 +63,7 @@ export function machine() {
 
 export const f = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+const held = (kept: boolean) => (kept ? 'held' : 'NOT held');
 
 function side(windows: SpreadWindow[], peaks: SpreadRun['peaks']): SideSummary {
   return {
@@ -236,9 +237,14 @@ ${targetLines(summary)}
 `;
 }
 
-function paceSentence(pace: HotChannelResult['pace']): string {
+function busiestSecondSentence(pace: PaceHeld): string {
+  const b = pace.busiestSecond;
+  return `The busiest second: ${b.sends} sends (${b.puts} of them PUTs) within ${f(b.withinMs, 0)} ms.`;
+}
+
+function paceSentence(pace: PaceHeld): string {
   const windows = pace.perConversation.map((w) => `${w.most} in ${w.ms / 1000} s (limit ${w.max})`).join(', ');
-  return `at most ${windows} in one conversation, ${pace.tenantMost} in 1 s in all (limit ${teamsLimits.perTenant.max}): ${pace.held ? 'held' : 'NOT held'}`;
+  return `at most ${windows} in one conversation, ${pace.tenantMost} in 1 s in all (limit ${teamsLimits.perTenant.max}): ${held(pace.held)} (the busiest second: ${pace.busiestSecond.sends} sends within ${f(pace.busiestSecond.withinMs, 0)} ms)`;
 }
 
 export function hotChannelMarkdown(
@@ -269,13 +275,13 @@ export function hotChannelMarkdown(
     `${w.ms / 1000} s`,
     String(w.most),
     String(w.max),
-    verdict(w.most <= w.max),
+    held(w.most <= w.max),
   ]);
   paceRows.push([
     '1 s, app-wide in the tenant',
     String(hot.pace.tenantMost),
     String(teamsLimits.perTenant.max),
-    verdict(hot.pace.tenantMost <= teamsLimits.perTenant.max),
+    held(hot.pace.tenantMost <= teamsLimits.perTenant.max),
   ]);
   return `## The hot channel: ${hot.cards} cards in one channel
 
@@ -294,6 +300,8 @@ Sends as Teams counts them (POST and PUT to the channel and all its threads), ov
 posting included, as the fake connector saw them arrive:
 
 ${markdownTable([['window', 'most sends', 'Teams\u2019 limit', 'verdict'], ['---', '---', '---', '---'], ...paceRows])}
+
+${busiestSecondSentence(hot.pace)}
 
 Messages redrawn after the answer to the version the clicker already held: **${hot.redrawsToReadersVersion}** (must be 0):
 ${verdict(hot.redrawsToReadersVersion === 0)}. Cards whose message did not show their last change once the bot stopped: ${hot.cardsBehindAtEnd} of ${hot.cards}

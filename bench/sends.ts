@@ -23,6 +23,8 @@ export const teamsLimits = {
 export interface SendRecord {
   at: number;
   conversation: string;
+  /** An update of a message (else a new message or thread). */
+  put: boolean;
 }
 
 /** A PUT of a message: which one, when, and the version its card shows. */
@@ -62,7 +64,7 @@ export class SendLog {
       // Teams counts what it is sent, answered or not.
       if (request.method !== 'POST' && request.method !== 'PUT') continue;
       const at = request.time.getTime();
-      this.sends.push({ at, conversation: channelOf(request.conversationId ?? '') });
+      this.sends.push({ at, conversation: channelOf(request.conversationId ?? ''), put: request.method === 'PUT' });
       if (request.route === 'updateActivity' && request.status === 200 && request.activityId) {
         this.puts.push({ at, activityId: request.activityId, version: versionOf(adaptiveCardOf(request.body)) });
       }
@@ -83,22 +85,25 @@ export function forgetHistory(fake: FakeConnector): void {
   }
 }
 
-/** The most of these times (ms, any order) that fall inside any `ms` long window. */
-export function mostInAnyWindow(times: number[], ms: number): number {
+/** The most of these times (ms, any order) inside any `ms` long window, and the first and last of them. */
+export function busiestWindow(times: number[], ms: number): { most: number; first: number; last: number } {
   const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
+  let best = { most: 0, first: Number.NaN, last: Number.NaN };
   let first = 0;
   for (let last = 0; last < sorted.length; last++) {
     while ((sorted[last] as number) - (sorted[first] as number) >= ms) first++;
-    most = Math.max(most, last - first + 1);
+    if (last - first + 1 > best.most) {
+      best = { most: last - first + 1, first: sorted[first] as number, last: sorted[last] as number };
+    }
   }
-  return most;
+  return best;
 }
 
 export interface PaceHeld {
-  /** The busiest conversation's most sends in any 1 s, 2 s and 30 s, and which it was. */
+  /** The busiest conversation's most sends in any 1 s, 2 s and 30 s. */
   perConversation: { ms: number; max: number; most: number }[];
-  busiest: string;
+  /** The busiest second of the busiest conversation: which, how many PUTs of its sends, how close together. */
+  busiestSecond: { conversation: string; sends: number; puts: number; withinMs: number };
   /** All of Teams: the most sends in any 1 s. */
   tenantMost: number;
   sends: number;
@@ -107,47 +112,52 @@ export interface PaceHeld {
 
 /** The most sends Teams would have counted against one conversation, and against the app. */
 export function paceHeld(sends: SendRecord[]): PaceHeld {
-  const byConversation = new Map<string, number[]>();
+  const byConversation = new Map<string, SendRecord[]>();
   for (const send of sends) {
-    const times = byConversation.get(send.conversation) ?? [];
-    times.push(send.at);
-    byConversation.set(send.conversation, times);
+    const mine = byConversation.get(send.conversation) ?? [];
+    mine.push(send);
+    byConversation.set(send.conversation, mine);
   }
-  let busiest = '';
+  let busiestSecond = { conversation: '', sends: 0, puts: 0, withinMs: 0 };
   const perConversation = teamsLimits.perConversation.map(({ ms, max }) => {
     let most = 0;
-    for (const [conversation, times] of byConversation) {
-      const here = mostInAnyWindow(times, ms);
-      if (here > most) {
-        most = here;
-        if (ms === 1_000) busiest = conversation;
+    for (const [conversation, mine] of byConversation) {
+      const busiest = busiestWindow(
+        mine.map((s) => s.at),
+        ms,
+      );
+      most = Math.max(most, busiest.most);
+      if (ms === 1_000 && busiest.most > busiestSecond.sends) {
+        const inside = mine.filter((s) => s.at >= busiest.first && s.at <= busiest.last);
+        const puts = inside.filter((s) => s.put).length;
+        busiestSecond = { conversation, sends: busiest.most, puts, withinMs: busiest.last - busiest.first };
       }
     }
     return { ms, max, most };
   });
-  const tenantMost = mostInAnyWindow(
+  const tenantMost = busiestWindow(
     sends.map((s) => s.at),
     teamsLimits.perTenant.ms,
-  );
+  ).most;
   const held = perConversation.every((w) => w.most <= w.max) && tenantMost <= teamsLimits.perTenant.max;
-  return { perConversation, busiest, tenantMost, sends: sends.length, held };
+  return { perConversation, busiestSecond, tenantMost, sends: sends.length, held };
 }
 
 /** The most of several runs' (processes') paces, window by window. */
 export function worstPace(paces: PaceHeld[]): PaceHeld {
-  const worst = paces.reduce((a, b) => {
-    const perConversation = a.perConversation.map((w, i) =>
-      w.most >= (b.perConversation[i]?.most ?? 0) ? w : (b.perConversation[i] as typeof w),
-    );
-    return {
-      perConversation,
-      busiest: perConversation[0] === a.perConversation[0] ? a.busiest : b.busiest,
+  return paces.reduce(
+    (a, b) => ({
+      perConversation: a.perConversation.map((w, i) => {
+        const other = b.perConversation[i];
+        return other && other.most > w.most ? other : w;
+      }),
+      busiestSecond: b.busiestSecond.sends > a.busiestSecond.sends ? b.busiestSecond : a.busiestSecond,
       tenantMost: Math.max(a.tenantMost, b.tenantMost),
       sends: a.sends + b.sends,
       held: a.held && b.held,
-    };
-  }, paceHeld([]));
-  return worst;
+    }),
+    paceHeld([]),
+  );
 }
 
 export interface ClickedCopy {
