@@ -20,22 +20,13 @@ import { log, root } from './harness';
 import { benchHotChannel, type HotChannelResult } from './hotChannel';
 import { benchOutlookInProcess, type OutlookRefreshResult, outlookMarkdown } from './outlookRefresh';
 import { summariseProfile } from './profileSummary';
-import {
-  f,
-  hotChannelMarkdown,
-  machine,
-  profileMarkdown,
-  type SpreadSummary,
-  soakMarkdown,
-  spreadMarkdown,
-  spreadTable,
-  summariseSpread,
-} from './report';
+import { f, hotChannelMarkdown, machine, profileMarkdown, soakMarkdown, spreadMarkdown, spreadTable } from './report';
 import { type Settings, settingsFrom } from './settings';
 import { benchSimilarity, type SimilarityBenchResult } from './similarity';
 import { benchSoak, type SoakResult } from './soak';
 import { benchSpread } from './spread';
 import { profileSpread, type SpreadProfile } from './spreadProfile';
+import { type SpreadSummary, summariseSpread } from './spreadSummary';
 import { benchSweep, type SweepBenchResult, scaleMarkdown } from './sweep';
 
 export interface BenchResults {

@@ -102,8 +102,8 @@ export function busiestWindow(times: number[], ms: number): { most: number; firs
 export interface PaceHeld {
   /** The busiest conversation's most sends in any 1 s, 2 s and 30 s. */
   perConversation: { ms: number; max: number; most: number }[];
-  /** The busiest second of the busiest conversation: which, how many PUTs of its sends, how close together. */
-  busiestSecond: { conversation: string; sends: number; puts: number; withinMs: number };
+  /** The busiest second of the busiest conversation: which, how many of its sends were PUTs, the most in any 100 ms of it. */
+  busiestSecond: { conversation: string; sends: number; puts: number; mostIn100Ms: number };
   /** All of Teams: the most sends in any 1 s. */
   tenantMost: number;
   sends: number;
@@ -118,7 +118,7 @@ export function paceHeld(sends: SendRecord[]): PaceHeld {
     mine.push(send);
     byConversation.set(send.conversation, mine);
   }
-  let busiestSecond = { conversation: '', sends: 0, puts: 0, withinMs: 0 };
+  let busiestSecond = { conversation: '', sends: 0, puts: 0, mostIn100Ms: 0 };
   const perConversation = teamsLimits.perConversation.map(({ ms, max }) => {
     let most = 0;
     for (const [conversation, mine] of byConversation) {
@@ -130,7 +130,11 @@ export function paceHeld(sends: SendRecord[]): PaceHeld {
       if (ms === 1_000 && busiest.most > busiestSecond.sends) {
         const inside = mine.filter((s) => s.at >= busiest.first && s.at <= busiest.last);
         const puts = inside.filter((s) => s.put).length;
-        busiestSecond = { conversation, sends: busiest.most, puts, withinMs: busiest.last - busiest.first };
+        const mostIn100Ms = busiestWindow(
+          inside.map((s) => s.at),
+          100,
+        ).most;
+        busiestSecond = { conversation, sends: busiest.most, puts, mostIn100Ms };
       }
     }
     return { ms, max, most };

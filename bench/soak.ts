@@ -43,8 +43,11 @@ export interface SoakResult {
   growth: number;
   /** V8's heap in use at the end of each second (the bot's /metrics), MB: whether RSS grew with what it holds. */
   heapUsedMb: number[];
-  earlyHeapMb: number;
-  lateHeapMb: number;
+  /**
+   * The heap in use at its lowest in the first and in the last third of the soak: right after a
+   * full collection, what the bot holds on to. Its peaks are garbage V8 had not yet collected.
+   */
+  heapFloorMb: { first: number; last: number };
   met: boolean;
 }
 
@@ -195,13 +198,19 @@ function soakResult(engine: Engine, soak: SoakSettings, paced: Paced): SoakResul
     lateRssMb,
     growth,
     heapUsedMb: Array.from({ length: paced.rssMb.length }, (_, i) => tenths(paced.heapUsedMb[i] ?? Number.NaN)),
-    earlyHeapMb: around(paced.heapUsedMb, soak.earlyAtS),
-    lateHeapMb: around(paced.heapUsedMb, lastSeconds),
+    heapFloorMb: heapFloor(paced.heapUsedMb, soak.seconds),
     met: growth < soakTarget.growth && p99Ms < soakTarget.p99Ms && paced.errors === 0,
   };
 }
 
 const tenths = (mb: number) => Math.round(mb * 10) / 10;
+
+function heapFloor(heapUsedMb: number[], seconds: number): { first: number; last: number } {
+  const third = Math.max(1, Math.floor(seconds / 3));
+  const lowest = (from: number, to: number) =>
+    Math.min(...heapUsedMb.slice(from, to).filter((mb) => Number.isFinite(mb)));
+  return { first: lowest(0, third), last: lowest(seconds - third, seconds) };
+}
 
 function skipped(engine: Engine, soak: SoakSettings, why: string): SoakResult {
   return {
@@ -221,8 +230,7 @@ function skipped(engine: Engine, soak: SoakSettings, why: string): SoakResult {
     lateRssMb: Number.NaN,
     growth: Number.NaN,
     heapUsedMb: [],
-    earlyHeapMb: Number.NaN,
-    lateHeapMb: Number.NaN,
+    heapFloorMb: { first: Number.NaN, last: Number.NaN },
     met: false,
   };
 }
