@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BoardBenchResult, benchBoard, boardMarkdown } from './board';
 import { benchClickUpdate, type ClickUpdateResult, clickUpdateMarkdown } from './clickUpdate';
+import { formatJson } from './formatJson';
 import { log, root } from './harness';
 import { benchHotChannel, type HotChannelResult } from './hotChannel';
 import { benchOutlookInProcess, type OutlookRefreshResult, outlookMarkdown } from './outlookRefresh';
@@ -220,18 +221,6 @@ function printProfiles(profileDir: string, spans: Map<number, [number, number][]
     const pid = Number(/\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(file)?.[1]);
     console.log(`\n${file}\n${summariseProfile(join(profileDir, file), spans.get(pid))}`);
   }
-}
-
-/** JSON as the project's formatter (Biome) lays it out: short arrays of plain values on one line. */
-function formatJson(value: unknown): string {
-  // Three decimals are more than any figure here means.
-  const rounded = (_key: string, v: unknown) =>
-    typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v;
-  const text = JSON.stringify(value, rounded, 2).replace(/\[\n\s+([^[\]{}]*?)\n\s*\]/g, (whole, inner: string) => {
-    const line = `[${inner.split(/,\n\s*/).join(', ')}]`;
-    return line.length <= 80 ? line : whole;
-  });
-  return `${text}\n`;
 }
 
 if (require.main === module) {
