@@ -13,7 +13,8 @@ import { slaNever } from '../src/domain/sla';
 import { openStore } from '../src/store/openStore';
 import { startBot } from '../tests/support/botProcess';
 import { launchChromium } from '../tests/support/browser';
-import { connect, fill, seeded, type Target } from './similarity';
+import { connect, fill, type Target } from './similarity';
+import { seeded } from './stories';
 
 export interface BoardRouteTiming {
   route: string;

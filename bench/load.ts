@@ -5,6 +5,8 @@
 import { Agent, request } from 'node:http';
 import type { BotProcess } from '../tests/support/botProcess';
 import { type CardLocation, cardAction, personas } from '../tests/support/teamsActivities';
+import { percentile, sleep } from './harness';
+import type { AnsweredClick } from './sends';
 
 export type ClickStatus = 'new' | 'investigating' | 'fix_in_progress';
 
@@ -26,7 +28,9 @@ export interface WindowOptions {
   warmupMs: number;
   measureMs: number;
   /** After a refused click: learn the card's real version and status. */
-  resync: (target: ClickTarget, shownVersion: number | undefined) => Promise<void>;
+  resync: (target: ClickTarget) => Promise<void>;
+  /** Told of every accepted click, warm-up included (for what the fake saw of it). */
+  onAccepted?: (click: AnsweredClick) => void;
 }
 
 export interface WindowStats {
@@ -62,101 +66,150 @@ export interface WindowStats {
 
 const versionShown = /Version (\d+) ·/;
 
+/** The next click on a card: to the other of Investigating and Fix in progress, from the version it shows. */
+export function nextClick(card: ClickTarget, serviceUrl: string): { body: string; status: ClickStatus } {
+  const status: ClickStatus = card.status === 'investigating' ? 'fix_in_progress' : 'investigating';
+  const body = JSON.stringify(
+    cardAction({
+      serviceUrl,
+      user: personas.engineer,
+      card: card.card,
+      verb: 'escalation.setStatus',
+      data: { escalationId: card.key, version: card.version, status },
+    }),
+  );
+  return { body, status };
+}
+
+/** What an answer shows: accepted (with the version), refused (the card unchanged), or not a card answer. */
+export function readAnswer(answer: Answer, card: ClickTarget): 'accepted' | 'refused' | 'error' {
+  const shown = Number(versionShown.exec(answer.text)?.[1] ?? Number.NaN);
+  if (answer.status !== 200 || !answer.text.includes('"statusCode":200') || Number.isNaN(shown)) return 'error';
+  return shown === card.version + 1 ? 'accepted' : 'refused';
+}
+
+/** What the virtual users have seen so far; `measuring` while the measured window runs. */
+interface Tally {
+  latencies: number[];
+  refused: number;
+  errors: number;
+  acceptedInAll: number;
+  firstError?: string;
+  measuring: boolean;
+  stopping: boolean;
+}
+
 export async function runWindow(options: WindowOptions): Promise<WindowStats> {
   const { bot, targets, concurrency } = options;
   if (targets.length < concurrency || targets.length % concurrency !== 0) {
     throw new Error(`${targets.length} cards cannot be shared evenly by ${concurrency} virtual users`);
   }
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const target = new URL(`${bot.url}/api/messages`);
-  const latencies: number[] = [];
-  let refused = 0;
-  let errors = 0;
-  let acceptedInAll = 0;
-  let firstError: string | undefined;
-  let measuring = false;
-  let stopping = false;
-  let peakRss = 0;
-
-  const user = async (index: number) => {
-    const mine = targets.filter((_, i) => i % concurrency === index);
-    for (let turn = 0; !stopping; turn++) {
-      const card = mine[turn % mine.length] as ClickTarget;
-      const status: ClickStatus = card.status === 'investigating' ? 'fix_in_progress' : 'investigating';
-      const body = JSON.stringify(
-        cardAction({
-          serviceUrl: options.serviceUrl,
-          user: personas.engineer,
-          card: card.card,
-          verb: 'escalation.setStatus',
-          data: { escalationId: card.key, version: card.version, status },
-        }),
-      );
-      const started = process.hrtime.bigint();
-      const counted = measuring;
-      let answer: { status: number; text: string };
-      try {
-        answer = await post(agent, target, body);
-      } catch (error) {
-        if (counted && measuring) errors++;
-        firstError ??= (error as Error).message;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        continue;
-      }
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const inWindow = counted && measuring;
-      const shown = Number(versionShown.exec(answer.text)?.[1] ?? Number.NaN);
-      if (answer.status !== 200 || !answer.text.includes('"statusCode":200') || Number.isNaN(shown)) {
-        if (inWindow) errors++;
-        firstError ??= `HTTP ${answer.status}: ${answer.text.slice(0, 300)}`;
-        await options.resync(card, undefined);
-        continue;
-      }
-      if (shown !== card.version + 1) {
-        if (inWindow) refused++;
-        firstError ??= `refused: card ${card.key} v${card.version} answered v${shown}: ${answer.text.slice(0, 300)}`;
-        await options.resync(card, shown);
-        continue;
-      }
-      card.version = shown;
-      card.status = status;
-      acceptedInAll++;
-      if (inWindow) latencies.push(ms);
-    }
-  };
-
-  const users = Array.from({ length: concurrency }, (_, i) => user(i));
+  const tally: Tally = { latencies: [], refused: 0, errors: 0, acceptedInAll: 0, measuring: false, stopping: false };
+  const users = Array.from({ length: concurrency }, (_, index) =>
+    virtualUser(
+      options,
+      agent,
+      targets.filter((_, i) => i % concurrency === index),
+      tally,
+    ),
+  );
   await sleep(options.warmupMs);
+  const measured = await measure(bot, options.measureMs, tally);
+  tally.stopping = true;
+  await Promise.all(users);
+  agent.destroy();
+  return windowStats(concurrency, tally, measured);
+}
+
+/** One person clicking their cards in turn, each click with the version the last answer showed. */
+async function virtualUser(options: WindowOptions, agent: Agent, mine: ClickTarget[], tally: Tally): Promise<void> {
+  const target = new URL(`${options.bot.url}/api/messages`);
+  for (let turn = 0; !tally.stopping; turn++) {
+    const card = mine[turn % mine.length] as ClickTarget;
+    const { body, status } = nextClick(card, options.serviceUrl);
+    const started = process.hrtime.bigint();
+    const counted = tally.measuring;
+    let answer: Answer;
+    try {
+      answer = await post(agent, target, body);
+    } catch (error) {
+      if (counted && tally.measuring) tally.errors++;
+      tally.firstError ??= (error as Error).message;
+      await sleep(50);
+      continue;
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const inWindow = counted && tally.measuring;
+    const outcome = readAnswer(answer, card);
+    if (outcome !== 'accepted') {
+      if (inWindow && outcome === 'error') tally.errors++;
+      if (inWindow && outcome === 'refused') tally.refused++;
+      tally.firstError ??= `${outcome}: card ${card.key} v${card.version}: HTTP ${answer.status} ${answer.text.slice(0, 300)}`;
+      await options.resync(card);
+      continue;
+    }
+    card.version += 1;
+    card.status = status;
+    tally.acceptedInAll++;
+    options.onAccepted?.({
+      activityId: card.card.activityId,
+      version: card.version,
+      answeredAt: answer.at,
+      measured: inWindow,
+    });
+    if (inWindow) tally.latencies.push(ms);
+  }
+}
+
+interface Measured {
+  from: number;
+  to: number;
+  seconds: number;
+  cpuMs: number;
+  benchCpuUs: number;
+  peakRss: number;
+}
+
+/** The measured window: its span, the bot's CPU time and peak RSS (polled every 50 ms), this process's CPU. */
+async function measure(bot: BotProcess, measureMs: number, tally: Tally): Promise<Measured> {
   const cpuBefore = bot.cpuMs();
   const benchCpuBefore = process.cpuUsage();
-  peakRss = bot.rss();
+  let peakRss = bot.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, bot.rss());
   }, 50);
-  measuring = true;
+  tally.measuring = true;
   const from = Date.now();
   const began = process.hrtime.bigint();
-  await sleep(options.measureMs);
-  measuring = false;
+  await sleep(measureMs);
+  tally.measuring = false;
   const to = Date.now();
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
   const cpuMs = bot.cpuMs() - cpuBefore;
   const benchCpu = process.cpuUsage(benchCpuBefore);
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, bot.rss());
-  stopping = true;
-  await Promise.all(users);
-  agent.destroy();
-
-  latencies.sort((a, b) => a - b);
   return {
-    concurrency,
     from,
     to,
-    requests: latencies.length,
-    acceptedInAll,
     seconds,
-    rps: latencies.length / seconds,
+    cpuMs,
+    benchCpuUs: benchCpu.user + benchCpu.system,
+    peakRss: Math.max(peakRss, bot.rss()),
+  };
+}
+
+function windowStats(concurrency: number, tally: Tally, measured: Measured): WindowStats {
+  const latencies = [...tally.latencies].sort((a, b) => a - b);
+  const { refused, errors, firstError } = tally;
+  return {
+    concurrency,
+    from: measured.from,
+    to: measured.to,
+    requests: latencies.length,
+    acceptedInAll: tally.acceptedInAll,
+    seconds: measured.seconds,
+    rps: latencies.length / measured.seconds,
     p50Ms: percentile(latencies, 50),
     p90Ms: percentile(latencies, 90),
     p99Ms: percentile(latencies, 99),
@@ -164,19 +217,20 @@ export async function runWindow(options: WindowOptions): Promise<WindowStats> {
     refused,
     errors,
     ...(firstError && (refused > 0 || errors > 0) ? { firstError } : {}),
-    peakRssMb: peakRss / 2 ** 20,
-    cpuMsPerRequest: latencies.length > 0 ? cpuMs / latencies.length : Number.NaN,
-    benchCpuPct: (benchCpu.user + benchCpu.system) / 1e4 / seconds,
+    peakRssMb: measured.peakRss / 2 ** 20,
+    cpuMsPerRequest: latencies.length > 0 ? measured.cpuMs / latencies.length : Number.NaN,
+    benchCpuPct: measured.benchCpuUs / 1e4 / measured.seconds,
   };
 }
 
-/** Nearest rank. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+/** An answer to a click: its status, its body, and when it began to arrive (Date.now()). */
+export interface Answer {
+  status: number;
+  text: string;
+  at: number;
 }
 
-function post(agent: Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+export function post(agent: Agent, url: URL, body: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -186,9 +240,10 @@ function post(agent: Agent, url: URL, body: string): Promise<{ status: number; t
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
+        const at = Date.now();
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), at }));
         res.on('error', reject);
       },
     );
@@ -196,8 +251,4 @@ function post(agent: Agent, url: URL, body: string): Promise<{ status: number; t
     req.on('error', reject);
     req.end(body);
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

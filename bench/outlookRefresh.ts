@@ -2,11 +2,15 @@
 // bot must answer the current Outlook card within 2 s at p99. Measured against our bot in its
 // own process: escalations posted to a bound channel, then Outlook-shaped escalation.refresh
 // invokes from several people at once, over keep-alive HTTP.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BotProcess } from '../tests/support/botProcess';
 import { fullForm } from '../tests/support/briefs';
-import type { FakeConnector } from '../tests/support/fakeConnector';
+import { FakeConnector } from '../tests/support/fakeConnector';
 import { cardAction, channelMessage, channels, personas, send } from '../tests/support/teamsActivities';
+import { startOurs, withBot } from './harness';
 
 export interface OutlookRefreshResult {
   refreshes: number;
@@ -16,6 +20,19 @@ export interface OutlookRefreshResult {
   p99Ms: number;
   maxMs: number;
   errors: number;
+}
+
+/** Our bot in its own process with a fresh database, the fake connector standing in for Teams. */
+export async function benchOutlookInProcess(main: string): Promise<OutlookRefreshResult> {
+  const fake = await FakeConnector.start();
+  const dir = mkdtempSync(join(tmpdir(), 'escalation-desk-outlook-'));
+  try {
+    const bot = await startOurs({ main, databaseUrl: `sqlite:${join(dir, 'escalations.db')}` });
+    return await withBot(bot, () => benchOutlookRefresh(bot, fake));
+  } finally {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function benchOutlookRefresh(

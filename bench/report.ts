@@ -1,73 +1,14 @@
-// The bench's results: medians per side and concurrency, the ratios against the target,
-// a console table, and docs/benchmarks.md.
+// The click scenarios as people read them, in markdown: the hot channel, the spread (and its
+// table for the console), the soak and where the time goes; the machine they ran on. bench/run.ts
+// puts them together in docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
-import type { WindowStats } from './load';
-
-export interface Params {
-  escalations: number;
-  concurrencies: number[];
-  rounds: number;
-  warmupMs: number;
-  measureMs: number;
-  copiesPerEscalation: number;
-}
-
-export interface CopiesCurrent {
-  round: number;
-  concurrency: number;
-  current: boolean;
-  afterMs: number;
-  behind: number;
-}
-
-export interface SideSummary {
-  rps: number;
-  /** Lowest and highest requests/s over the rounds: how noisy the machine was. */
-  rpsMin: number;
-  rpsMax: number;
-  p50Ms: number;
-  p99Ms: number;
-  cpuMsPerRequest: number;
-  /** Card updates (PUTs) the bot sent per accepted click. */
-  putsPerClick: number;
-  /** CPU of the bench process (load + fake connector), % of one core: near 100 = the bench was the limit. */
-  benchCpuPct: number;
-  /** RSS right after start-up (ready), the lowest over the rounds. */
-  startRssMb: number;
-  /** Highest VmRSS while measuring, over the rounds. */
-  peakRssMb: number;
-  refused: number;
-  errors: number;
-}
-
-export interface ConcurrencySummary {
-  concurrency: number;
-  ours: SideSummary;
-  bare: SideSummary;
-  /** ours / bare requests per second: target >= 0.9. */
-  throughputRatio: number;
-  /** ours / bare p99: target <= 1.2. */
-  p99Ratio: number;
-  met: boolean;
-  /** Every copy showed the last click's version after every window of ours, and how long that took at most. */
-  copiesCurrent: boolean;
-  copiesCurrentAfterMs: number;
-}
-
-export interface Results {
-  when: string;
-  machine: ReturnType<typeof machine>;
-  params: Params;
-  windows: (WindowStats & { side: 'ours' | 'bare'; round: number; putsPerClick: number })[];
-  copies: CopiesCurrent[];
-  peaks: { side: 'ours' | 'bare'; round: number; startRssMb: number; peakRssMb: number }[];
-  summary: { byConcurrency: ConcurrencySummary[]; met: boolean; verdict: string };
-  totalSeconds: number;
-}
-
-export const target = { throughputRatio: 0.9, p99Ratio: 1.2 };
+import type { HotChannelResult } from './hotChannel';
+import { type PaceHeld, teamsLimits } from './sends';
+import type { SoakResult } from './soak';
+import { soakTarget } from './soak';
+import type { SpreadProfile } from './spreadProfile';
+import type { SpreadSummary } from './spreadSummary';
 
 export function machine() {
   let commit = '';
@@ -86,87 +27,13 @@ export function machine() {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
+export const f = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+const held = (kept: boolean) => (kept ? 'held' : 'NOT held');
 
-function side(windows: Results['windows'], peaks: Results['peaks']): SideSummary {
-  return {
-    rps: median(windows.map((w) => w.rps)),
-    rpsMin: Math.min(...windows.map((w) => w.rps)),
-    rpsMax: Math.max(...windows.map((w) => w.rps)),
-    p50Ms: median(windows.map((w) => w.p50Ms)),
-    p99Ms: median(windows.map((w) => w.p99Ms)),
-    cpuMsPerRequest: median(windows.map((w) => w.cpuMsPerRequest)),
-    putsPerClick: median(windows.map((w) => w.putsPerClick)),
-    benchCpuPct: median(windows.map((w) => w.benchCpuPct)),
-    startRssMb: Math.min(...peaks.map((p) => p.startRssMb)),
-    peakRssMb: Math.max(...windows.map((w) => w.peakRssMb)),
-    refused: windows.reduce((sum, w) => sum + w.refused, 0),
-    errors: windows.reduce((sum, w) => sum + w.errors, 0),
-  };
-}
-
-export function summarise(
-  params: Params,
-  windows: Results['windows'],
-  copies: CopiesCurrent[],
-  peaks: Results['peaks'],
-): Results['summary'] {
-  const byConcurrency = params.concurrencies.map((concurrency): ConcurrencySummary => {
-    const ours = side(
-      windows.filter((w) => w.side === 'ours' && w.concurrency === concurrency),
-      peaks.filter((p) => p.side === 'ours'),
-    );
-    const bare = side(
-      windows.filter((w) => w.side === 'bare' && w.concurrency === concurrency),
-      peaks.filter((p) => p.side === 'bare'),
-    );
-    const throughputRatio = ours.rps / bare.rps;
-    const p99Ratio = ours.p99Ms / bare.p99Ms;
-    const mine = copies.filter((c) => c.concurrency === concurrency);
-    const copiesCurrent = mine.length > 0 && mine.every((c) => c.current);
-    return {
-      concurrency,
-      ours,
-      bare,
-      throughputRatio,
-      p99Ratio,
-      copiesCurrent,
-      copiesCurrentAfterMs: Math.max(...mine.map((c) => c.afterMs)),
-      met:
-        throughputRatio >= target.throughputRatio &&
-        p99Ratio <= target.p99Ratio &&
-        copiesCurrent &&
-        ours.refused === 0 &&
-        ours.errors === 0,
-    };
-  });
-  const met = byConcurrency.every((c) => c.met);
-  const lines = byConcurrency.map(
-    (c) =>
-      `C=${c.concurrency}: throughput ${c.throughputRatio.toFixed(2)}x the bare bot (target >= ${target.throughputRatio}), ` +
-      `p99 ${c.p99Ratio.toFixed(2)}x (target <= ${target.p99Ratio}), ` +
-      `refused ${c.ours.refused}, errors ${c.ours.errors}, ` +
-      `all copies current ${c.copiesCurrent ? `within ${c.copiesCurrentAfterMs} ms` : 'NO'}: ${c.met ? 'met' : 'MISSED'}`,
-  );
-  return {
-    byConcurrency,
-    met,
-    verdict: `VERDICT: target ${met ? 'MET' : 'MISSED'}\n${lines.map((l) => `  ${l}`).join('\n')}`,
-  };
-}
-
-const f = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-
-function rows(results: Results): string[][] {
+function spreadRows(summary: SpreadSummary): string[][] {
   const out: string[][] = [];
-  for (const c of results.summary.byConcurrency) {
+  for (const c of summary.byConcurrency) {
     for (const [name, s] of [
       ['Escalation Desk', c.ours],
       ['bare botbuilder bot', c.bare],
@@ -174,131 +41,254 @@ function rows(results: Results): string[][] {
       out.push([
         String(c.concurrency),
         name,
-        f(s.rps, 0),
+        f(s.clicksPerSecond, 0),
         `${f(s.rpsMin, 0)}-${f(s.rpsMax, 0)}`,
         f(s.p50Ms),
         f(s.p99Ms),
-        f(s.cpuMsPerRequest, 2),
+        f(s.cpuMsPerClick, 2),
         f(s.putsPerClick, 2),
         f(s.benchCpuPct, 0),
         `${f(s.startRssMb, 0)} / ${f(s.peakRssMb, 0)}`,
-        String(s.refused),
-        String(s.errors),
+        `${s.refused} / ${s.errors}`,
       ]);
     }
     out.push([
       String(c.concurrency),
-      'ratio (ours / bare)',
+      'ours / bare',
       `${f(c.throughputRatio, 2)}x`,
       '',
       `${f(c.ours.p50Ms / c.bare.p50Ms, 2)}x`,
       `${f(c.p99Ratio, 2)}x`,
-      `${f(c.ours.cpuMsPerRequest / c.bare.cpuMsPerRequest, 2)}x`,
+      `${f(c.ours.cpuMsPerClick / c.bare.cpuMsPerClick, 2)}x`,
       '',
       '',
       `peak ${f(c.ours.peakRssMb / c.bare.peakRssMb, 2)}x`,
       '',
-      c.met ? 'met' : 'MISSED',
     ]);
   }
   return out;
 }
 
-const header = [
+const spreadHeader = [
   'C',
   'bot',
-  'req/s',
-  'req/s range',
+  'clicks/s',
+  'range',
   'p50 ms',
   'p99 ms',
-  'CPU ms/req',
+  'CPU ms/click',
   'PUTs/click',
   'bench CPU %',
   'RSS MB start / peak',
-  'refused',
-  'errors',
+  'refused / failed',
 ];
 
-export function table(results: Results): string {
-  const all = [header, ...rows(results)];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+/** The spread's table, aligned for a terminal. */
+export function spreadTable(summary: SpreadSummary): string {
+  const all = [spreadHeader, ...spreadRows(summary)];
+  const widths = spreadHeader.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return all.map((r) => r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ')).join('\n');
 }
 
-export function markdown(results: Results, findingsPath: string): string {
-  const { machine: m, params: p, summary } = results;
-  const md = [header, header.map(() => '---'), ...rows(results)].map((r) => `| ${r.join(' | ')} |`).join('\n');
-  const reading = summary.byConcurrency
-    .map((c) => {
-      const why: string[] = [];
-      if (c.throughputRatio < target.throughputRatio)
-        why.push(`Throughput is ${f(c.throughputRatio, 2)}x the bare bot's (needs ${target.throughputRatio})`);
-      if (c.p99Ratio > target.p99Ratio) why.push(`p99 is ${f(c.p99Ratio, 2)}x (allowed ${target.p99Ratio})`);
-      if (!c.copiesCurrent) why.push('not every copy showed the last change');
-      if (c.ours.refused + c.ours.errors > 0) why.push(`${c.ours.refused} refused and ${c.ours.errors} failed clicks`);
-      return (
-        `- **${c.concurrency} concurrent users: target ${c.met ? 'met' : 'missed'}.** ${
-          c.met
-            ? `Throughput ${f(c.throughputRatio, 2)}x, p99 ${f(c.p99Ratio, 2)}x the bare bot's.`
-            : `${why.join('; ')}.`
-        } CPU per click: ${f(c.ours.cpuMsPerRequest, 2)} ms against ${f(c.bare.cpuMsPerRequest, 2)} ms. Every card ` +
-        `${c.copiesCurrent ? `showed the last change at most ${c.copiesCurrentAfterMs} ms after the last click` : 'did NOT all show the last change'}.`
-      );
-    })
+const markdownTable = (rows: string[][]) => rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+
+function targetLines(summary: SpreadSummary): string {
+  return summary.byConcurrency
+    .flatMap((c) => c.targets.map((t) => `- C=${c.concurrency}: ${t.name}: ${t.figure}, ${verdict(t.met)}`))
     .join('\n');
-  const findings = existsSync(findingsPath) ? `\n${readFileSync(findingsPath, 'utf8').trim()}\n` : '';
-  return `# Benchmarks
+}
 
-Generated by \`npm run bench\` (bench/run.ts); raw figures in \`bench/results.json\`. Do not edit by
-hand: run it again.
-
-## The setStatus click: Escalation Desk against a bare botbuilder bot
+export function spreadMarkdown(
+  summary: SpreadSummary,
+  settings: { warmupMs: number; measureMs: number; rounds: number },
+): string {
+  const perChannel = summary.cards / summary.conversations;
+  return `## The spread: ${summary.cards} cards over ${summary.conversations} channels, against a bare botbuilder bot
 
 What is measured: the \`adaptiveCard/action\` invoke \`escalation.setStatus\` sent over HTTP to
-\`/api/messages\`, as Teams sends it, by ${p.concurrencies.join(' and ')} concurrent virtual users on
-keep-alive connections. Each user owns ${p.concurrencies.map((c) => `${p.escalations / c}`).join(' or ')} of
-${p.escalations} posted cards and clicks them in turn, alternating Investigating and Fix in progress,
-always with the version the last answer showed: every click is a real change and none may be refused.
+\`/api/messages\`, as Teams sends it, by ${summary.byConcurrency.map((c) => c.concurrency).join(' and ')} virtual users at once on
+keep-alive connections. ${summary.cards} cards, ${perChannel} in each of ${summary.conversations} channels of one team (our bot keeps one
+channel a tier, so the Engineering tier was bound to each channel in turn while its cards were posted). Each user owns
+its share of the cards and clicks them in turn, alternating Investigating and Fix in progress, always with
+the version the last answer showed: every click is a real change and none may be refused.
 
-- **Escalation Desk** (\`node dist/src/main.js\`, local mode, a fresh SQLite file): reads the
-  escalation, checks the version and the rules, saves it with its timeline entry and an outbox row in
-  one transaction, answers with the new card; the delivery worker then PUTs the card to every posted
-  copy (${p.copiesPerEscalation} per escalation here: its channel thread), paced per conversation,
-  coalescing bursts.
+- **Escalation Desk** (\`node dist/src/main.js\`, local mode, a SQLite file): reads the escalation,
+  checks the version and the rules, saves it with its timeline entry and the update of its posted copy
+  in one transaction, updates the clicked message in the click's turn when Teams' pace lets that send go
+  within 200 ms, and answers with the new card.
 - **bare bot** (\`bench/bareBot.ts\`): restify 11 + botbuilder CloudAdapter, local mode; answers the
   same invoke with one \`updateActivity\` of the clicked card and the card in the invoke response.
-  No store, no rules.
+  No store, no rules, no pacing. Its cards are in the same channels.
 - Both talk to one fake Bot Connector (\`tests/support/fakeConnector.ts\`) on loopback in the bench
   process, which also runs the load. Each bot is its own process, so RSS and CPU are its own.
-- Per side and concurrency: ${p.warmupMs / 1000} s warm-up, then ${p.measureMs / 1000} s measured;
-  ${p.rounds} rounds, sides alternated (ours, bare, bare, ours...), the table shows the median of
-  the rounds (peak RSS: the highest). Latency is from sending the request to the end of the answer.
-  After each window of ours the bench waits until the fake's copy of every card shows the last
-  click's version: "all copies current".
+- Per side and concurrency: ${settings.warmupMs / 1000} s warm-up, then ${settings.measureMs / 1000} s measured;
+  ${settings.rounds} round(s), sides alternated (ours, bare, bare, ours...); the table shows the median of the rounds.
 
-Target: at least ${target.throughputRatio}x the bare bot's requests/s, p99 within ${target.p99Ratio}x.
+${markdownTable([spreadHeader, spreadHeader.map(() => '---'), ...spreadRows(summary)])}
 
-Run ${results.when} on ${m.nproc} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}, Linux ${m.kernel}${
-    m.commit ? `, commit ${m.commit} plus the working tree` : ''
-  }; the whole run took ${f(results.totalSeconds, 0)} s.
+Columns: clicks/s, p50, p99 and CPU are the median of the rounds; "range" the lowest and highest round's
+clicks/s. CPU ms/click: the bot process's user + system CPU time over the measured window divided by the
+clicks answered in it. PUTs/click: card updates the bot sent per accepted click (the bare bot one each; ours
+only as Teams' pace allows). bench CPU %: the load generator and fake connector's process, in % of one core.
+Ours' sends as Teams counts them (POST and PUT, a channel with all its threads; the bare bot does not pace), the busiest
+conversation's and app-wide, within any one process of ours and over all the rounds' processes together (each starts with
+an empty budget while Teams still counts the sends of the one before):
 
-${md}
+${spreadPaceTable(summary.oursPace)}
 
-Columns: req/s, p50, p99 and CPU are the median of the rounds; "req/s range" the lowest and highest
-round (the machine is shared: a wide range means a noisy neighbour, and CPU ms/req is the steadier
-figure). CPU ms/req: the bot process's user + system CPU time over the measured window divided by the
-clicks answered in it. PUTs/click: card updates the bot sent to the connector per accepted click (the
-bare bot sends one each; ours coalesces a burst on one card into fewer). bench CPU %: the load
-generator and fake connector's process, in % of one core; near 100 would mean the bench, not the bot,
-set the pace. RSS: right after start-up,
-and the highest seen while measuring (VmRSS polled every 50 ms). On ${m.nproc} cores the load generator
-and the fake connector share the machine with the bot, so requests/s is what one bot process does with
-roughly one core.
+${busiestSecondSentence(summary.oursPace.withinOneProcess)} Messages redrawn after the answer to the version the clicker
+held: ${summary.oursRedrawsToReadersVersion} (must be 0).
 
-## Reading
+**Targets: ${summary.met ? 'all met' : 'NOT all met'}.**
 
-**Target ${summary.met ? 'met' : 'missed'}.**
+${targetLines(summary)}
+`;
+}
 
-${reading}
-${findings}`;
+function busiestSecondSentence(pace: PaceHeld): string {
+  const b = pace.busiestSecond;
+  return `The busiest second: ${b.sends} sends (${b.puts} of them PUTs), ${b.mostIn100Ms} of them within 100 ms.`;
+}
+
+function spreadPaceTable(pace: SpreadSummary['oursPace']): string {
+  const { withinOneProcess: one, acrossProcesses: all } = pace;
+  const rows = one.perConversation.map((w, i) => [
+    `${w.ms / 1000} s`,
+    String(w.most),
+    String(all.perConversation[i]?.most),
+    String(w.max),
+    held(w.most <= w.max && (all.perConversation[i]?.most ?? 0) <= w.max),
+  ]);
+  const tenant = teamsLimits.perTenant.max;
+  rows.push([
+    '1 s, app-wide in the tenant',
+    String(one.tenantMost),
+    String(all.tenantMost),
+    String(tenant),
+    held(all.tenantMost <= tenant),
+  ]);
+  const header = ['window', 'within one process', 'over all processes', 'Teams\u2019 limit', 'verdict'];
+  return markdownTable([header, header.map(() => '---'), ...rows]);
+}
+
+export function hotChannelMarkdown(
+  hot: HotChannelResult,
+  settings: { warmupMs: number; measureMs: number; rounds: number },
+): string {
+  const rows = hot.byConcurrency.map((c) => [
+    String(c.concurrency),
+    f(c.clicksPerSecond, 0),
+    f(c.p50Ms),
+    f(c.p99Ms),
+    f(c.cpuMsPerClick, 2),
+    `${f(100 * c.clickedCopy.updatedBeforeAnswer, 1)} % of ${c.clickedCopy.clicks}`,
+    `${f(c.clickedCopy.putFromAnswerP50Ms, 0)} / ${f(c.clickedCopy.putFromAnswerP95Ms, 0)}`,
+    `${c.refused} / ${c.errors}`,
+  ]);
+  const header = [
+    'C',
+    'clicks/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU ms/click',
+    'clicked message updated before the answer',
+    'PUT from answer p50 / p95 ms',
+    'refused / failed',
+  ];
+  const paceRows = hot.pace.perConversation.map((w) => [
+    `${w.ms / 1000} s`,
+    String(w.most),
+    String(w.max),
+    held(w.most <= w.max),
+  ]);
+  paceRows.push([
+    '1 s, app-wide in the tenant',
+    String(hot.pace.tenantMost),
+    String(teamsLimits.perTenant.max),
+    held(hot.pace.tenantMost <= teamsLimits.perTenant.max),
+  ]);
+  return `## The hot channel: ${hot.cards} cards in one channel
+
+Every card in ${hot.channel}, one conversation as Teams counts it (a channel with all its reply threads),
+where Teams' per-conversation limits bind. Our bot only, the same clicks as in the spread, ${settings.warmupMs / 1000} s warm-up
+and ${settings.measureMs / 1000} s measured per concurrency, ${settings.rounds} round(s) in one process (medians). Posting the cards took ${f(hot.seedSeconds, 0)} s (paced).
+
+${markdownTable([header, header.map(() => '---'), ...rows])}
+
+"Clicked message updated before the answer": of the accepted clicks, the share whose clicked message the fake
+connector saw PUT with the click's version before the answer arrived (the bot does so when Teams' pace lets that
+send go within 200 ms, else it answers without updating the message and never redraws that version). "PUT from
+answer": for those, from the answer to that PUT (negative: the PUT came first).
+
+Sends as Teams counts them (POST and PUT to the channel and all its threads), over the process's whole life, cards'
+posting included, as the fake connector saw them arrive:
+
+${markdownTable([['window', 'most sends', 'Teams\u2019 limit', 'verdict'], ['---', '---', '---', '---'], ...paceRows])}
+
+${busiestSecondSentence(hot.pace)}
+
+Messages redrawn after the answer to the version the clicker already held: **${hot.redrawsToReadersVersion}** (must be 0):
+${verdict(hot.redrawsToReadersVersion === 0)}. Cards whose message did not show their last change once the bot stopped: ${hot.cardsBehindAtEnd} of ${hot.cards}
+(the version a click's answer carried is not drawn later; a card catches up with its next change).
+`;
+}
+
+export function soakMarkdown(soaks: SoakResult[]): string {
+  const header = [
+    'engine',
+    'clicks sent',
+    'accepted / refused / failed',
+    'p50 ms',
+    'p99 ms',
+    'CPU ms/click',
+    `RSS MB around second ${soaks[0]?.settings.earlyAtS ?? 10}`,
+    'RSS MB at the end',
+    'growth',
+    'heap in use at its lowest, first / last third, MB',
+    'verdict',
+  ];
+  const rows = soaks.map((s) =>
+    s.skipped
+      ? [s.engine, `skipped: ${s.skipped}`, '', '', '', '', '', '', '', '', '']
+      : [
+          s.engine,
+          String(s.sent),
+          `${s.accepted} / ${s.refused} / ${s.errors}`,
+          f(s.p50Ms),
+          f(s.p99Ms),
+          f(s.cpuMsPerClick, 2),
+          f(s.earlyRssMb, 0),
+          f(s.lateRssMb, 0),
+          `${f(100 * s.growth, 1)} %`,
+          `${f(s.heapFloorMb.first, 0)} / ${f(s.heapFloorMb.last, 0)}`,
+          verdict(s.met),
+        ],
+  );
+  const soak = soaks[0]?.settings;
+  return `## The soak: ${soak?.clicksPerSecond} clicks a second for ${soak?.seconds} s
+
+A freshly started process of ours, ${soak?.cards} cards in one channel, ${soak?.clicksPerSecond} clicks a second sent on schedule (open loop:
+whether or not earlier clicks were answered), on SQLite and on PostgreSQL (a scratch database, dropped after).
+RSS read every second; growth is the median of the samples around the last second over the median of those around
+second ${soak?.earlyAtS}, minus 1. Beside it, V8's heap in use (the bot's \`/metrics\`, every second) at its lowest in the
+first and in the last third: right after a full collection, what the bot holds on to. RSS that grows while that floor
+does not is heap V8 grew before collecting, not a leak (every sample is in \`bench/results.json\`). A click sent before the one before it on the same card was answered is refused (stale version); it
+still counts as an answer. Targets: growth under ${soakTarget.growth * 100} %, p99 under ${soakTarget.p99Ms} ms, no failed click.
+
+${markdownTable([header, header.map(() => '---'), ...rows])}
+`;
+}
+
+export function profileMarkdown(profile: SpreadProfile): string {
+  return `## Where the time goes
+
+One more window of the spread at C=${profile.concurrency}, our bot in a process of its own under \`node --cpu-prof\`
+(${f(profile.clicksPerSecond, 0)} clicks/s and ${f(profile.cpuMsPerClick, 2)} CPU ms a click while profiled), summarised by
+\`bench/profileSummary.ts\` over the measured window only. Generated on every run; \`npm run bench -- --profile\`
+profiles every process of ours and prints the same summaries.
+
+\`\`\`
+${profile.summary}
+\`\`\`
+`;
 }
