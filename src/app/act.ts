@@ -74,7 +74,7 @@ export async function act(deps: ActDeps, request: ActRequest): Promise<ActOutcom
   }
   const linked = change.effects.some((effect) => effect.kind === 'link');
   if (linked) await flagPattern(deps, escalation.id);
-  deps.deliverSoon();
+  if (queuedAny(saved.copies, request.clicked, change.effects)) deps.deliverSoon();
   const after = linked ? await store.getEscalation(escalation.id) : undefined;
   return { outcome: 'applied', escalation: after ?? saved.escalation, copies: saved.copies };
 }
@@ -129,4 +129,11 @@ export function changedSince(entries: TimelineEntry[]): string {
   const shown = entries.slice(-3).map((e) => e.text);
   const more = entries.length > 3 ? ` (and ${entries.length - 3} earlier changes)` : '';
   return `Changed while you were looking${more}: ${shown.join('; ')}. Nothing was changed by you: check and try again.`;
+}
+
+/** Whether the save queued a send: an update of a copy not clicked, a post or an email. */
+function queuedAny(copies: PostedCard[], clicked: ClickedCopy | undefined, effects: { kind: string }[]): boolean {
+  const isClicked = (copy: PostedCard) =>
+    clicked !== undefined && copy.conversationId === clicked.conversationId && copy.activityId === clicked.activityId;
+  return copies.some((copy) => !isClicked(copy)) || effects.some((effect) => effect.kind !== 'link');
 }

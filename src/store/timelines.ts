@@ -5,10 +5,13 @@ import type { Person, TimelineEntry } from '../domain/escalation';
 import type { Status } from '../domain/vocabulary';
 import { entryFromRow } from './escalationRows';
 import { storedNumber } from './ids';
-import { type Db, rowsPerStatement, type StoredNumber } from './tables';
+import type { Db, StoredNumber } from './tables';
 
-/** Escalations whose timelines are kept in memory: the ones being worked. */
+/** Escalations whose timelines are kept in memory (the ones being worked), and their entries in all, at most. */
 const timelinesKept = 2000;
+const entriesKeptAtMost = 50_000;
+/** Timelines read in one statement, each its own condition (SQLite nests an OR chain as deep as it is long). */
+const timelinesPerRead = 100;
 
 /** Writes the entry of an escalation's change to `version`, which left it in `status`. */
 export async function writeEntry(
@@ -36,58 +39,71 @@ export async function writeEntry(
 export class Timelines implements Partial<EscalationStore> {
   /** Timelines read lately, by escalation number, most recently used last. */
   private readonly timelinesRead = new Map<number, TimelineEntry[]>();
+  /** Entries in them all: what memory they hold. */
+  private entriesKept = 0;
 
   constructor(private readonly db: Db) {}
 
   async timeline(id: string, asOf?: number): Promise<TimelineEntry[]> {
     const n = storedNumber(id);
     if (n === undefined) return [];
-    // A timeline only grows, one version at a time, each visible once its save committed:
-    // read just the entries newer than those already read (also those other replicas wrote),
-    // and none when those read already reach the version asked for.
     const known = this.timelinesRead.get(n) ?? [];
-    const last = known.at(-1)?.version ?? 0;
-    if (asOf === undefined || last < asOf) {
-      const rows = await this.db
-        .selectFrom('timeline_entries')
-        .selectAll()
-        .where('escalation_id', '=', n)
-        .where('version', '>', last)
-        .orderBy('version')
-        .orderBy('id')
-        .execute();
-      for (const row of rows) known.push(entryFromRow(row));
-    }
-    this.timelinesRead.delete(n);
-    if (known.length > 0) this.timelinesRead.set(n, known);
-    if (this.timelinesRead.size > timelinesKept)
-      this.timelinesRead.delete(this.timelinesRead.keys().next().value as number);
-    return [...known];
+    // Read again only when those read may not reach the version asked for.
+    if (asOf === undefined || (known.at(-1)?.version ?? 0) < asOf) await this.readNewer([n]);
+    return [...(this.timelinesRead.get(n) ?? [])];
   }
 
   /** An entry this process just saved: a timeline read lately takes it as the next one. */
   remember(n: number, entry: TimelineEntry): void {
     const known = this.timelinesRead.get(n);
-    if (known && known.at(-1)?.version === entry.version - 1) known.push(entry);
+    if (known && known.at(-1)?.version === entry.version - 1) this.keep(n, [...known, entry]);
   }
 
   async timelines(ids: string[]): Promise<Map<string, TimelineEntry[]>> {
     const numbers = ids.map(storedNumber).filter((n): n is number => n !== undefined);
-    const byEscalation = new Map<string, TimelineEntry[]>(ids.map((id) => [id, []]));
-    for (let start = 0; start < numbers.length; start += rowsPerStatement) {
-      const rows = await this.db
-        .selectFrom('timeline_entries')
-        .selectAll()
-        .where('escalation_id', 'in', numbers.slice(start, start + rowsPerStatement))
-        .orderBy('escalation_id')
-        .orderBy('version')
-        .orderBy('id')
-        .execute();
-      for (const row of rows) {
-        const entry = entryFromRow(row);
-        byEscalation.get(entry.escalationId)?.push(entry);
-      }
+    for (let start = 0; start < numbers.length; start += timelinesPerRead) {
+      await this.readNewer(numbers.slice(start, start + timelinesPerRead));
     }
-    return byEscalation;
+    return new Map(ids.map((id) => [id, [...(this.timelinesRead.get(storedNumber(id) ?? 0) ?? [])]]));
+  }
+
+  /**
+   * A timeline only grows, one version at a time, each visible once its save committed: read
+   * just the entries newer than those already read (also those other replicas wrote).
+   */
+  private async readNewer(numbers: number[]): Promise<void> {
+    if (numbers.length === 0) return;
+    const after = new Map(numbers.map((n) => [n, this.timelinesRead.get(n)?.at(-1)?.version ?? 0]));
+    const rows = await this.db
+      .selectFrom('timeline_entries')
+      .selectAll()
+      .where((eb) =>
+        eb.or(numbers.map((n) => eb.and([eb('escalation_id', '=', n), eb('version', '>', after.get(n) ?? 0)]))),
+      )
+      .orderBy('escalation_id')
+      .orderBy('version')
+      .orderBy('id')
+      .execute();
+    const newer = new Map<number, TimelineEntry[]>();
+    for (const row of rows) {
+      const n = Number(row.escalation_id);
+      newer.set(n, [...(newer.get(n) ?? []), entryFromRow(row)]);
+    }
+    for (const n of numbers) this.keep(n, [...(this.timelinesRead.get(n) ?? []), ...(newer.get(n) ?? [])]);
+  }
+
+  /** Keeps a timeline as the most recently used; the least recently used go past the limits. */
+  private keep(n: number, entries: TimelineEntry[]): void {
+    this.entriesKept -= this.timelinesRead.get(n)?.length ?? 0;
+    this.timelinesRead.delete(n);
+    if (entries.length === 0) return;
+    this.timelinesRead.set(n, entries);
+    this.entriesKept += entries.length;
+    while (this.timelinesRead.size > timelinesKept || this.entriesKept > entriesKeptAtMost) {
+      const [oldest, dropped] = this.timelinesRead.entries().next().value as [number, TimelineEntry[]];
+      if (oldest === n) break;
+      this.timelinesRead.delete(oldest);
+      this.entriesKept -= dropped.length;
+    }
   }
 }

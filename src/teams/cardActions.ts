@@ -29,7 +29,7 @@ type VerbHandler = (data: FormValues, context: TurnContext, deps: TeamsDeps) => 
  * How long a click's answer may wait for the clicked message's update: for Teams' pace to let it
  * go, and for Teams' Retry-After when it answered 429 (it gives an invoke about 5 s).
  */
-export const clickedCopyWait = { waitMs: 200, throttledMs: 2000 };
+export const clickedCopyWait = { waitMs: 100, throttledMs: 2000 };
 
 /** Turns a verb's data into the action it asks for, or a sentence saying what to fix. */
 type ActionReader = (data: FormValues, context: TurnContext) => Promise<CardAction | string>;
