@@ -1,7 +1,7 @@
 // The hot channel: every card in one channel (one conversation as Teams counts it), clicked by
 // 16 and by 64 virtual users at once, where Teams' per-conversation limits bind. Our bot only:
 // how fast the clicks are answered; how often the clicked message was updated in the click's own
-// turn (the bot does so when Teams' pace lets that send go within 200 ms, else it answers without
+// turn (the bot does so when Teams' pace lets that send go within 100 ms, else it answers without
 // updating it and never redraws that version); whether its sends, as the fake Bot Connector saw
 // them arrive, kept to Teams' limits over the process's whole life (posting the cards included);
 // and whether a clicked message was ever redrawn, after the answer, to the version the clicker

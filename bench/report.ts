@@ -115,7 +115,7 @@ the version the last answer showed: every click is a real change and none may be
 - **Escalation Desk** (\`node dist/src/main.js\`, local mode, a SQLite file): reads the escalation,
   checks the version and the rules, saves it with its timeline entry and the update of its posted copy
   in one transaction, updates the clicked message in the click's turn when Teams' pace lets that send go
-  within 200 ms, and answers with the new card.
+  within 100 ms, and answers with the new card.
 - **bare bot** (\`bench/bareBot.ts\`): restify 11 + botbuilder CloudAdapter, local mode; answers the
   same invoke with one \`updateActivity\` of the clicked card and the card in the invoke response.
   No store, no rules, no pacing. Its cards are in the same channels.
@@ -217,7 +217,7 @@ ${markdownTable([header, header.map(() => '---'), ...rows])}
 
 "Clicked message updated before the answer": of the accepted clicks, the share whose clicked message the fake
 connector saw PUT with the click's version before the answer arrived (the bot does so when Teams' pace lets that
-send go within 200 ms, else it answers without updating the message and never redraws that version). "PUT from
+send go within 100 ms, else it answers without updating the message and never redraws that version). "PUT from
 answer": for those, from the answer to that PUT (negative: the PUT came first).
 
 Sends as Teams counts them (POST and PUT to the channel and all its threads), over the process's whole life, cards'
