@@ -19,7 +19,8 @@ export function placeOf(delivery: QueuedDelivery): Place {
     case 'email':
       return mailbox;
     case 'post':
-      return delivery.channel ?? `posts of ${delivery.tier ?? 'a tier'}`;
+      // A tier bound from a thread keeps that thread's conversation id: its channel is the place.
+      return delivery.channel ? channelOfConversation(delivery.channel) : `posts of ${delivery.tier ?? 'a tier'}`;
     default:
       return channelOfConversation(delivery.conversationId);
   }
