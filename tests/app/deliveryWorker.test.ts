@@ -502,7 +502,7 @@ describe('DeliveryWorker', () => {
       );
     });
 
-    it('keeps to the channel\'s pace when many threads of it are clicked at once', async () => {
+    it("keeps to the channel's pace when many threads of it are clicked at once", async () => {
       await escalate();
       const worker = startWorker(new ScriptedTeams(), {
         perConversationIntervalMs: 0,
