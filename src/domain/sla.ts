@@ -140,10 +140,11 @@ function pausedSpans(timeline: TimelineEntry[], until: number): [number, number]
   let since: number | undefined;
   for (const entry of timeline) {
     if (entry.status === undefined) continue;
-    const when = Date.parse(entry.at);
-    if (clocksPaused(entry.status) && since === undefined) since = when;
-    else if (!clocksPaused(entry.status) && since !== undefined) {
-      spans.push([since, when]);
+    // Only a change between paused and running is a moment to read (a timeline grows long).
+    const paused = clocksPaused(entry.status);
+    if (paused && since === undefined) since = Date.parse(entry.at);
+    else if (!paused && since !== undefined) {
+      spans.push([since, Date.parse(entry.at)]);
       since = undefined;
     }
   }

@@ -231,7 +231,10 @@ function factShown(line: FactLine): string {
 }
 
 function notices(timeline: TimelineEntry[], similar: string[]): string[] {
-  const latest = (kind: string) => [...timeline].reverse().find((e) => e.kind === kind)?.text;
+  const latest = (kind: string) => {
+    for (let n = timeline.length - 1; n >= 0; n--) if (timeline[n]?.kind === kind) return timeline[n]?.text;
+    return undefined;
+  };
   const raised = latest(timelineKinds.raised);
   const pattern = latest(timelineKinds.pattern);
   return [
@@ -243,7 +246,11 @@ function notices(timeline: TimelineEntry[], similar: string[]): string[] {
 
 /** Who gets their own view of the card: owner, requester, then the most recent actors. */
 export function refreshUsers(escalation: Escalation, timeline: TimelineEntry[]): string[] {
-  const people = [escalation.owner, escalation.requester, ...timeline.map((e) => e.actor).reverse()];
-  const ids = people.map((p) => p?.teamsId).filter((id): id is string => Boolean(id));
-  return [...new Set(ids)].slice(0, maxRefreshUsers);
+  const ids = new Set<string>();
+  const add = (person: Person | undefined) => person?.teamsId && ids.add(person.teamsId);
+  add(escalation.owner);
+  add(escalation.requester);
+  // The most recent actors first, read back only as far as needed (a timeline grows long).
+  for (let n = timeline.length - 1; n >= 0 && ids.size < maxRefreshUsers; n--) add(timeline[n]?.actor);
+  return [...ids].slice(0, maxRefreshUsers);
 }
