@@ -3,16 +3,17 @@
 // process (`node dist/src/main.js`, local mode), on SQLite and on PostgreSQL. A person outside
 // Security asks, so every query also leaves out what the access policy hides. Each route is
 // asked 40 times after 5 to warm up, one at a time. Target: p95 under 200 ms, charts included.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { Client } from 'pg';
 import { slaNever } from '../src/domain/sla';
 import { openStore } from '../src/store/openStore';
 import { startBot } from '../tests/support/botProcess';
 import { launchChromium } from '../tests/support/browser';
+import { scratchPostgres } from './scratchPostgres';
 import { connect, fill, type Target } from './similarity';
 import { seeded } from './stories';
 
@@ -149,26 +150,8 @@ export async function freshTarget(engine: 'sqlite' | 'postgres'): Promise<Target
       },
     };
   }
-  const server = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `bench_board_${process.pid}_${Date.now().toString(36)}`;
-  const admin = async (statement: string) => {
-    const client = new Client({ connectionString: server });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    options: { schema: 'public' },
-    engine,
-    drop: () => admin(`drop database if exists ${name} with (force)`),
-  };
+  const { url, drop } = await scratchPostgres('bench_board');
+  return { url, options: { schema: 'public' }, engine, drop };
 }
 
 /**

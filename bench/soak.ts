@@ -4,16 +4,17 @@
 // around the last second over the median of those around the 10th, minus 1 (target under 20 %);
 // and the answers' p99 must stay under 500 ms. On PostgreSQL the soak makes a scratch database
 // and drops it (PostgreSQL at 127.0.0.1:5432, or TEST_POSTGRES_URL).
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import type { BotProcess } from '../tests/support/botProcess';
 import { FakeConnector } from '../tests/support/fakeConnector';
 import { log, median, percentile, sleep, startOurs, withBot } from './harness';
 import { type ClickTarget, nextClick, post, readAnswer } from './load';
+import { scratchPostgres } from './scratchPostgres';
 import { seedOursInOneChannel } from './seed';
 import type { Settings, SoakSettings } from './settings';
 
@@ -244,19 +245,5 @@ async function scratchDatabase(engine: Engine): Promise<Database> {
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const server = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `bench_soak_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = async (statement: string) => {
-    const client = new Client({ connectionString: server, connectionTimeoutMillis: 5000 });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  return scratchPostgres('bench_soak');
 }
