@@ -123,17 +123,19 @@ export class DeliveryWorker {
 
   /**
    * Sends one copy of a card at once, ahead of whatever its lane holds (the message a person just
-   * clicked), if its chat or channel's pace lets it go within `waitMs`: `send` leaves in the
-   * copy's lane, so no other update of it overtakes it. 'later' when the pace does not let it:
-   * the person who clicked has the card in the click's answer, and a redraw of that version would
-   * close what they opened meanwhile, so nothing queued for the copy before `savedAt` is sent (the
-   * change saved with a `clicked` effect queued none); others see the change with its next update. When Teams fails the send (a 429 is waited out within
-   * `throttledMs`), the copy is queued again: a failing Teams must not leave it behind for good.
+   * clicked), if its chat or channel's pace lets it go within `waitMs`: `send` renders it, awaits
+   * `turn()` (the pace) and sends it, in the copy's lane, so no other update of it overtakes it.
+   * 'later' when the pace does not let it: the person who clicked has the card in the click's
+   * answer, and a redraw of that version would close what they opened meanwhile, so nothing
+   * queued for the copy before `savedAt` is sent (the change saved with a `clicked` effect queued
+   * none); others see the change with its next update. When Teams fails the send (a 429 is
+   * waited out within `throttledMs`), the copy is queued again: a failing Teams must not leave it
+   * behind for good.
    */
   sendCopyNow(
     copy: UpdateOf,
     savedAt: string,
-    send: () => Promise<void>,
+    send: (turn: () => Promise<void>) => Promise<void>,
     within: { waitMs: number; throttledMs: number },
   ): Promise<'sent' | 'later'> {
     return this.ahead.send(copy, savedAt, send, within);

@@ -50,7 +50,7 @@ export class SendAhead {
   async send(
     copy: UpdateOf,
     savedAt: string,
-    send: () => Promise<void>,
+    send: (turn: () => Promise<void>) => Promise<void>,
     { waitMs, throttledMs }: { waitMs: number; throttledMs: number },
   ): Promise<'sent' | 'later'> {
     const { lanes, store, time } = this.deps;
@@ -86,29 +86,31 @@ export class SendAhead {
   }
 
   /**
-   * `send` once the pace lets it go by `until` (else `held`, nothing sent), again after a 429's
-   * Retry-After if that ends by `throttledUntil`; what failed, if it did not go. The budgets are
-   * looked at again after every wait: other sends to the place may have spent them meanwhile.
+   * `send` (which renders, then awaits its turn, then sends) once the pace lets it go by `until`
+   * (else `held`, nothing sent), again after a 429's Retry-After if that ends by `throttledUntil`;
+   * what failed, if it did not go. The budgets are looked at again after every wait: other sends
+   * to the place may have spent them meanwhile.
    */
   private async inTurn(
     lane: Lane,
-    send: () => Promise<void>,
+    send: (turn: () => Promise<void>) => Promise<void>,
     until: number,
     throttledUntil: number,
   ): Promise<string | typeof held | undefined> {
     for (let by = until; ; ) {
-      const now = performance.now();
-      const at = this.deps.lanes.nextAt(lane, now);
-      if (at > now) {
-        if (at > by) return held;
-        await sleep(at - now);
-        continue;
-      }
-      this.deps.lanes.spend(lane, now);
-      const failure = await send().then(
+      const turn = async () => {
+        for (let now = performance.now(); ; now = performance.now()) {
+          const at = this.deps.lanes.nextAt(lane, now);
+          if (at <= now) return this.deps.lanes.spend(lane, now);
+          if (at > by) throw held;
+          await sleep(at - now);
+        }
+      };
+      const failure = await send(turn).then(
         () => undefined,
-        (error: unknown) => sendFailure(error, this.deps.time.now()),
+        (error: unknown) => (error === held ? held : sendFailure(error, this.deps.time.now())),
       );
+      if (failure === held) return held;
       const throttled = failure?.statusCode === 429;
       this.deps.onResult('update', failure ? 'retried' : 'sent', throttled);
       if (!failure) return undefined;

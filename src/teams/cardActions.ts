@@ -142,8 +142,10 @@ async function updateClickedMessage(
   const copy =
     clicked && copies.find((c) => c.conversationId === clicked.conversationId && c.activityId === clicked.activityId);
   if (!copy) return;
-  const send = async () => {
+  // Drawn first, then it waits its turn: the pace counts when a send leaves, as Teams does.
+  const send = async (turn: () => Promise<void>) => {
     const update = await copyActivity(deps, escalation, copy);
+    await turn();
     await context.updateActivity({ ...update, id: copy.activityId });
   };
   await deps.sendCopyNow(copy, escalation.updatedAt, send, clickedCopyWait);

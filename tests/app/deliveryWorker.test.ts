@@ -473,7 +473,18 @@ describe('DeliveryWorker', () => {
       const sender = new ScriptedTeams();
       const worker = startWorker(sender, { pollMs: 60_000 });
       let sent = 0;
-      assert.equal(await worker.sendCopyNow(copy, new Date().toISOString(), async () => void sent++, within), 'sent');
+      assert.equal(
+        await worker.sendCopyNow(
+          copy,
+          new Date().toISOString(),
+          async (turn) => {
+            await turn();
+            sent++;
+          },
+          within,
+        ),
+        'sent',
+      );
       assert.equal(sent, 1);
       await worker.drain(3000);
       assert.deepEqual(sender.calls, [], 'the update queued before the click is carried by it');
@@ -491,7 +502,18 @@ describe('DeliveryWorker', () => {
       await store.enqueueDeliveries([update('ESC-1', 1)], new Date().toISOString());
       let sent = 0;
       const began = performance.now();
-      assert.equal(await worker.sendCopyNow(copy, new Date().toISOString(), async () => void sent++, within), 'later');
+      assert.equal(
+        await worker.sendCopyNow(
+          copy,
+          new Date().toISOString(),
+          async (turn) => {
+            await turn();
+            sent++;
+          },
+          within,
+        ),
+        'later',
+      );
       assert.ok(performance.now() - began < 400, 'the answer does not wait on the budget');
       assert.equal(sent, 0);
       await worker.drain(3000);
@@ -515,7 +537,10 @@ describe('DeliveryWorker', () => {
           worker.sendCopyNow(
             { ...copy, conversationId: `${channel};messageid=${1700000000000 + i}` },
             new Date().toISOString(),
-            async () => void sent.push(performance.now()),
+            async (turn) => {
+              await turn();
+              sent.push(performance.now());
+            },
             { waitMs: 1500, throttledMs: 1500 },
           ),
         ),
@@ -529,7 +554,10 @@ describe('DeliveryWorker', () => {
       await escalate();
       const sender = new ScriptedTeams();
       const worker = startWorker(sender);
-      const failing = () => Promise.reject(Object.assign(new Error('HTTP 503'), { statusCode: 503 }));
+      const failing = async (turn: () => Promise<void>) => {
+        await turn();
+        throw Object.assign(new Error('HTTP 503'), { statusCode: 503 });
+      };
       assert.equal(await worker.sendCopyNow(copy, new Date().toISOString(), failing, within), 'later');
       await worker.drain(3000);
       assert.deepEqual(
