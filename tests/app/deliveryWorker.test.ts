@@ -466,6 +466,11 @@ describe('DeliveryWorker', () => {
   describe('sendCopyNow (the clicked message)', () => {
     const copy = { escalationId: 'ESC-1', conversationId: thread(1), activityId: 'card-1', serviceUrl };
     const within = { waitMs: 200, throttledMs: 1000 };
+    /** A send of the clicked message as the bot makes it: its turn, then it goes (`went` counts it). */
+    const counted = (went: () => void) => async (turn: () => Promise<void>) => {
+      await turn();
+      went();
+    };
 
     it('sends it at once, in its lane, and what waited for that copy is not sent after it', async () => {
       await escalate();
@@ -477,10 +482,7 @@ describe('DeliveryWorker', () => {
         await worker.sendCopyNow(
           copy,
           new Date().toISOString(),
-          async (turn) => {
-            await turn();
-            sent++;
-          },
+          counted(() => sent++),
           within,
         ),
         'sent',
@@ -506,10 +508,7 @@ describe('DeliveryWorker', () => {
         await worker.sendCopyNow(
           copy,
           new Date().toISOString(),
-          async (turn) => {
-            await turn();
-            sent++;
-          },
+          counted(() => sent++),
           within,
         ),
         'later',
