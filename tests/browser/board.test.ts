@@ -118,7 +118,11 @@ describe('The Escalation Board in a browser (local mode)', function () {
     }, ids.invoices);
     await page.selectOption('#severity', '');
     await page.selectOption('#target', 'support');
-    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#queue tbody tr').length === 1);
+    // Waited for by its row: the critical filter's one row may still be showing before the redraw.
+    await page.waitForFunction((id) => {
+      const rows = (globalThis as any).document.querySelectorAll('#queue tbody tr');
+      return rows.length === 1 && rows[0].getAttribute('data-id') === id;
+    }, ids.billing);
     assert.deepEqual(await rowIds(), [ids.billing]);
     await page.selectOption('#target', '');
     await page.selectOption('#owner', 'none');
