@@ -8,7 +8,8 @@
 //
 // Flags: --clicks-only (the hot channel, the spread, the soak and the profile; printed, written
 // only with --out DIR); --smoke (the same in seconds: tests/bench/smoke.test.ts; written only with
-// --out DIR); --profile (every process of ours in the spread under --cpu-prof, in
+// --out DIR); --spread-only (the spread and its profile, to see where a click's time goes);
+// --profile (every process of ours in the spread under --cpu-prof, in
 // dist/bench-profiles, summarised at the end); --click-update-only, --board-only, --outlook-only.
 // Tuning: see bench/settings.ts.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -82,12 +82,19 @@ function outDirOf(argv: string[], env: NodeJS.ProcessEnv, root: string, whole: b
 
 export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv, root: string, defaultMain: string): Settings {
   const smoke = argv.includes('--smoke');
-  const clicksOnly = smoke || argv.includes('--clicks-only');
+  const spreadOnly = argv.includes('--spread-only');
+  const clicksOnly = smoke || spreadOnly || argv.includes('--clicks-only');
   const clicks = smoke ? smokeClicks : fullClicks(env);
   return {
     smoke,
     profile: argv.includes('--profile'),
-    sections: smoke ? clickSections : clicksOnly ? [...clickSections, 'profile'] : everySection,
+    sections: smoke
+      ? clickSections
+      : spreadOnly
+        ? ['spread', 'profile']
+        : clicksOnly
+          ? [...clickSections, 'profile']
+          : everySection,
     outDir: outDirOf(argv, env, root, !clicksOnly),
     oursMain: env.BENCH_OURS_MAIN ?? defaultMain,
     hot: clicks,

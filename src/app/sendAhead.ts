@@ -98,6 +98,8 @@ export class SendAhead {
     throttledUntil: number,
   ): Promise<string | typeof held | undefined> {
     for (let by = until; ; ) {
+      // Not drawn at all when the pace cannot let it go in time (the usual case in a busy place).
+      if (this.deps.lanes.nextAt(lane, performance.now()) > by) return held;
       const turn = async () => {
         for (let now = performance.now(); ; now = performance.now()) {
           const at = this.deps.lanes.nextAt(lane, now);

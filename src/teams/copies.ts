@@ -16,7 +16,7 @@ import { type CardDeps, escalationCard } from './escalationCard';
 export async function copyActivity(
   deps: CardDeps,
   escalation: Escalation,
-  copy: { conversationId: string; activityId: string },
+  copy: { conversationId: string; activityId: string } | PostedCard,
 ): Promise<Partial<Activity>> {
   const place = await placeOf(deps, escalation, copy);
   const readers = await readersOf(deps, escalation, place);
@@ -27,11 +27,15 @@ export async function copyActivity(
 async function placeOf(
   deps: CardDeps,
   escalation: Escalation,
-  copy: { conversationId: string; activityId: string },
+  copy: { conversationId: string; activityId: string } | PostedCard,
 ): Promise<{ copy?: PostedCard; channelTier?: Target }> {
-  const known = (await deps.store.postedCards(escalation.id)).find(
-    (c) => c.conversationId === copy.conversationId && c.activityId === copy.activityId,
-  );
+  // A copy the caller has just read from the store (a click's save) is not looked up again.
+  const known =
+    'place' in copy
+      ? copy
+      : (await deps.store.postedCards(escalation.id)).find(
+          (c) => c.conversationId === copy.conversationId && c.activityId === copy.activityId,
+        );
   const channelTier =
     !known || known.place === 'channel' ? await tierOfConversation(deps, copy.conversationId) : undefined;
   return { copy: known, channelTier };
