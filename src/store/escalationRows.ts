@@ -15,10 +15,36 @@ export function briefColumns(brief: Brief) {
   return { severity: brief.severity, target: brief.target, summary: brief.summary };
 }
 
+/**
+ * A brief read back is the same (frozen) object as long as its text is the same: a click reads its
+ * escalation again and again while the brief rarely changes, and what is drawn from a brief
+ * (teams/cards/briefCard.ts) is kept by it.
+ */
+const briefsRead = new Map<string, Brief>();
+const briefsKept = 2000;
+
+export function briefFromText(text: string): Brief {
+  let brief = briefsRead.get(text);
+  if (!brief) {
+    brief = deepFreeze(JSON.parse(text) as Brief);
+    if (briefsRead.size >= briefsKept) briefsRead.delete(briefsRead.keys().next().value as string);
+    briefsRead.set(text, brief);
+  }
+  return brief;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function escalationFromRow(row: Selectable<EscalationsTable>): Escalation {
   const escalation: Escalation = {
     id: escalationId(Number(row.id)),
-    brief: JSON.parse(row.brief) as Brief,
+    brief: briefFromText(row.brief),
     status: row.status as Status,
     requester: JSON.parse(row.requester) as Person,
     version: row.version,

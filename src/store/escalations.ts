@@ -25,7 +25,7 @@ import { slaNever } from '../domain/sla';
 import type { Target } from '../domain/vocabulary';
 import { boardCharts, boardQueue, recentPeople } from './boardQueries';
 import { postedCopies } from './channels';
-import { briefColumns, escalationFromRow, stored } from './escalationRows';
+import { briefColumns, briefFromText, escalationFromRow, stored } from './escalationRows';
 import { actionApplied, type Creation, earlierRequest, requestThatWon } from './idempotency';
 import { storedNumber, storedNumberOf } from './ids';
 import { storeLink } from './links';
@@ -105,7 +105,9 @@ export class Escalations implements Partial<EscalationStore> {
     for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'saveEscalation');
     const links = effects.flatMap((effect) => (effect.kind === 'link' ? [storedNumberOf(effect.otherId, 'link')] : []));
 
-    const escalation = stored(next);
+    // As it will read back: JSON drops undefined fields; the brief is the one a read of it gives.
+    const briefText = JSON.stringify(next.brief);
+    const escalation: Escalation = { ...stored({ ...next, brief: undefined }), brief: briefFromText(briefText) };
     const save = this.db.transaction().execute(async (trx): Promise<PostedCard[] | undefined> => {
       // The version check is the lock: of two people acting on the same card, one wins,
       // the other is shown the escalation as it is now.
@@ -114,7 +116,7 @@ export class Escalations implements Partial<EscalationStore> {
         .set({
           status: escalation.status,
           ...briefColumns(escalation.brief),
-          brief: JSON.stringify(escalation.brief),
+          brief: briefText,
           owner: escalation.owner ? JSON.stringify(escalation.owner) : null,
           owner_id: escalation.owner?.id ?? null,
           version: escalation.version,

@@ -36,6 +36,9 @@ export const maxAssignable = 50;
 /** Teams refreshes a card for at most 60 people (Outlook for everyone). */
 export const maxRefreshUsers = 60;
 
+/** How far back the timeline is read for the recent actors a card refreshes for. */
+const recentEntries = 300;
+
 /** Which buttons the card shows: what the viewer is offered now (domain/offers.ts), as the card lays it out. */
 export interface CardButtons extends Omit<Offers, 'assignToMe' | 'statusChoices' | 'assign'> {
   assignToMe: boolean;
@@ -118,7 +121,7 @@ export type CardHost = 'teams' | 'outlook';
 const cardVersions: Record<CardHost, string> = { teams: '1.5', outlook: '1.4' };
 
 export function briefCard(input: BriefCardInput): AdaptiveCard {
-  const card = expand(template, userTextSafe(briefCardModel(input), ours));
+  const card = expand(template, briefCardModel(input, true));
   if (input.originatorId) card.originator = input.originatorId;
   if (input.host === 'outlook') {
     if (input.originatorId) {
@@ -133,7 +136,8 @@ export function briefCard(input: BriefCardInput): AdaptiveCard {
   return card;
 }
 
-export function briefCardModel(input: BriefCardInput): BriefCardModel {
+/** `safe`: every string people wrote through neverALink (render.ts), as the card shows it. */
+export function briefCardModel(input: BriefCardInput, safe = false): BriefCardModel {
   const { escalation, sla, briefUrl, message, mentionText, roles = new Set(), timeline = [] } = input;
   const { brief } = escalation;
   const offers = offersTo(escalation, roles);
@@ -150,7 +154,7 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
     more: false,
   };
   can.more = can.progress || can.retarget || can.reopen || can.assignSomeone || can.link || can.email;
-  return {
+  const model: Omit<BriefCardModel, keyof SectionsModel> = {
     cardVersion: cardVersions[input.host ?? 'teams'],
     id: escalation.id,
     version: escalation.version,
@@ -179,11 +183,26 @@ export function briefCardModel(input: BriefCardInput): BriefCardModel {
       { title: 'Raised by', value: `${escalation.requester.name}, ${cardTime(escalation.createdAt)}` },
     ],
     notices: notices(timeline, input.similar ?? []),
-    ...sectionsModel(brief),
     footer: `Version ${escalation.version} · updated ${cardTime(escalation.updatedAt)}`,
     briefUrl,
     threadUrl: input.host === 'outlook' ? (input.threadUrl ?? '') : '',
   };
+  if (!safe) return { ...model, ...sectionsModel(brief) };
+  return { ...userTextSafe(model, ours), ...safeSections(brief) };
+}
+
+type SectionsModel = ReturnType<typeof sectionsModel>;
+
+/** The sections as the card shows them, kept by brief: a stored brief read back is the same object while unchanged. */
+const sectionsShown = new WeakMap<Brief, SectionsModel>();
+
+function safeSections(brief: Brief): SectionsModel {
+  let shown = sectionsShown.get(brief);
+  if (!shown) {
+    shown = userTextSafe(sectionsModel(brief), ours);
+    sectionsShown.set(brief, shown);
+  }
+  return shown;
 }
 
 /** "2026-11-28 14:05 UTC": one unambiguous form, where text cannot localize (chat messages). */
@@ -250,7 +269,9 @@ export function refreshUsers(escalation: Escalation, timeline: TimelineEntry[]):
   const add = (person: Person | undefined) => person?.teamsId && ids.add(person.teamsId);
   add(escalation.owner);
   add(escalation.requester);
-  // The most recent actors first, read back only as far as needed (a timeline grows long).
-  for (let n = timeline.length - 1; n >= 0 && ids.size < maxRefreshUsers; n--) add(timeline[n]?.actor);
+  // The most recent actors first, read back only as far as needed, and never further than the
+  // last few hundred entries (a timeline grows long; its early actors have moved on).
+  const from = Math.max(0, timeline.length - recentEntries);
+  for (let n = timeline.length - 1; n >= from && ids.size < maxRefreshUsers; n--) add(timeline[n]?.actor);
   return [...ids].slice(0, maxRefreshUsers);
 }
