@@ -9,6 +9,7 @@
 // Flags: --clicks-only (the hot channel, the spread, the soak and the profile; printed, written
 // only with --out DIR); --smoke (the same in seconds: tests/bench/smoke.test.ts; written only with
 // --out DIR); --spread-only (the spread and its profile, to see where a click's time goes);
+// --soak-only (the soak on both engines);
 // --profile (every process of ours in the spread under --cpu-prof, in
 // dist/bench-profiles, summarised at the end); --click-update-only, --board-only, --outlook-only.
 // Tuning: see bench/settings.ts.

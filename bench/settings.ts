@@ -83,7 +83,8 @@ function outDirOf(argv: string[], env: NodeJS.ProcessEnv, root: string, whole: b
 export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv, root: string, defaultMain: string): Settings {
   const smoke = argv.includes('--smoke');
   const spreadOnly = argv.includes('--spread-only');
-  const clicksOnly = smoke || spreadOnly || argv.includes('--clicks-only');
+  const soakOnly = argv.includes('--soak-only');
+  const clicksOnly = smoke || spreadOnly || soakOnly || argv.includes('--clicks-only');
   const clicks = smoke ? smokeClicks : fullClicks(env);
   return {
     smoke,
@@ -92,9 +93,11 @@ export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv, root: strin
       ? clickSections
       : spreadOnly
         ? ['spread', 'profile']
-        : clicksOnly
-          ? [...clickSections, 'profile']
-          : everySection,
+        : soakOnly
+          ? ['soak']
+          : clicksOnly
+            ? [...clickSections, 'profile']
+            : everySection,
     outDir: outDirOf(argv, env, root, !clicksOnly),
     oursMain: env.BENCH_OURS_MAIN ?? defaultMain,
     hot: clicks,

@@ -80,6 +80,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     ...base,
     awaitPost: (escalationId: string, timeoutMs: number) => deliveries.awaitPost(escalationId, timeoutMs),
     sendCopyNow: deliveries.sendCopyNow.bind(deliveries),
+    paceTurnSend: deliveries.paceTurnSend.bind(deliveries),
     deliverSoon: () => deliveries.kick(),
     counters: metrics,
   };

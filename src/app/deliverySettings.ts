@@ -6,6 +6,12 @@ import type { PaceLimits } from './pacing';
 import type { Clock, OutboxStore, PostedCard, QueuedDelivery } from './ports';
 import { perConversationLimits, type SendLimit } from './sendBudget';
 
+/**
+ * How long a message sent in a turn (a reply to a command, a post in another channel) waits for its
+ * place's pace before it goes anyway: a person is waiting for it, and Teams gives a turn seconds.
+ */
+export const turnSendWaitMs = 3_000;
+
 /** One copy of a card, as an update names it. */
 export type UpdateOf = Pick<PostedCard, 'escalationId' | 'conversationId' | 'activityId' | 'serviceUrl'>;
 

@@ -8,11 +8,11 @@ import { performance } from 'node:perf_hooks';
 import { Bookkeeping } from './bookkeeping';
 import { copyKey, describe } from './deliveries';
 import type { DeliverySender, DeliverySettings, DeliveryWorkerDeps, UpdateOf } from './deliverySettings';
-import { settingsOf } from './deliverySettings';
+import { settingsOf, turnSendWaitMs } from './deliverySettings';
 import { type Claimed, type Lane, Lanes } from './lanes';
 import { iso, OutboxClock } from './outboxClock';
 import { Pacer } from './pacing';
-import type { OutboxStore, QueuedDelivery } from './ports';
+import { channelOfConversation, type OutboxStore, type QueuedDelivery } from './ports';
 import { SendAhead } from './sendAhead';
 import { nextTry, sendFailure } from './sendFailure';
 import { Waiters } from './waiters';
@@ -139,6 +139,11 @@ export class DeliveryWorker {
     within: { waitMs: number; throttledMs: number },
   ): Promise<'sent' | 'later'> {
     return this.ahead.send(copy, savedAt, send, within);
+  }
+
+  /** A message sent in a turn (a reply, a post elsewhere) takes its turn in its place's pace (turnSendWaitMs). */
+  paceTurnSend(conversationId: string): Promise<void> {
+    return this.lanes.paced(channelOfConversation(conversationId), turnSendWaitMs);
   }
 
   /** For tests and benchmarks: resolves once nothing is pending at all; rejects after `timeoutMs`. */

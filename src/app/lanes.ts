@@ -130,6 +130,19 @@ export class Lanes {
     this.awaitingTurn(lane, false);
   }
 
+  /**
+   * A send outside the lanes (a message in a turn) waits for its place's pace, at most `mostMs`,
+   * and spends it: it leaves then, within Teams' limits unless it waited that long.
+   */
+  async paced(place: Place, mostMs: number): Promise<void> {
+    const until = performance.now() + mostMs;
+    for (let now = performance.now(); ; now = performance.now()) {
+      const at = this.pacer.nextAt(place, now);
+      if (at <= now || now >= until) return this.pacer.take(place, now);
+      await sleep(Math.min(at, until) - now);
+    }
+  }
+
   /** The send leaves now: its place's and the tenant's budgets are spent. */
   spend(lane: Lane, now: number): void {
     this.pacer.take(lane.place, now);

@@ -28,8 +28,8 @@ export const perConversationLimits: readonly SendLimit[] = [
 /** Per sending mailbox: Exchange takes about 30 messages a minute. */
 export const perMailboxLimits: readonly SendLimit[] = [{ ms: 60_000, max: 30 }];
 
-/** Per app per tenant, across conversations. */
-export const perTenantLimits: readonly SendLimit[] = [{ ms: 1_000, max: 50 }];
+/** Per app per tenant, across conversations; the window `wayToTeamsMs` longer, as Teams counts on arrival. */
+export const perTenantLimits: readonly SendLimit[] = [{ ms: 1_000 + wayToTeamsMs, max: 50 }];
 
 export class SendBudget {
   /** Times (ms) of the sends within the longest window, oldest first. */

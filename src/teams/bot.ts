@@ -3,7 +3,13 @@
 // that is not allowed are answered with one sentence and change nothing.
 
 import { performance } from 'node:perf_hooks';
-import { ActivityHandler, ActivityTypes, type InvokeResponse, type TurnContext } from 'botbuilder';
+import {
+  ActivityHandler,
+  ActivityTypes,
+  type InvokeResponse,
+  type SendActivitiesHandler,
+  type TurnContext,
+} from 'botbuilder';
 import { verbNamed } from '../domain/verbs';
 import { cardAction, invokeOutcome } from './cardActions';
 import { hiddenCard } from './cards/hiddenCard';
@@ -51,8 +57,18 @@ export class EscalationBot extends ActivityHandler {
     } else if (allowed && !(tenant && allowed.includes(tenant))) {
       return this.refuseTenant(context);
     }
+    if (context.activity.channelId === 'msteams') context.onSendActivities(this.paced);
     return super.run(context);
   }
+
+  /** What a turn sends to Teams takes its turn in the conversation's pace (not an invoke's answer, which is no send). */
+  private readonly paced: SendActivitiesHandler = async (context, activities, next) => {
+    for (const activity of activities) {
+      if (activity.type === ActivityTypes.InvokeResponse || activity.type === ActivityTypes.Trace) continue;
+      await this.deps.paceTurnSend(activity.conversation?.id ?? context.activity.conversation.id);
+    }
+    return next();
+  };
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     const name = typeof context.activity.name === 'string' ? context.activity.name : '';

@@ -239,6 +239,7 @@ async function bindingRefusal(
 /** A post in a channel other than the one a command was said in (a tier moved away from it). */
 async function tellChannel(context: TurnContext, deps: TeamsDeps, place: ChannelPlace, text: string): Promise<void> {
   try {
+    await deps.paceTurnSend(place.channelId);
     await (context.adapter as CloudAdapter).createConversationAsync(
       deps.appId,
       'msteams',

@@ -11,6 +11,8 @@ export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps {
   counters: Counters;
   /** Sends one copy of a card ahead of its lane, within `waitMs` of Teams' pace or not at all (app/deliveryWorker.ts). */
   sendCopyNow: DeliveryWorker['sendCopyNow'];
+  /** A message sent in a turn waits for its chat or channel's pace, as the outbox's sends do. */
+  paceTurnSend: DeliveryWorker['paceTurnSend'];
   /** The bot's app id; '' in local mode. */
   appId: string;
   /** Base URL for links on cards. */

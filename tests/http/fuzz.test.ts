@@ -225,14 +225,32 @@ function hostileRestRequest(random: Random): RawRequest {
 /** Someone in no tier's channel, as the local board names a person. */
 const asPerson = { 'x-dev-user': 'aad00000-0000-4000-8000-000000000005', 'x-dev-user-name': 'Priya Product' };
 
+/**
+ * The messages come from many chats and channels, as a flood does: the bot paces its replies in
+ * each (Teams' 7 a second), and a thousand replies in two conversations would take minutes.
+ */
+function fuzzChannel(random: Random) {
+  const n = random.int(40);
+  return n === 0 ? channels.engineering : { ...channels.engineering, id: `19:fuzz-${n}@thread.tacv2` };
+}
+
+function personalMessageIn(random: Random, serviceUrl: string) {
+  const message = personalMessage({
+    serviceUrl,
+    user: personas.agent,
+    text: asText(hostileValue(random)).slice(0, 5000),
+  });
+  return { ...message, conversation: { ...message.conversation, id: `a:1fuzz-chat-${random.int(40)}` } };
+}
+
 function hostileActivity(random: Random, serviceUrl: string): unknown {
   const base = { serviceUrl };
   const activity = random.pick([
-    () => personalMessage({ ...base, user: personas.agent, text: asText(hostileValue(random)).slice(0, 5000) }),
+    () => personalMessageIn(random, serviceUrl),
     () =>
       channelMessage({
         ...base,
-        channel: channels.engineering,
+        channel: fuzzChannel(random),
         user: personas.lead,
         text: `${random.pick(['route', 'unroute', 'routes', 'show'])} ${asText(hostileValue(random)).slice(0, 300)}`,
       }),
