@@ -127,30 +127,37 @@ describe('The same issue from several customers', () => {
         /^Flagged as a pattern: 3 customers across ESC-\d+, ESC-\d+, ESC-\d+; raised to Engineering$/,
       );
     }
+    // Each is posted in the Engineering channel, and every card of the group says it is a pattern.
+    await teams.waitFor(
+      () =>
+        [first, second, third].every((id) =>
+          teams
+            .posts()
+            .some(
+              (p) =>
+                p.kind === 'create' &&
+                p.conversationId.startsWith(channels.engineering.id) &&
+                JSON.stringify(p.activity).includes(`${id} ·`),
+            ),
+        ),
+      15_000,
+    );
+    // Paced as Teams counts a channel (the "route" replies too): at most 8 sends in 2 s. (Checked
+    // before `first`'s card is clicked below: a click answered while the pace holds its message's
+    // update leaves that message as the answer drew it, for the clicker's sake.)
+    await teams.waitFor(
+      () =>
+        JSON.stringify(teams.card(cardOf(first).conversationId, cardOf(first).activityId)).includes(
+          'Flagged as a pattern',
+        ),
+      15_000,
+    );
     // Linking again, or a fourth link into the group, flags nobody twice.
     await link(first, third);
     for (const id of [first, second, third]) {
       const detail = await json(await fetch(`${app.url}/api/escalations/${id}`));
       assert.equal(detail.timeline.filter((e: any) => e.kind === 'pattern').length, 1);
     }
-    // Each is posted in the Engineering channel, and every card of the group says it is a pattern.
-    await teams.waitFor(() =>
-      [first, second, third].every((id) =>
-        teams
-          .posts()
-          .some(
-            (p) =>
-              p.kind === 'create' &&
-              p.conversationId.startsWith(channels.engineering.id) &&
-              JSON.stringify(p.activity).includes(`${id} ·`),
-          ),
-      ),
-    );
-    await teams.waitFor(() =>
-      JSON.stringify(teams.card(cardOf(first).conversationId, cardOf(first).activityId)).includes(
-        'Flagged as a pattern',
-      ),
-    );
     assert.equal((await json(await fetch(`${app.url}/api/escalations/${other}`))).target, 'support');
   });
 
