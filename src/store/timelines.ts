@@ -56,7 +56,7 @@ export class Timelines implements Partial<EscalationStore> {
   /** An entry this process just saved: a timeline read lately takes it as the next one. */
   remember(n: number, entry: TimelineEntry): void {
     const known = this.timelinesRead.get(n);
-    if (known && known.at(-1)?.version === entry.version - 1) this.keep(n, [...known, entry]);
+    if (known && known.at(-1)?.version === entry.version - 1) this.keep(n, [entry]);
   }
 
   async timelines(ids: string[]): Promise<Map<string, TimelineEntry[]>> {
@@ -89,16 +89,26 @@ export class Timelines implements Partial<EscalationStore> {
       const n = Number(row.escalation_id);
       newer.set(n, [...(newer.get(n) ?? []), entryFromRow(row)]);
     }
-    for (const n of numbers) this.keep(n, [...(this.timelinesRead.get(n) ?? []), ...(newer.get(n) ?? [])]);
+    for (const n of numbers) this.keep(n, newer.get(n) ?? []);
   }
 
-  /** Keeps a timeline as the most recently used; the least recently used go past the limits. */
-  private keep(n: number, entries: TimelineEntry[]): void {
-    this.entriesKept -= this.timelinesRead.get(n)?.length ?? 0;
+  /**
+   * Keeps a timeline, with `newer` entries after those kept, as the most recently used; the least
+   * recently used go past the limits. The kept array grows in place (it is never handed out: a
+   * read gets a copy), so a click does not leave a copy of its timeline behind as garbage.
+   */
+  private keep(n: number, newer: TimelineEntry[]): void {
+    const entries = this.timelinesRead.get(n) ?? [];
     this.timelinesRead.delete(n);
+    // A version's entries arrive together; one kept meanwhile (a save while this was read) is not kept twice.
+    const last = entries.at(-1)?.version ?? 0;
+    for (const entry of newer) {
+      if (entry.version <= last) continue;
+      entries.push(entry);
+      this.entriesKept += 1;
+    }
     if (entries.length === 0) return;
     this.timelinesRead.set(n, entries);
-    this.entriesKept += entries.length;
     while (this.timelinesRead.size > timelinesKept || this.entriesKept > entriesKeptAtMost) {
       const [oldest, dropped] = this.timelinesRead.entries().next().value as [number, TimelineEntry[]];
       if (oldest === n) break;
