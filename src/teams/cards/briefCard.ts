@@ -37,7 +37,7 @@ export const maxAssignable = 50;
 export const maxRefreshUsers = 60;
 
 /** How far back the timeline is read for the recent actors a card refreshes for. */
-const recentEntries = 300;
+const recentEntries = 100;
 
 /** Which buttons the card shows: what the viewer is offered now (domain/offers.ts), as the card lays it out. */
 export interface CardButtons extends Omit<Offers, 'assignToMe' | 'statusChoices' | 'assign'> {
@@ -266,12 +266,14 @@ function notices(timeline: TimelineEntry[], similar: string[]): string[] {
 /** Who gets their own view of the card: owner, requester, then the most recent actors. */
 export function refreshUsers(escalation: Escalation, timeline: TimelineEntry[]): string[] {
   const ids = new Set<string>();
-  const add = (person: Person | undefined) => person?.teamsId && ids.add(person.teamsId);
-  add(escalation.owner);
-  add(escalation.requester);
+  if (escalation.owner?.teamsId) ids.add(escalation.owner.teamsId);
+  if (escalation.requester.teamsId) ids.add(escalation.requester.teamsId);
   // The most recent actors first, read back only as far as needed, and never further than the
-  // last few hundred entries (a timeline grows long; its early actors have moved on).
+  // last hundred entries (a timeline grows long; its early actors have moved on).
   const from = Math.max(0, timeline.length - recentEntries);
-  for (let n = timeline.length - 1; n >= from && ids.size < maxRefreshUsers; n--) add(timeline[n]?.actor);
+  for (let n = timeline.length - 1; n >= from && ids.size < maxRefreshUsers; n--) {
+    const actor = (timeline[n] as TimelineEntry).actor.teamsId;
+    if (actor) ids.add(actor);
+  }
   return [...ids].slice(0, maxRefreshUsers);
 }
