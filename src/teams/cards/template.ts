@@ -96,11 +96,20 @@ function compileObject(element: Record<string, unknown>): Piece {
     return made;
   };
   if (!data) return make;
+  // What an element makes of an array depends on that array alone (its items are the scope), so
+  // an array the model hands again (a brief's sections, kept by teams/cards/briefCard.ts) is made
+  // once: the cards drawn from it share those parts, which nothing changes once made.
+  const madeOf = new WeakMap<unknown[], unknown>();
   return (scope) => {
     const bound = data(scope);
     if (!Array.isArray(bound)) return make(bound);
-    const items = bound.map(make).filter((item) => item !== omitted);
-    return items.length > 0 ? new Repeated(items) : omitted;
+    let made = madeOf.get(bound);
+    if (made === undefined) {
+      const items = bound.map(make).filter((item) => item !== omitted);
+      made = items.length > 0 ? new Repeated(items) : omitted;
+      madeOf.set(bound, made);
+    }
+    return made;
   };
 }
 
