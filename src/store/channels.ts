@@ -13,6 +13,7 @@ import type {
 } from '../app/ports';
 import { escalationId, type Person } from '../domain/escalation';
 import type { Target } from '../domain/vocabulary';
+import { runCompiledOnce } from './compiledOnce';
 import { storedNumber } from './ids';
 import type { ChannelBindingsTable, ChannelMovesTable, Db, PostedCardsTable } from './tables';
 
@@ -149,14 +150,15 @@ export class Channels implements ChannelStore {
 
 /** Every posted copy of an escalation's card (by number), oldest first. */
 export async function postedCopies(db: Db, n: number): Promise<PostedCard[]> {
-  const rows = await db
-    .selectFrom('posted_cards')
-    .selectAll()
-    .where('escalation_id', '=', n)
-    .orderBy('posted_at')
-    .orderBy('conversation_id')
-    .orderBy('activity_id')
-    .execute();
+  const { rows } = await runCompiledOnce(db, 'read posted copies', [n], (v) =>
+    db
+      .selectFrom('posted_cards')
+      .selectAll()
+      .where('escalation_id', '=', v(0))
+      .orderBy('posted_at')
+      .orderBy('conversation_id')
+      .orderBy('activity_id'),
+  );
   return rows.map(postedCardFromRow);
 }
 

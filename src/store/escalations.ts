@@ -25,6 +25,7 @@ import { slaNever } from '../domain/sla';
 import type { Target } from '../domain/vocabulary';
 import { boardCharts, boardQueue, recentPeople } from './boardQueries';
 import { postedCopies } from './channels';
+import { runCompiledOnce } from './compiledOnce';
 import { briefColumns, briefFromText, escalationFromRow, stored } from './escalationRows';
 import { actionApplied, type Creation, earlierRequest, requestThatWon } from './idempotency';
 import { storedNumber, storedNumberOf } from './ids';
@@ -60,8 +61,10 @@ export class Escalations implements Partial<EscalationStore> {
   async getEscalation(id: string): Promise<Escalation | undefined> {
     const n = storedNumber(id);
     if (n === undefined) return undefined;
-    const row = await this.db.selectFrom('escalations').selectAll().where('id', '=', n).executeTakeFirst();
-    return row && escalationFromRow(row);
+    const { rows } = await runCompiledOnce(this.db, 'read an escalation', [n], (v) =>
+      this.db.selectFrom('escalations').selectAll().where('id', '=', v(0)),
+    );
+    return rows[0] && escalationFromRow(rows[0]);
   }
 
   async listEscalations(filter: EscalationFilter = {}): Promise<Escalation[]> {
@@ -111,23 +114,36 @@ export class Escalations implements Partial<EscalationStore> {
     const save = this.db.transaction().execute(async (trx): Promise<PostedCard[] | undefined> => {
       // The version check is the lock: of two people acting on the same card, one wins,
       // the other is shown the escalation as it is now.
-      const update = await trx
-        .updateTable('escalations')
-        .set({
-          status: escalation.status,
-          ...briefColumns(escalation.brief),
-          brief: briefText,
-          owner: escalation.owner ? JSON.stringify(escalation.owner) : null,
-          owner_id: escalation.owner?.id ?? null,
-          version: escalation.version,
-          updated_at: escalation.updatedAt,
-          // A change may move a clock: the watcher looks again at once.
-          sla_check_at: closedStatuses.includes(escalation.status) ? slaNever : entry.at,
-        })
-        .where('id', '=', n)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      if (update.numUpdatedRows === 0n) return undefined;
+      const { severity, target, summary } = briefColumns(escalation.brief);
+      const owner = escalation.owner;
+      // A change may move a clock: the watcher looks again at once.
+      const slaCheckAt = closedStatuses.includes(escalation.status) ? slaNever : entry.at;
+      const update = await runCompiledOnce(
+        trx,
+        'save an escalation',
+        [
+          ...[escalation.status, severity, target, summary, briefText, owner ? JSON.stringify(owner) : null],
+          ...[owner?.id ?? null, escalation.version, escalation.updatedAt, slaCheckAt, n, expectedVersion],
+        ],
+        (v) =>
+          trx
+            .updateTable('escalations')
+            .set({
+              status: v(0),
+              severity: v(1),
+              target: v(2),
+              summary: v(3),
+              brief: v(4),
+              owner: v(5),
+              owner_id: v(6),
+              version: v(7),
+              updated_at: v(8),
+              sla_check_at: v(9),
+            })
+            .where('id', '=', v(10))
+            .where('version', '=', v(11)),
+      );
+      if (update.numAffectedRows === 0n) return undefined;
       await writeEntry(trx, n, escalation.version, escalation.status, entry);
       // Only a save that happened queues the card updates and sends it calls for, and stores its links.
       const copies = await postedCopies(trx, n);

@@ -14,6 +14,7 @@ import type {
 import { escalationId } from '../domain/escalation';
 import { immediateTargets } from '../domain/tiers';
 import type { Target } from '../domain/vocabulary';
+import { runCompiledOnce } from './compiledOnce';
 import { storedNumber, storedNumberOf } from './ids';
 import {
   claimable,
@@ -258,11 +259,12 @@ export async function settleWaitingFor(
   copy: { conversationId: string; activityId: string },
   at: string,
 ): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set({ delivered_at: at, pending_key: null })
-    .where('pending_key', '=', copyKeyOf(copy))
-    .where('delivered_at', 'is', null)
-    .where('failed_at', 'is', null)
-    .execute();
+  await runCompiledOnce(db, 'settle what waited for a copy', [at, null, copyKeyOf(copy)], (v) =>
+    db
+      .updateTable('outbox')
+      .set({ delivered_at: v(0), pending_key: v(1) })
+      .where('pending_key', '=', v(2))
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null),
+  );
 }

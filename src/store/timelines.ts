@@ -3,6 +3,7 @@
 import type { EscalationStore } from '../app/ports';
 import type { Person, TimelineEntry } from '../domain/escalation';
 import type { Status } from '../domain/vocabulary';
+import { runCompiledOnce } from './compiledOnce';
 import { entryFromRow } from './escalationRows';
 import { storedNumber } from './ids';
 import type { Db, StoredNumber } from './tables';
@@ -21,19 +22,19 @@ export async function writeEntry(
   status: Status,
   entry: { at: string; actor: Person; kind: string; text: string; actionKey?: string },
 ): Promise<void> {
-  await db
-    .insertInto('timeline_entries')
-    .values({
-      escalation_id: escalation,
-      version,
-      at: entry.at,
-      actor: JSON.stringify(entry.actor),
-      kind: entry.kind,
-      text: entry.text,
-      status,
-      action_key: entry.actionKey ?? null,
-    })
-    .execute();
+  const values = [escalation, version, entry.at, JSON.stringify(entry.actor), entry.kind, entry.text, status];
+  await runCompiledOnce(db, 'write a timeline entry', [...values, entry.actionKey ?? null], (v) =>
+    db.insertInto('timeline_entries').values({
+      escalation_id: v(0),
+      version: v(1),
+      at: v(2),
+      actor: v(3),
+      kind: v(4),
+      text: v(5),
+      status: v(6),
+      action_key: v(7),
+    }),
+  );
 }
 
 export class Timelines implements Partial<EscalationStore> {
