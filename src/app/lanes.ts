@@ -119,15 +119,16 @@ export class Lanes {
   /** Resolves when the budgets let a send of `lane` leave, and spends them: it leaves now. */
   async turn(lane: Lane): Promise<void> {
     this.awaitingTurn(lane, true);
-    for (let now = performance.now(); ; now = performance.now()) {
-      const at = this.nextAt(lane, now);
-      if (at <= now) {
-        this.spend(lane, now);
-        break;
-      }
-      await sleep(at - now);
-    }
+    await this.turnBy(lane, Number.POSITIVE_INFINITY);
     this.awaitingTurn(lane, false);
+  }
+
+  /**
+   * Waits for the budgets to let a send of `lane` leave by `by` (performance.now() ms), and spends
+   * them: true when it leaves now, false (nothing spent) when it could not by then.
+   */
+  turnBy(lane: Lane, by: number): Promise<boolean> {
+    return this.leaveBy((now) => this.nextAt(lane, now), lane.place, by);
   }
 
   /**
@@ -136,16 +137,22 @@ export class Lanes {
    */
   async paced(place: Place, mostMs: number): Promise<void> {
     const until = performance.now() + mostMs;
-    for (let now = performance.now(); ; now = performance.now()) {
-      const at = this.pacer.nextAt(place, now);
-      if (at <= now || now >= until) return this.pacer.take(place, now);
-      await sleep(Math.min(at, until) - now);
-    }
+    if (await this.leaveBy((now) => this.pacer.nextAt(place, now), place, until)) return;
+    await sleep(until - performance.now());
+    this.pacer.take(place, performance.now());
   }
 
-  /** The send leaves now: its place's and the tenant's budgets are spent. */
-  spend(lane: Lane, now: number): void {
-    this.pacer.take(lane.place, now);
+  /** The budgets are looked at again after every wait: other sends to the place may have spent them meanwhile. */
+  private async leaveBy(nextAt: (now: number) => number, place: Place, by: number): Promise<boolean> {
+    for (let now = performance.now(); ; now = performance.now()) {
+      const at = nextAt(now);
+      if (at <= now) {
+        this.pacer.take(place, now);
+        return true;
+      }
+      if (at > by) return false;
+      await sleep(at - now);
+    }
   }
 
   /** The deliveries held for one copy of a card, taken out of its lane. */

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Bookkeeping } from './bookkeeping';
 import { copyKey, copyKeyOf, updatesOf } from './deliveries';
 import type { DeliverySettings, DeliveryWorkerDeps, UpdateOf } from './deliverySettings';
-import { type Lane, type Lanes, sleep } from './lanes';
+import type { Lane, Lanes } from './lanes';
 import type { OutboxClock } from './outboxClock';
 import { channelOfConversation, type OutboxStore, type QueuedDelivery } from './ports';
 import { sendFailure } from './sendFailure';
@@ -101,12 +101,7 @@ export class SendAhead {
       // Not drawn at all when the pace cannot let it go in time (the usual case in a busy place).
       if (this.deps.lanes.nextAt(lane, performance.now()) > by) return held;
       const turn = async () => {
-        for (let now = performance.now(); ; now = performance.now()) {
-          const at = this.deps.lanes.nextAt(lane, now);
-          if (at <= now) return this.deps.lanes.spend(lane, now);
-          if (at > by) throw held;
-          await sleep(at - now);
-        }
+        if (!(await this.deps.lanes.turnBy(lane, by))) throw held;
       };
       const failure = await send(turn).then(
         () => undefined,
