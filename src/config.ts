@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
 import { defaultSlaPolicy, type SlaPolicy, slaPolicyFileSchema, slaPolicyFrom } from './domain/slaPolicy';
+import { HelpdeskConfigError, type HelpdeskSettings, helpdeskSecretNames, helpdeskSettings } from './helpdesk/config';
 
 export interface Config {
   port: number;
@@ -37,6 +38,8 @@ export interface Config {
   graph?: GraphSettings;
   /** The Entra app whose tokens the tab sends; undefined: the API takes no person's token. */
   sso?: { clientId: string; appIdUri: string; authorityHost: string };
+  /** Connected help desks (Zendesk, ServiceNow, Jira) and the generic webhook's secret. */
+  helpdesk: HelpdeskSettings;
 }
 
 export interface GraphSettings {
@@ -78,7 +81,14 @@ const listOf = (item: RegExp, expected: string) =>
   );
 
 /** Never repeated in an error message: a log of a failed start must not leak them. */
-const secretNames = new Set(['BOT_PASSWORD', 'CLIENT_SECRET', 'API_KEY', 'LINK_SECRET', 'GRAPH_CLIENT_SECRET']);
+const secretNames = new Set([
+  'BOT_PASSWORD',
+  'CLIENT_SECRET',
+  'API_KEY',
+  'LINK_SECRET',
+  'GRAPH_CLIENT_SECRET',
+  ...helpdeskSecretNames,
+]);
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -236,6 +246,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
   const admins = e.ADMINS ?? [];
   if (e.GRAPH_CLIENT_CERTIFICATE_PATH) checkCertificateFile(e.GRAPH_CLIENT_CERTIFICATE_PATH);
   const graph = e.MAIL_SENDER ? graphOf(e) : undefined;
+  const helpdesk = helpdeskOf(env, localMode);
   const ssoClientId = e.SSO_CLIENT_ID ?? e.BOT_ID;
   return {
     port: e.PORT,
@@ -274,6 +285,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
           },
         }
       : {}),
+    helpdesk,
   };
 }
 
@@ -347,4 +359,13 @@ function readSlaPolicy(path: string): SlaPolicy {
     throw new ConfigError(`SLA_POLICY=${path} is not valid: ${where} ${issue?.message}`);
   }
   return slaPolicyFrom(parsed.data);
+}
+
+function helpdeskOf(env: NodeJS.ProcessEnv, localMode: boolean): HelpdeskSettings {
+  try {
+    return helpdeskSettings(env, localMode);
+  } catch (error) {
+    if (error instanceof HelpdeskConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

@@ -10,6 +10,8 @@ import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from './
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { GraphClient } from './graph/client';
+import { desksFrom } from './helpdesk/desks';
+import { TicketNotePublisher } from './helpdesk/notePublisher';
 import { Lifecycle } from './http/lifecycle';
 import { Metrics } from './http/metrics';
 import { createServer } from './http/server';
@@ -23,6 +25,9 @@ import { EscalationBot } from './teams/bot';
 import { TeamsDirectory } from './teams/directory';
 import { EmailPublisher } from './teams/emailPublisher';
 import { TeamsPublisher } from './teams/publisher';
+
+/** How long a desk's webhook waits for its ticket to be read from the desk's API. */
+const deskReadMs = 1_500;
 
 export interface RunningApp {
   url: string;
@@ -132,6 +137,10 @@ function deskBase(
     allowedTenants: config.allowedTenants,
     appId,
     organisationDomain: config.mail.kind === 'graph' ? config.mail.sender.split('@')[1] : undefined,
+    helpdesk: config.helpdesk,
+    desks: config.helpdesk.desks.map(({ system, baseUrl }) => ({ system, baseUrl })),
+    // A webhook waits while its ticket is read: a short deadline, so the desk is answered within 2 s.
+    deskReaders: desksFrom(config.helpdesk.desks, deskReadMs),
   };
 }
 
@@ -145,8 +154,13 @@ function senderOf(config: Config, base: ReturnType<typeof deskBase>, adapter: Cl
       ? new GraphMailer(graph, config.mail.sender)
       : new FileMailer(join(dataFolder(config.databaseUrl) ?? tmpdir(), 'mail'), base.clock);
   const emails = new EmailPublisher({ ...base, mailer });
+  const notes = new TicketNotePublisher(desksFrom(config.helpdesk.desks));
   return {
-    send: (delivery, turn) => (delivery.kind === 'email' ? emails.send(delivery, turn) : teams.send(delivery, turn)),
+    send: (delivery, turn) => {
+      if (delivery.kind === 'email') return emails.send(delivery, turn);
+      if (delivery.kind === 'ticketNote') return notes.send(delivery, turn);
+      return teams.send(delivery, turn);
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // Every move, a person's or the desk's, is saved through here.
 import type { Change, Effect } from '../domain/decide';
 import type { Escalation, Person } from '../domain/escalation';
+import { changeNote } from '../domain/ticketNotes';
 import type { ClickedCopy, EscalationStore, SaveEffect, SaveResult } from './ports';
 
 export interface ChangeMeta {
@@ -23,9 +24,19 @@ export function saveChange(
   const { clicked, ...about } = meta;
   const effects = [
     ...change.effects.map((effect) => saveEffectOf(escalation.id, effect)),
+    ...ticketNoteOf(change),
     ...(clicked ? [clicked] : []),
   ];
   return store.saveEscalation(change.next, escalation.version, { ...change.entry, ...about }, effects);
+}
+
+/** The note the ticket it came from gets of this change (domain/ticketNotes.ts), sent once whoever saves it. */
+function ticketNoteOf({ next, entry }: Change): SaveEffect[] {
+  const ticket = next.brief.ticket;
+  const text = ticket && changeNote(next, entry);
+  return text
+    ? [{ kind: 'ticketNote', escalationId: next.id, ticket, text, key: `ticket-note:${next.id}:v${next.version}` }]
+    : [];
 }
 
 function saveEffectOf(escalationId: string, effect: Effect): SaveEffect {

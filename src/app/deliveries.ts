@@ -28,6 +28,7 @@ export function copyKey(delivery: Delivery): string | undefined {
       return copyKeyOf(delivery);
     case 'reply':
     case 'email':
+    case 'ticketNote':
       return undefined;
   }
 }
@@ -39,5 +40,5 @@ export function copyKeyOf(copy: { conversationId: string; activityId: string }):
 
 /** A delivery as the log names it. */
 export function describe(delivery: QueuedDelivery): string {
-  return `delivery ${delivery.id} (${delivery.kind} of ${delivery.escalationId})`;
+  return `delivery ${delivery.id} (${delivery.kind} of ${delivery.escalationId ?? `ticket ${delivery.kind === 'ticketNote' ? delivery.ticket.id : ''}`})`;
 }

@@ -58,6 +58,8 @@ export async function escalate(
   brief: Brief,
   requester: Person,
   request?: RequestIdentity,
+  /** A person waits for their card's post (postWaitMs); a desk's webhook, answered within 2 s, does not. */
+  { waitForPost = true }: { waitForPost?: boolean } = {},
 ): Promise<Escalated> {
   const now = deps.clock.now();
   const { escalation, created, conflict } = await deps.store.createEscalation({
@@ -74,7 +76,7 @@ export async function escalate(
   if (conflict) return { escalation, created, conflict };
   if (created) deps.counters.escalationCreated(escalation);
   const binding = await deps.store.channelFor(escalation.brief.target);
-  if (binding && created) await deps.awaitPost(escalation.id, postWaitMs);
+  if (binding && created && waitForPost) await deps.awaitPost(escalation.id, postWaitMs);
   const posted = binding && (await postedIn(deps, escalation, binding));
   return { escalation, created, posted, binding };
 }

@@ -30,6 +30,7 @@ export interface Lane {
 export function laneKeyOf(delivery: QueuedDelivery): string {
   if (delivery.kind === 'post') return `posts of ${delivery.tier ?? 'a tier'}`;
   if (delivery.kind === 'email') return 'mail';
+  if (delivery.kind === 'ticketNote') return `notes to ${delivery.ticket.system}`;
   return laneKeyOfConversation(delivery.conversationId);
 }
 

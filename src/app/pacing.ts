@@ -7,17 +7,30 @@
 // card thread of a channel, and every new thread posted there, spends that channel's budget; on
 // top, every send to Teams spends the app's budget in the tenant. Emails spend the mailbox's.
 import { channelOfConversation, type QueuedDelivery } from './ports';
-import { perConversationLimits, perMailboxLimits, perTenantLimits, SendBudget, type SendLimit } from './sendBudget';
+import {
+  perConversationLimits,
+  perDeskLimits,
+  perMailboxLimits,
+  perTenantLimits,
+  SendBudget,
+  type SendLimit,
+} from './sendBudget';
 
 /** Where a send is counted: a channel or chat's id, the mailbox, or a tier's posts while its channel is unknown. */
 export type Place = string;
 
 export const mailbox: Place = 'mailbox';
 
+/** A help desk's API: notes to its tickets are counted there, not in Teams. */
+export const deskPlace = (system: string): Place => `desk ${system}`;
+const isDesk = (place: Place) => place.startsWith('desk ');
+
 export function placeOf(delivery: QueuedDelivery): Place {
   switch (delivery.kind) {
     case 'email':
       return mailbox;
+    case 'ticketNote':
+      return deskPlace(delivery.ticket.system);
     case 'post':
       // A tier bound from a thread keeps that thread's conversation id: its channel is the place.
       return delivery.channel ? channelOfConversation(delivery.channel) : `posts of ${delivery.tier ?? 'a tier'}`;
@@ -31,6 +44,8 @@ export interface PaceLimits {
   place?: readonly SendLimit[];
   /** Per mailbox (default: Exchange's 30 a minute). */
   mailbox?: readonly SendLimit[];
+  /** Per help desk (default: perDeskLimits). */
+  desk?: readonly SendLimit[];
   /** Per app in the tenant, all of Teams together (default: 50 a second). */
   tenant?: readonly SendLimit[];
 }
@@ -43,30 +58,34 @@ export class Pacer {
   private readonly tenant: SendBudget;
   private readonly placeLimits: readonly SendLimit[];
   private readonly mailboxLimits: readonly SendLimit[];
+  private readonly deskLimits: readonly SendLimit[];
 
   constructor(limits: PaceLimits = {}) {
     this.placeLimits = limits.place ?? perConversationLimits;
     this.mailboxLimits = limits.mailbox ?? perMailboxLimits;
+    this.deskLimits = limits.desk ?? perDeskLimits;
     this.tenant = new SendBudget(limits.tenant ?? perTenantLimits);
   }
 
   /** The earliest moment (performance.now() ms, at or after `now`) a send to `place` keeps within every limit. */
   nextAt(place: Place, now: number): number {
     const own = this.budgetOf(place).nextAt(now);
-    return place === mailbox ? own : Math.max(own, this.tenant.nextAt(now));
+    return outsideTeams(place) ? own : Math.max(own, this.tenant.nextAt(now));
   }
 
   /** A send to `place` leaves now. */
   take(place: Place, now: number): void {
     this.budgetOf(place).spend(now);
-    if (place !== mailbox) this.tenant.spend(now);
+    if (!outsideTeams(place)) this.tenant.spend(now);
     if (this.budgets.size > budgetsKept) this.forgetIdle(now);
   }
 
   private budgetOf(place: Place): SendBudget {
     let budget = this.budgets.get(place);
     if (!budget) {
-      budget = new SendBudget(place === mailbox ? this.mailboxLimits : this.placeLimits);
+      budget = new SendBudget(
+        place === mailbox ? this.mailboxLimits : isDesk(place) ? this.deskLimits : this.placeLimits,
+      );
       this.budgets.set(place, budget);
     }
     return budget;
@@ -76,4 +95,9 @@ export class Pacer {
   private forgetIdle(now: number): void {
     for (const [place, budget] of this.budgets) if (budget.idle(now)) this.budgets.delete(place);
   }
+}
+
+/** Sends Teams does not count: emails, notes to a desk. */
+function outsideTeams(place: Place): boolean {
+  return place === mailbox || isDesk(place);
 }

@@ -6,6 +6,7 @@ import type { EmailReason } from '../domain/emailing';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import type { SearchTerms, SimilarityMatch } from '../domain/similarity';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
+import type { TicketNoteDelivery, TicketStore } from './helpdeskPorts';
 
 export type { EmailReason };
 
@@ -40,7 +41,8 @@ export type Delivery =
    * The brief as an actionable email (rendered as the escalation is when sent) to these
    * mailboxes; `key` makes it once-only.
    */
-  | { kind: 'email'; escalationId: string; to: string[]; reason: EmailReason; key?: string };
+  | { kind: 'email'; escalationId: string; to: string[]; reason: EmailReason; key?: string }
+  | TicketNoteDelivery;
 
 export type QueuedDelivery = Delivery & {
   id: number;
@@ -357,7 +359,7 @@ export interface IdempotencyStore {
 }
 
 /** Everything the app keeps, in one database (src/store): each part can be read alone above. */
-export interface Store extends EscalationStore, ChannelStore, OutboxStore, IdempotencyStore {
+export interface Store extends EscalationStore, ChannelStore, OutboxStore, IdempotencyStore, TicketStore {
   /** True once the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -28,6 +28,16 @@ export const perConversationLimits: readonly SendLimit[] = [
 /** Per sending mailbox: Exchange takes about 30 messages a minute. */
 export const perMailboxLimits: readonly SendLimit[] = [{ ms: 60_000, max: 30 }];
 
+/**
+ * Per help desk: under Zendesk's smallest plan (200 requests a minute, and ticket updates per
+ * ticket are limited too), Jira Cloud's and a ServiceNow instance's usual limits; a 429's
+ * Retry-After is waited out besides.
+ */
+export const perDeskLimits: readonly SendLimit[] = [
+  { ms: 1_000, max: 5 },
+  { ms: 60_000, max: 100 },
+];
+
 /** Per app per tenant, across conversations; the window `wayToTeamsMs` longer, as Teams counts on arrival. */
 export const perTenantLimits: readonly SendLimit[] = [{ ms: 1_000 + wayToTeamsMs, max: 50 }];
 

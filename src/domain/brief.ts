@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { caps } from './caps';
 import { decimalNumber, hasControlCharacters, isCalendarDate, shownValue } from './clientText';
+import { type DeskPlace, type Ticket, ticketFromReference } from './tickets';
 import { dateTimeWithOffset, knownTimeZone, zonedMoment } from './timeZones';
 import type { FormInput } from './verbs';
 import {
@@ -230,6 +231,7 @@ const formFields = {
   asks: lines("What's needed", 'ask', caps.asks, true),
   deadlineDate,
   deadlineTime: timeOfDay,
+  ticket: oneLine('Ticket', caps.ticket, false),
 } satisfies Record<FormInput, z.ZodType>;
 
 export const briefFormSchema = z.object(formFields).superRefine((form, ctx) => {
@@ -293,11 +295,15 @@ export interface Brief {
     /** The moment it falls due (UTC ISO): the end of the day when no time was given. */
     deadlineAt?: string;
   };
+  /** The help-desk ticket it came from (domain/tickets.ts). */
+  ticket?: Ticket;
 }
 
 export interface BriefContext {
   /** The zone of the person sending the form (Teams' localTimezone): how their dates and times are read. */
   timeZone?: string;
+  /** The connected help desks: how a ticket's number or link is read. */
+  desks?: readonly DeskPlace[];
 }
 
 /** A deadline as written, and when it falls due. */
@@ -353,6 +359,13 @@ export function briefFromForm(form: BriefForm, context: BriefContext = {}): Brie
   };
 }
 
+/** The form's ticket, read against the connected desks: a Ticket, or the problem to show on the field. */
+function ticketOfForm(form: BriefForm, context: BriefContext): Ticket | FieldProblem | undefined {
+  if (!form.ticket) return undefined;
+  const read = ticketFromReference(form.ticket, context.desks ?? []);
+  return 'problem' in read ? { field: 'ticket', message: read.problem } : read;
+}
+
 export interface FieldProblem {
   /** The form input id the problem is about, e.g. "summary". */
   field: string;
@@ -380,7 +393,8 @@ export function parseBrief(input: unknown, context: BriefContext = {}): Parsed<B
     return { ok: false, problems: [{ field: 'body', message: 'Send the escalation form fields as a JSON object' }] };
   }
   const result = briefFormSchema.safeParse(input);
-  return result.success
-    ? { ok: true, value: briefFromForm(result.data, context) }
-    : { ok: false, problems: fieldProblems(result.error) };
+  if (!result.success) return { ok: false, problems: fieldProblems(result.error) };
+  const ticket = ticketOfForm(result.data, context);
+  if (ticket && 'message' in ticket) return { ok: false, problems: [ticket] };
+  return { ok: true, value: { ...briefFromForm(result.data, context), ...(ticket && { ticket }) } };
 }

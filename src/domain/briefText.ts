@@ -3,6 +3,7 @@
 // The sections and their words are domain/briefSections.ts'; this file only lays them out.
 import type { Brief } from './brief';
 import { type BriefLine, type BriefSection, briefSections, factValue, noneGiven } from './briefSections';
+import { ticketLabel } from './tickets';
 import { targetLabels } from './tiers';
 import { severityLabels } from './vocabulary';
 
@@ -11,6 +12,9 @@ export function briefText(brief: Brief): string {
     `ESCALATION: ${brief.summary}`,
     `Severity: ${severityLabels[brief.severity]}`,
     `Target: ${targetLabels[brief.target]}`,
+    ...(brief.ticket
+      ? [`Ticket: ${ticketLabel(brief.ticket)}${brief.ticket.url ? ` <${brief.ticket.url}>` : ''}`]
+      : []),
   ];
   const blocks = [head, ...briefSections(brief).map(sectionText)];
   return `${blocks.map((lines) => lines.join('\n')).join('\n\n')}\n`;

@@ -16,6 +16,8 @@ export const caps = {
   customerNames: 50,
   customerName: 80,
   customersAffected: 1_000_000,
+  /** A ticket's link or number. */
+  ticket: 500,
 } as const;
 
 /** What people type into a move on a card: a resolution, a reason, a note. */

@@ -8,6 +8,7 @@ import { type EmailReason, emailRefusal, raisedEmailTo } from './emailing';
 import { type Escalation, type Person, timelineKinds } from './escalation';
 import { type CardAction, type Move, mayMake, moveOf, refusalForRoles } from './lifecycle';
 import { patternEntryText, raisedTarget } from './pattern';
+import { firstLines } from './ticketForm';
 import { leadershipTier, type Target, targetLabels } from './tiers';
 import { statusLabels } from './vocabulary';
 
@@ -161,6 +162,30 @@ function linkChange(request: MoveRequest, next: Escalation, otherId: string): Ma
 
 function applied(next: Escalation, kind: string, text: string, effects: Effect[] = []): Made {
   return { outcome: 'applied', change: { next, entry: { kind, text }, effects } };
+}
+
+/** A public reply on the ticket it came from, logged as a customer update (the customer-update clock stops as for one logged on the card). */
+export function customerUpdateFromTicket(
+  escalation: Escalation,
+  reply: { at: string; author: string; text: string },
+  desk: string,
+  at: string,
+): Change {
+  const summary = `${reply.author} in ${desk}: ${firstLines(reply.text)}`;
+  const next: Escalation = {
+    ...escalation,
+    version: escalation.version + 1,
+    updatedAt: at,
+    brief: {
+      ...escalation.brief,
+      customerCommunication: {
+        ...escalation.brief.customerCommunication,
+        lastUpdateDate: reply.at.slice(0, 10),
+        lastUpdateSummary: summary,
+      },
+    },
+  };
+  return { next, entry: { kind: timelineKinds.customerUpdate, text: `Customer updated by ${summary}` }, effects: [] };
 }
 
 /** Raised to Leadership by the desk (a breached SLA): posted in its channel, emailed to its list. */

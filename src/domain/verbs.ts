@@ -28,6 +28,8 @@ export const formInputs = [
   'asks',
   'deadlineDate',
   'deadlineTime',
+  /** A help-desk ticket's link or number (domain/tickets.ts reads it). */
+  'ticket',
 ] as const;
 export type FormInput = (typeof formInputs)[number];
 
@@ -63,6 +65,7 @@ export const verbs = {
   retarget: { name: 'escalation.retarget', label: 'Move to another tier', inputs: ['target', 'reason'] },
   link: { name: 'escalation.link', label: 'Link as the same issue', inputs: ['otherId'] },
   email: { name: 'escalation.email', label: 'Email the brief', inputs: ['addresses'] },
+  fillFromTicket: { name: 'ticket.fill', label: 'Fill from ticket', inputs: formInputs },
 } as const satisfies Record<string, Verb>;
 
 export type VerbKey = keyof typeof verbs;

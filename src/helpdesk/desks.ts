@@ -7,12 +7,15 @@ import { JiraDesk } from './jira';
 import { ServiceNowDesk } from './servicenow';
 import { ZendeskDesk } from './zendesk';
 
-const clients: Record<DeskSystem, (connection: DeskConnection) => Desk> = {
-  zendesk: (connection) => new ZendeskDesk(connection),
-  servicenow: (connection) => new ServiceNowDesk(connection),
-  jira: (connection) => new JiraDesk(connection),
+const clients: Record<DeskSystem, (connection: DeskConnection, timeoutMs?: number) => Desk> = {
+  zendesk: (connection, timeoutMs) => new ZendeskDesk(connection, timeoutMs),
+  servicenow: (connection, timeoutMs) => new ServiceNowDesk(connection, timeoutMs),
+  jira: (connection, timeoutMs) => new JiraDesk(connection, timeoutMs),
 };
 
-export function desksFrom(connections: DeskConnection[]): Map<DeskSystem, Desk> {
-  return new Map(connections.map((connection) => [connection.system, clients[connection.system](connection)]));
+/** `timeoutMs`: how long a call may take (each client's own default when not given). */
+export function desksFrom(connections: DeskConnection[], timeoutMs?: number): Map<DeskSystem, Desk> {
+  return new Map(
+    connections.map((connection) => [connection.system, clients[connection.system](connection, timeoutMs)]),
+  );
 }

@@ -1,6 +1,6 @@
 // The restify server: Bot Framework activities, health, metrics and the JSON API.
 import type { CloudAdapter } from 'botbuilder';
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Request, type RequestHandler, type Response, type Server } from 'restify';
 import type { AccessDeps } from '../app/access';
 import type { PostingDeps } from '../app/escalate';
 import type { Store } from '../app/ports';
@@ -12,13 +12,14 @@ import { registerBoardRoutes } from './boardRoutes';
 import { requireCaller } from './callers';
 import { type ApiError, errorCode, sendError } from './errors';
 import { registerEscalationRoutes } from './escalationRoutes';
+import { type HelpdeskRouteDeps, helpdeskRoute, registerHelpdeskRoutes } from './helpdeskRoutes';
 import type { Phase } from './lifecycle';
 import type { Metrics } from './metrics';
 import { activityProblem, refuseEncodedBodies } from './requestGuards';
 import { registerTabRoutes } from './tabRoutes';
 import { registerTierRoutes } from './tierRoutes';
 
-export interface ServerDeps extends PostingDeps, AccessDeps {
+export interface ServerDeps extends PostingDeps, AccessDeps, HelpdeskRouteDeps {
   /** Each use case takes the parts it uses; the routes also ping it and set email lists. */
   store: Store;
   config: Config;
@@ -49,7 +50,14 @@ export function createServer(deps: ServerDeps): Server {
   // Runs after routing: it looks at the route matched, whatever spelling of the path reached
   // it; and before the body is read, so a caller without a key costs no parsing.
   server.use(requireCaller(deps.config));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
+  // A desk's webhook is read but not parsed: its signature is checked over the raw body first.
+  const [readBody, parseBody] = restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }) as Handler[];
+  server.use(readBody as never);
+  server.use((req: Request, res: Response, next: (err?: unknown) => void) =>
+    helpdeskRoute.test(String(req.getRoute()?.path ?? ''))
+      ? next()
+      : (parseBody as never as RequestHandler)(req, res, next),
+  );
 
   server.on('restifyError', inOurWords);
   server.on('after', logRequest(deps));
@@ -61,6 +69,7 @@ export function createServer(deps: ServerDeps): Server {
   registerBoardRoutes(server, deps);
   registerTierRoutes(server, deps);
   registerTabRoutes(server, deps);
+  registerHelpdeskRoutes(server, deps);
   return server;
 }
 

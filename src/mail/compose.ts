@@ -1,10 +1,12 @@
 // The brief as an email: a subject people can sort by, an HTML body that is the brief itself
 // (every section of brief.txt, so a reply or a forward, which keeps the body, still carries it)
 // and the actionable card in the head, as Outlook reads it.
+
 import type { EmailReason } from '../app/ports';
 import type { Brief } from '../domain/brief';
 import { type BriefSection, briefSections, factValue, noneGiven } from '../domain/briefSections';
 import type { Escalation } from '../domain/escalation';
+import { ticketLabel } from '../domain/tickets';
 import { targetLabels } from '../domain/tiers';
 import { severityLabels } from '../domain/vocabulary';
 
@@ -60,6 +62,7 @@ export function briefHtml(brief: Brief): string {
     `<h2>${escapeText(brief.summary)}</h2>`,
     `<p>Severity: ${escapeText(severityLabels[brief.severity])}</p>`,
     `<p>Target: ${escapeText(targetLabels[brief.target])}</p>`,
+    ...(brief.ticket ? [`<p>Ticket: ${escapeText(ticketLabel(brief.ticket))}</p>`] : []),
   ];
   for (const section of briefSections(brief)) {
     html.push(`<h3>${escapeText(section.heading.toUpperCase())}</h3>`);

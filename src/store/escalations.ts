@@ -105,7 +105,8 @@ export class Escalations implements Partial<EscalationStore> {
       (effect): effect is Delivery => effect.kind !== 'link' && effect.kind !== 'clicked',
     );
     const clicked = effects.find((effect) => effect.kind === 'clicked');
-    for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'saveEscalation');
+    for (const delivery of deliveries)
+      if (delivery.escalationId) storedNumberOf(delivery.escalationId, 'saveEscalation');
     const links = effects.flatMap((effect) => (effect.kind === 'link' ? [storedNumberOf(effect.otherId, 'link')] : []));
 
     // As it will read back: JSON drops undefined fields; the brief is the one a read of it gives.
@@ -215,6 +216,8 @@ async function insertEscalation(db: Db, input: NewEscalation): Promise<Escalatio
       request_hash: input.requestHash ?? null,
       status: 'new',
       ...briefColumns(brief),
+      ticket_system: brief.ticket?.system ?? null,
+      ticket_id: brief.ticket?.id ?? null,
       brief: JSON.stringify(brief),
       requester: JSON.stringify(requester),
       requester_id: requester.id ?? null,

@@ -11,6 +11,7 @@ import { Links } from './links';
 import { Outbox } from './outbox';
 import { SlaBookkeeping } from './slaBookkeeping';
 import type { Db, Engine } from './tables';
+import { Tickets } from './tickets';
 import { Timelines } from './timelines';
 
 export function kyselyStore(db: Db, engine: Engine): Store {
@@ -24,7 +25,16 @@ export function kyselyStore(db: Db, engine: Engine): Store {
   const channels: ChannelStore = methodsOf(new Channels(db));
   const outbox: OutboxStore = methodsOf(new Outbox(db, engine));
   const idempotency: IdempotencyStore = methodsOf(new Idempotency(db));
-  return { ...escalations, ...channels, ...outbox, ...idempotency, ping: () => ping(db), close: () => db.destroy() };
+  const tickets = methodsOf(new Tickets(db));
+  return {
+    ...escalations,
+    ...channels,
+    ...outbox,
+    ...idempotency,
+    ...tickets,
+    ping: () => ping(db),
+    close: () => db.destroy(),
+  };
 }
 
 /** True once the database answers. */

@@ -42,7 +42,8 @@ export class Outbox implements OutboxStore {
   ) {}
 
   async enqueueDeliveries(deliveries: Delivery[], at: string): Promise<void> {
-    for (const delivery of deliveries) storedNumberOf(delivery.escalationId, 'enqueueDeliveries');
+    for (const delivery of deliveries)
+      if (delivery.escalationId) storedNumberOf(delivery.escalationId, 'enqueueDeliveries');
     await enqueue(this.db, deliveries, at);
   }
 

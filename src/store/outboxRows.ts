@@ -4,12 +4,13 @@ import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { copyKey } from '../app/deliveries';
 import type { Delivery, DeliveryRecord, DeliveryState, EmailReason, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
+import type { Ticket } from '../domain/tickets';
 import type { Target } from '../domain/vocabulary';
 import { storedNumberOf } from './ids';
 import { type Db, type EscalationDeskTables, type OutboxTable, rowsPerStatement } from './tables';
 
 /** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
-export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply', 'email'];
+export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply', 'email', 'ticketNote'];
 
 export async function enqueue(db: Db, deliveries: Delivery[], at: string): Promise<void> {
   for (let start = 0; start < deliveries.length; start += rowsPerStatement) {
@@ -27,7 +28,8 @@ export async function enqueue(db: Db, deliveries: Delivery[], at: string): Promi
 export function outboxRow(delivery: Delivery, at: string) {
   const row = {
     kind: delivery.kind,
-    escalation_id: storedNumberOf(delivery.escalationId, 'enqueue'),
+    escalation_id: delivery.escalationId === undefined ? null : storedNumberOf(delivery.escalationId, 'enqueue'),
+    ticket: null as string | null,
     conversation_id: null as string | null,
     activity_id: null as string | null,
     service_url: null as string | null,
@@ -66,6 +68,8 @@ export function outboxRow(delivery: Delivery, at: string) {
         text: delivery.reason,
         reply_key: delivery.key ?? null,
       };
+    case 'ticketNote':
+      return { ...row, ticket: JSON.stringify(delivery.ticket), text: delivery.text, reply_key: delivery.key };
   }
 }
 
@@ -125,6 +129,17 @@ export function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
         reason: (row.text ?? 'escalated') as EmailReason,
         ...(row.reply_key !== null && { key: row.reply_key }),
       };
+    case 'ticketNote': {
+      const { escalationId: made, ...rest } = queued;
+      return {
+        kind: 'ticketNote',
+        ...rest,
+        ...(row.escalation_id !== null && { escalationId: made }),
+        ticket: JSON.parse(row.ticket ?? '{}') as Ticket,
+        text: row.text ?? '',
+        key: row.reply_key ?? '',
+      };
+    }
     default:
       throw new Error(`outbox row ${row.id} has a kind this version does not know: "${row.kind}"`);
   }

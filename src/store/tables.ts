@@ -26,6 +26,9 @@ export interface EscalationsTable {
   updated_at: string;
   /** The SLA status its cards last showed: the watcher updates them when it changes. */
   sla_status: string | null;
+  /** The help-desk ticket it came from (domain/tickets.ts): one open escalation a ticket. */
+  ticket_system: string | null;
+  ticket_id: string | null;
   /**
    * When the SLA watcher next looks at it (ISO time): when a clock next changes state, or at
    * once after a change. Far in the future once nothing can change (resolved, closed).
@@ -89,7 +92,10 @@ export interface ChannelMovesTable {
 export interface OutboxTable {
   id: GeneratedAlways<StoredNumber>;
   kind: string;
-  escalation_id: StoredNumber;
+  /** None for a note to a ticket that has no escalation yet (a draft's). */
+  escalation_id: StoredNumber | null;
+  /** ticketNote: the ticket, as JSON (domain/tickets.ts Ticket). */
+  ticket: string | null;
   /** update and reply: where. */
   conversation_id: string | null;
   /** update: which copy of the card. */
@@ -137,6 +143,19 @@ export interface EscalationDeskTables {
   escalation_links: EscalationLinksTable;
   channel_moves: ChannelMovesTable;
   tier_emails: TierEmailsTable;
+  ticket_drafts: TicketDraftsTable;
+}
+
+/** A help-desk ticket sent to escalate that lacked what the form requires: what it gave, to open the form with. */
+export interface TicketDraftsTable {
+  ticket_system: string;
+  ticket_id: string;
+  /** The form's values as JSON (the escalation form's input ids). */
+  form: string;
+  /** The agent who escalated it in the desk, as JSON (a Person). */
+  agent: string;
+  created_at: string;
+  updated_at: string;
 }
 
 /** The two engines behind one query code base: embedded SQLite, or PostgreSQL shared by replicas. */

@@ -36,7 +36,10 @@ export class TeamsPublisher {
   constructor(private readonly deps: PublisherDeps) {}
 
   /** One outbox row for Teams (emails: emailPublisher.ts). Errors (with statusCode) tell the worker whether to retry. */
-  async send(delivery: Exclude<QueuedDelivery, { kind: 'email' }>, turn: () => Promise<void>): Promise<void> {
+  async send(
+    delivery: Exclude<QueuedDelivery, { kind: 'email' | 'ticketNote' }>,
+    turn: () => Promise<void>,
+  ): Promise<void> {
     const escalation = await this.deps.store.getEscalation(delivery.escalationId);
     if (!escalation) return;
     switch (delivery.kind) {

@@ -40,7 +40,8 @@ class ScriptedTeams implements DeliverySender {
     const call: Call = { delivery, at: performance.now() };
     const outcome = this.script(delivery, this.calls.length);
     this.calls.push(call);
-    if (this.options.store) call.version = (await this.options.store.getEscalation(delivery.escalationId))?.version;
+    if (this.options.store)
+      call.version = (await this.options.store.getEscalation(delivery.escalationId ?? ''))?.version;
     if (this.options.sendMs) await sleep(this.options.sendMs);
     if (outcome === 'hang') return new Promise((_, reject) => this.hanging.push(reject));
     if (outcome !== 'ok') {

@@ -16,6 +16,7 @@ import { accessColumns } from './0008_access';
 import { requestHash } from './0009_request_hash';
 import { email } from './0010_email';
 import { board } from './0011_board';
+import { helpdesk } from './0012_helpdesk';
 
 /** Named so they sort in the order they must run. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -31,5 +32,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0009_request_hash': requestHash,
     '0010_email': email,
     '0011_board': board,
+    '0012_helpdesk': helpdesk(engine),
   };
 }

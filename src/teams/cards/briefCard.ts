@@ -16,9 +16,10 @@ import { type Escalation, type Person, type TimelineEntry, timelineKinds } from 
 import { reopenedAs } from '../../domain/lifecycle';
 import { type Offers, offersTo } from '../../domain/offers';
 import type { SlaState } from '../../domain/sla';
+import { type Ticket, ticketLabel } from '../../domain/tickets';
 import { targetLabels, targets } from '../../domain/tiers';
 import { type Status, severityLabels, severityTraits, slaStatusLabels, statusLabels } from '../../domain/vocabulary';
-import { type AdaptiveCard, expand, userTextSafe } from './render';
+import { type AdaptiveCard, expand, neverALink, userTextSafe } from './render';
 
 interface Fact {
   title: string;
@@ -86,6 +87,8 @@ export interface BriefCardModel {
   briefUrl: string;
   /** Outlook: a link that opens the card's thread in Teams; '' in Teams. */
   threadUrl: string;
+  /** "Ticket: [Zendesk #4821](link)", the help-desk ticket it came from; '' when none. */
+  ticketLine: string;
 }
 
 export interface BriefCardInput {
@@ -113,7 +116,7 @@ export interface BriefCardInput {
 }
 
 /** Markdown and URLs of ours in the model: every other string is text people wrote, never a link. */
-const ours = new Set(['mentionText', 'briefUrl', 'threadUrl']);
+const ours = new Set(['mentionText', 'briefUrl', 'threadUrl', 'ticketLine']);
 
 export type CardHost = 'teams' | 'outlook';
 
@@ -186,6 +189,7 @@ export function briefCardModel(input: BriefCardInput, safe = false): BriefCardMo
     footer: `Version ${escalation.version} · updated ${cardTime(escalation.updatedAt)}`,
     briefUrl,
     threadUrl: input.host === 'outlook' ? (input.threadUrl ?? '') : '',
+    ticketLine: ticketLine(brief.ticket),
   };
   if (!safe) return { ...model, ...sectionsModel(brief) };
   return { ...userTextSafe(model, ours), ...safeSections(brief) };
@@ -276,4 +280,12 @@ export function refreshUsers(escalation: Escalation, timeline: TimelineEntry[]):
     if (actor) ids.add(actor);
   }
   return [...ids].slice(0, maxRefreshUsers);
+}
+
+/** The ticket as a link when its link is a plain web address (a hostile one is shown as text). */
+function ticketLine(ticket: Ticket | undefined): string {
+  if (!ticket) return '';
+  const label = neverALink(ticketLabel(ticket));
+  const url = ticket.url;
+  return url && /^https?:\/\/[^\s()<>[\]]+$/.test(url) ? `Ticket: [${label}](${url})` : `Ticket: ${label}`;
 }

@@ -78,6 +78,7 @@ const fieldLabels: Record<FormField, string> = {
   asks: "What's needed",
   deadlineDate: 'Deadline',
   deadlineTime: 'Deadline time',
+  ticket: 'Help-desk ticket',
 };
 
 export function formCard(input: FormCardInput): AdaptiveCard {
