@@ -34,7 +34,7 @@ const signalList = z
   .optional()
   .transform((v) => (Array.isArray(v) ? v : (v ?? '').split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean));
 /** Any of the form's fields a desk's body may carry as text ("workflowImpact": "{{ticket.ticket_field_123}}"). */
-const formFieldsSchema = z.object(Object.fromEntries(formInputs.map((f) => [f, text(4000).optional()]))).partial();
+const formField = text(4000);
 
 function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -48,12 +48,15 @@ function agentOf(agent: { name?: string; email?: string } | undefined, fallback:
   return { name, ...(agent?.email && { email: agent.email }) };
 }
 
+/** The form's fields the body gives as text; one that is not text is left out (the form says what it lacks). */
 function formOf(body: Record<string, unknown>): FormValues {
-  const fields = formFieldsSchema.safeParse(body);
-  if (!fields.success) return {};
-  return Object.fromEntries(
-    Object.entries(fields.data).filter(([, v]) => typeof v === 'string' && v !== ''),
-  ) as FormValues;
+  const form: FormValues = {};
+  for (const field of formInputs) {
+    if (!Object.hasOwn(body, field) || field === 'ticket') continue;
+    const value = formField.safeParse(body[field]);
+    if (value.success && value.data !== '') form[field] = value.data;
+  }
+  return form;
 }
 
 const zendeskBody = z.object({
@@ -235,17 +238,15 @@ export function genericEvent(body: unknown): DeskEvent {
       },
     };
   }
-  const { ticket: _ticket, event: _event, requester, comment: _comment, ...rest } = said;
-  const form = Object.fromEntries(
-    Object.entries(rest).map(([k, v]) => [k, Array.isArray(v) ? v.join(k === 'signals' ? ',' : '\n') : v]),
-  );
+  const form = new Map<string, unknown>();
+  for (const field of formInputs) if (Object.hasOwn(said, field)) form.set(field, asFormText(field, said[field]));
   return {
     kind: 'escalate',
     ticket,
     signals: [],
-    agent: agentOf(requester, ticket.system),
+    agent: agentOf(said.requester, ticket.system),
     content: { ticket },
-    form: formOf(form) as FormValues,
+    form: formOf(Object.fromEntries(form)),
   };
 }
 
@@ -292,4 +293,19 @@ function sameSite(url: string | undefined, baseUrl: string): string | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** A JSON field as the form's text: lists of lines or of signals and names (comma-separated); what is neither is left out. */
+function asFormText(field: string, value: unknown): string | undefined {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (!Array.isArray(value)) return undefined;
+  const items = value.map((item: unknown) => {
+    if (typeof item === 'string' || typeof item === 'number') return String(item);
+    const step = item as { action?: unknown; result?: unknown } | null;
+    return typeof step?.action === 'string' && typeof step.result === 'string'
+      ? `${step.action} -> ${step.result}`
+      : undefined;
+  });
+  if (items.some((item) => item === undefined)) return undefined;
+  return items.join(field === 'signals' || field === 'customerNames' ? ',' : '\n');
 }
