@@ -8,6 +8,19 @@ import { defaultSlaPolicy } from '../src/domain/slaPolicy';
 
 const root = resolve(__dirname, '../..');
 const linkSecret = 'a-link-secret-of-32-characters-or-more';
+const tenant = '6f0c2a51-3d4e-4b8a-9c7d-2e1f0a9b8c7d';
+const zendesk = {
+  ZENDESK_URL: 'https://acme.zendesk.com/',
+  ZENDESK_EMAIL: 'agent@acme.test',
+  ZENDESK_API_TOKEN: 'zendesk-token',
+  ZENDESK_WEBHOOK_SECRET: 'zendesk-signing-secret',
+};
+const serviceNow = {
+  SERVICENOW_URL: 'https://acme.service-now.com',
+  SERVICENOW_USER: 'escalation.desk',
+  SERVICENOW_PASSWORD: 'pw',
+  SERVICENOW_WEBHOOK_SECRET: `whsec_${Buffer.alloc(24, 7).toString('base64')}`,
+};
 const appCertificate = join(root, 'tests/fixtures/entra/app-certificate.pem');
 /** A PEM file written for a refusal below. */
 const pemFile = (text: string) => {
@@ -176,6 +189,19 @@ describe('configuration', () => {
     assert.equal(slaPolicy.medium.resolve, 36 * 3_600_000);
   });
 
+  it('connects the help desks whose four variables are set, and none by default', () => {
+    assert.deepEqual(loadConfig({}).helpdesk, { desks: [] });
+    const { helpdesk } = loadConfig({ ...zendesk, ...serviceNow });
+    assert.deepEqual(
+      helpdesk.desks.map((d) => [d.system, d.baseUrl, d.user]),
+      [
+        ['zendesk', 'https://acme.zendesk.com', 'agent@acme.test'],
+        ['servicenow', 'https://acme.service-now.com', 'escalation.desk'],
+      ],
+    );
+    assert.equal(helpdesk.webhookSecret, undefined);
+  });
+
   const refusals: [string, NodeJS.ProcessEnv, RegExp][] = [
     ['a port out of range', { PORT: '70000' }, /^PORT="70000" is not valid: expected a port number from 1 to 65535$/],
     ['a port that is not a number', { PORT: 'web' }, /^PORT="web" is not valid/],
@@ -303,6 +329,33 @@ describe('configuration', () => {
       'a missing SLA policy file',
       { SLA_POLICY: '/nonexistent/sla.json' },
       /^SLA_POLICY=\/nonexistent\/sla\.json cannot be read: no such file$/,
+    ],
+    [
+      'a help desk half connected',
+      { ZENDESK_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'agent@acme.test' },
+      /^ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET must be set to connect Zendesk/,
+    ],
+    [
+      'a help desk that is not https',
+      {
+        ...zendesk,
+        ZENDESK_URL: 'http://acme.zendesk.com',
+        BOT_ID: 'b',
+        BOT_PASSWORD: 'p',
+        ALLOWED_TENANTS: tenant,
+        LINK_SECRET: linkSecret,
+      },
+      /^ZENDESK_URL="http:\/\/acme\.zendesk\.com" is not valid: expected an https:\/\/ address$/,
+    ],
+    [
+      'a ServiceNow secret that is not a Standard Webhooks secret, without showing it',
+      { ...serviceNow, SERVICENOW_WEBHOOK_SECRET: 'plain-secret-value-123' },
+      /^SERVICENOW_WEBHOOK_SECRET is not valid: expected a Standard Webhooks secret(?!.*plain-secret)/,
+    ],
+    [
+      'a generic webhook secret that is too short',
+      { HELPDESK_WEBHOOK_SECRET: 'whsec_c2hvcnQ=' },
+      /^HELPDESK_WEBHOOK_SECRET is not valid: expected a Standard Webhooks secret/,
     ],
   ];
   for (const [name, env, message] of refusals) {

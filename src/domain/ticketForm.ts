@@ -21,7 +21,7 @@ export type FormValues = Partial<Record<FormInput, string>>;
 /** Lines of a ticket's description that fill a field of the form ("Workflow impact: ..."). */
 const labelledLines: [RegExp, FormInput][] = [
   [/^workflow impact\s*:\s*(.+)$/i, 'workflowImpact'],
-  [/^(?:what'?s needed|needed|asks?)\s*:\s*(.+)$/i, 'asks'],
+  [/^(?:what['’]?s needed|needed|asks?)\s*:\s*(.+)$/i, 'asks'],
   [/^customers affected\s*:\s*(\d{1,7})\b/i, 'customersAffected'],
   [/^revenue at risk\s*:\s*(.+)$/i, 'revenueAtRisk'],
   [/^customer expectation\s*:\s*(.+)$/i, 'customerExpectation'],
