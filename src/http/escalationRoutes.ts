@@ -65,7 +65,8 @@ function createEscalation(deps: ServerDeps): Handler {
     const person = parseRequester(requester);
     // Someone acting for themselves raises it as themselves: it is theirs to see.
     if (person.ok && caller.kind === 'person') person.value.id = caller.person.id;
-    const brief = parseBrief(form);
+    // A ticket's number ("4821") is read against the connected desks, as the desks' webhooks are.
+    const brief = parseBrief(form, { desks: deps.desks });
     if (!person.ok || !brief.ok) {
       return sendProblems(res, [...(person.ok ? [] : person.problems), ...(brief.ok ? [] : brief.problems)]);
     }
@@ -201,6 +202,10 @@ export function summaryJson(escalation: Escalation) {
     owner: escalation.owner ?? null,
     requester: escalation.requester,
     customersAffected: brief.impact.customersAffected,
+    // The help-desk ticket it came from, at top level too: integrations and the board's queue read it without the brief.
+    ...(brief.ticket && {
+      ticket: { system: brief.ticket.system, id: brief.ticket.id, url: brief.ticket.url ?? null },
+    }),
     version: escalation.version,
     createdAt: escalation.createdAt,
     updatedAt: escalation.updatedAt,

@@ -39,6 +39,13 @@ export interface PersonRef {
   name: string;
 }
 
+/** The help-desk ticket an escalation came from (domain/tickets.ts Ticket, as the JSON carries it). */
+export interface TicketRef {
+  system: string;
+  id: string;
+  url: string | null;
+}
+
 export interface Summary {
   id: string;
   summary: string;
@@ -48,6 +55,8 @@ export interface Summary {
   owner: PersonRef | null;
   requester: PersonRef;
   customersAffected: number;
+  /** Only when it came from (or names) a help-desk ticket. */
+  ticket?: TicketRef;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -1,7 +1,8 @@
 // One escalation in full, in a dialog over the board: the brief in its sections, the SLA clocks,
-// linked escalations, the timeline, a link to its card's thread in Teams, and the actions the
-// person may take. An action goes to the server as a card's click does; if someone changed the
-// escalation meanwhile (409), the dialog shows the current version and says so.
+// linked escalations, the timeline, the help-desk ticket it came from, a link to its card's
+// thread in Teams, and the actions the person may take. An action goes to the server as a card's
+// click does; if someone changed the escalation meanwhile (409), the dialog shows the current
+// version and says so.
 import { clockLabels } from '../domain/sla';
 import { statusLabels, targetLabels } from '../domain/vocabulary';
 import { type Act, actionsView } from './actions';
@@ -10,6 +11,7 @@ import { severityBadge, slaBadge } from './badges';
 import type { BoardContext } from './board';
 import { briefView, section } from './brief';
 import { h, replaceChildren, when } from './dom';
+import { ticketLink } from './ticketLink';
 
 let dialog: HTMLDialogElement | undefined;
 
@@ -103,6 +105,7 @@ function header(board: BoardContext, detail: Detail, close: () => void): HTMLEle
         { class: 'muted' },
         `${targetLabels[detail.target]} · raised by ${detail.requester.name} ${when(detail.createdAt)}`,
       ),
+      detail.ticket ? h('span', { class: 'muted', id: 'detail-ticket' }, 'Ticket ', ticketLink(detail.ticket)) : null,
     ),
     h(
       'div',

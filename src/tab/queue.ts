@@ -11,8 +11,10 @@ import {
 import type { Queue, QueueItem } from './api';
 import { rowBadge } from './badges';
 import { h, replaceChildren, when } from './dom';
+import { ticketLink } from './ticketLink';
 
-const columns = ['Escalation', 'Summary', 'Tier', 'Severity', 'Status', 'Owner', 'SLA', 'Next due'];
+// Ticket comes last, so the columns people already know keep their places.
+const columns = ['Escalation', 'Summary', 'Tier', 'Severity', 'Status', 'Owner', 'SLA', 'Next due', 'Ticket'];
 
 /** The queue's table; its rows are drawn into `rows`. */
 export function queueTable(): { table: HTMLElement; rows: HTMLElement } {
@@ -53,6 +55,7 @@ function row(item: QueueItem, open: (id: string) => void): HTMLElement {
       item.sla.next ? h('div', { class: 'muted small' }, item.sla.next) : null,
     ),
     h('td', {}, when(item.sla.dueAt)),
+    h('td', {}, item.ticket ? ticketLink(item.ticket) : null),
   );
 }
 

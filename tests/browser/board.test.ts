@@ -17,6 +17,7 @@ import { FakeConnector, rosterFrom } from '../support/fakeConnector';
 import { channels, type Persona, personas, routeTier } from '../support/teamsActivities';
 
 const docs = path.resolve(__dirname, '../../../docs');
+const invoicesTicket = 'https://acme.zendesk.com/agent/tickets/4821';
 const as = (person: Persona) => ({ 'x-dev-user': person.aadObjectId, 'x-dev-user-name': person.name });
 
 describe('The Escalation Board in a browser (local mode)', function () {
@@ -69,7 +70,8 @@ describe('The Escalation Board in a browser (local mode)', function () {
     await routeTier(app.url, teams.url, 'engineering', channels.engineering);
     await routeTier(app.url, teams.url, 'security', channels.security);
 
-    ids.invoices = await raise({ ...fullForm, severity: 'critical' });
+    // No desk is connected: the ticket's link is kept, its host naming the desk.
+    ids.invoices = await raise({ ...fullForm, severity: 'critical', ticket: invoicesTicket });
     ids.billing = await raise(minimalForm);
     ids.leak = await raise({ ...minimalForm, summary: 'Customer data visible to another tenant', target: 'security' });
     ids.search = await raise({ ...fullForm, summary: 'Search times out for large workspaces', severity: 'high' });
@@ -110,6 +112,14 @@ describe('The Escalation Board in a browser (local mode)', function () {
     const text = await page.locator('body').innerText();
     assert.doesNotMatch(text, /another tenant/);
     assert.match(text, /Engineering 2 · L2 Support 1|Support 1/);
+    // The ticket column: its label, opening the ticket in a new tab.
+    assert.equal(await page.locator('#queue thead th').last().innerText(), 'Ticket');
+    const ticket = page.locator(`#queue tr[data-id="${ids.invoices}"] a.ticket`);
+    assert.equal(await ticket.innerText(), 'acme.zendesk.com 4821');
+    assert.equal(await ticket.getAttribute('href'), invoicesTicket);
+    assert.equal(await ticket.getAttribute('target'), '_blank');
+    assert.match((await ticket.getAttribute('rel')) ?? '', /\bnoopener\b/);
+    assert.equal(await page.locator(`#queue tr[data-id="${ids.billing}"] td`).last().innerText(), '');
 
     await page.selectOption('#severity', 'critical');
     await page.waitForFunction((id) => {
@@ -160,6 +170,7 @@ describe('The Escalation Board in a browser (local mode)', function () {
     }
     assert.match(text, /Invoices export as empty PDFs/);
     assert.ok(await detail.locator('#open-in-teams').isVisible(), 'its thread in Teams');
+    assert.equal(await detail.locator('#detail-ticket a.ticket').getAttribute('href'), invoicesTicket);
     await page.screenshot({ path: path.join(docs, 'detail-light.png') });
 
     await detail.locator('#acknowledge').click();
@@ -197,6 +208,20 @@ describe('The Escalation Board in a browser (local mode)', function () {
     assert.match(await detail.innerText(), new RegExp(`${personas.engineer.name}`));
     await page.keyboard.press('Escape');
     await page.locator(`#queue tr[data-id="${ids.invoices}"]`, { hasText: personas.engineer.name }).waitFor();
+  });
+
+  it('shows a ticket link that is not http(s) as text, never as a link', async () => {
+    // The server keeps only http(s) links; the page does not rely on it (a desk's body is anyone's).
+    await context.route('**/api/board?**', async (route) => {
+      const response = await route.fetch();
+      const queue = await response.json();
+      for (const item of queue.items) item.ticket = { system: 'zendesk', id: '66', url: 'javascript:alert(1)' };
+      await route.fulfill({ response, json: queue });
+    });
+    await openBoard(personas.engineer);
+    const row = page.locator(`#queue tr[data-id="${ids.invoices}"]`);
+    assert.equal(await row.locator('td').last().innerText(), 'Zendesk #66');
+    assert.equal(await page.locator('#queue a.ticket, #queue a[href^="javascript"]').count(), 0);
   });
 
   it('draws the charts and downloads the CSV of what is filtered', async () => {

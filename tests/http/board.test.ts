@@ -45,7 +45,8 @@ describe('The Escalation Board’s routes', () => {
   afterEach(() => app.close());
 
   it('shows each person the open escalations they may see, soonest due first, with counts: never a Security one to an outsider', async () => {
-    const invoices = await raise({ ...fullForm, severity: 'critical' });
+    const ticket = 'https://acme.zendesk.com/agent/tickets/4821';
+    const invoices = await raise({ ...fullForm, severity: 'critical', ticket });
     const billing = await raise(minimalForm);
     const leak = await raise({
       ...minimalForm,
@@ -63,6 +64,9 @@ describe('The Escalation Board’s routes', () => {
     assert.equal(outsider.items[0].sla.status, 'within');
     assert.match(outsider.items[0].sla.next, /^ack due in/);
     assert.ok(Date.parse(outsider.items[0].sla.dueAt) > Date.now());
+    // The Ticket column's data: no desk is connected, so the link's host names the desk.
+    assert.deepEqual(outsider.items[0].ticket, { system: 'acme.zendesk.com', id: '4821', url: ticket });
+    assert.equal(outsider.items[1].ticket, undefined);
 
     const security = await board('', personas.security);
     assert.equal(security.total, 3);

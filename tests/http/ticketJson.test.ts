@@ -1,0 +1,74 @@
+// A help-desk ticket on an escalation raised over the JSON API, with a fake Zendesk connected on
+// loopback: "4821" is read as Zendesk's ticket, the escalation's JSON (one, and the list) carries
+// it at top level, the text brief names it under Target:, and a ticket that names nothing is a
+// 400 naming the field.
+import assert from 'node:assert/strict';
+import type { RunningApp } from '../../src/main';
+import { json, post, startTestApp } from '../support/app';
+import { minimalForm } from '../support/briefs';
+import { FakeZendesk } from '../support/fakeHelpdesks';
+
+describe('A ticket on an escalation’s JSON and text brief', () => {
+  let zendesk: FakeZendesk;
+  let app: RunningApp;
+
+  before(async () => {
+    zendesk = await new FakeZendesk().start();
+    const desk = zendesk.connection();
+    app = await startTestApp({
+      ZENDESK_URL: desk.baseUrl,
+      ZENDESK_EMAIL: desk.user,
+      ZENDESK_API_TOKEN: desk.secret,
+      ZENDESK_WEBHOOK_SECRET: desk.webhookSecret,
+    });
+  });
+  after(async () => {
+    await app?.close();
+    await zendesk?.stop();
+  });
+
+  const raise = async (form: object) => {
+    const answer = await post(`${app.url}/api/escalations`, { ...form, requester: { name: 'Dana Agent' } });
+    assert.equal(answer.status, 201, await answer.clone().text());
+    return json(answer);
+  };
+
+  it('carries ticket {system, id, url} in the JSON, keeps it in the brief, and puts a Ticket: line under Target:', async () => {
+    const url = `${zendesk.url}/agent/tickets/4821`;
+    const expected = { system: 'zendesk', id: '4821', url };
+    const created = await raise({ ...minimalForm, ticket: '4821' });
+    assert.deepEqual(created.ticket, expected);
+    const plain = await raise(minimalForm);
+    assert.equal('ticket' in plain, false, 'an escalation without a ticket has no ticket key');
+
+    const one = await json(await fetch(`${app.url}/api/escalations/${created.id}`));
+    assert.deepEqual(one.ticket, expected);
+    assert.deepEqual(one.brief.ticket, expected);
+
+    const list = await json(await fetch(`${app.url}/api/escalations`));
+    assert.deepEqual(list.find((e: any) => e.id === created.id).ticket, expected);
+    assert.equal('ticket' in list.find((e: any) => e.id === plain.id), false);
+
+    const text = await (await fetch(`${app.url}/api/escalations/${created.id}/brief.txt`)).text();
+    const lines = text.split('\n');
+    const target = lines.findIndex((line) => line.startsWith('Target: '));
+    assert.equal(lines[target + 1], `Ticket: Zendesk #4821 <${url}>`, text);
+  });
+
+  it('answers 400 naming the ticket field when the ticket names nothing, and stores nothing', async () => {
+    const before = (await json(await fetch(`${app.url}/api/escalations`))).length;
+    const answer = await post(`${app.url}/api/escalations`, {
+      ...minimalForm,
+      ticket: 'banana',
+      requester: { name: 'Dana Agent' },
+    });
+    assert.equal(answer.status, 400);
+    const body = await json(answer);
+    assert.deepEqual(
+      body.problems.map((p: any) => p.field),
+      ['ticket'],
+    );
+    assert.match(body.problems[0].message, /Zendesk/);
+    assert.equal((await json(await fetch(`${app.url}/api/escalations`))).length, before);
+  });
+});
