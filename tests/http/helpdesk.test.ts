@@ -323,13 +323,11 @@ describe('Escalating from a help desk, and back to its ticket', () => {
               data: { escalationId: 'ESC-1', version, ...data },
             }),
           );
-        desk
-          .desk()
-          .answerNext({
-            status: 429,
-            headers: { 'retry-after': '1' },
-            method: desk.route === 'zendesk' ? 'PUT' : desk.route === 'jira' ? 'POST' : 'PATCH',
-          });
+        desk.desk().answerNext({
+          status: 429,
+          headers: { 'retry-after': '1' },
+          method: desk.route === 'zendesk' ? 'PUT' : desk.route === 'jira' ? 'POST' : 'PATCH',
+        });
         const throttledAt = Date.now();
         await click({ status: 'acknowledged' }, 1);
         await teams.waitFor(() => notesOn(id).length === 2, 15_000);
@@ -373,6 +371,27 @@ describe('Escalating from a help desk, and back to its ticket', () => {
       });
     });
   }
+
+  it('records a note the desk refuses (403) as failed, counts it, and does not try it again', async () => {
+    const [id] = cases[0]?.ids ?? [];
+    cases[0]?.addTicket(id as string, true);
+    zendesk.answerNext({ status: 403, method: 'PUT', body: { error: 'Forbidden' } });
+    const body = JSON.stringify(cases[0]?.escalateBody(id as string, true));
+    await fetch(`${app.url}/api/helpdesk/zendesk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...zendeskSign(body, zendesk.connection().webhookSecret) },
+      body,
+    });
+    const failed = /escalation_desk_deliveries_total\{kind="ticketNote",result="failed"\} 1/;
+    const deadline = Date.now() + 10_000;
+    while (!failed.test(await (await fetch(`${app.url}/metrics`)).text())) {
+      assert.ok(Date.now() < deadline, 'the refused note is counted as failed');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(zendesk.requests.filter((r) => r.method === 'PUT').length, 1);
+    assert.equal(zendesk.notes.length, 0);
+  });
 
   it('answers 404 for a desk that is not connected and for the generic route without its secret', async () => {
     await app.close();
