@@ -75,6 +75,22 @@ export async function zendeskEvent(body: unknown, desk: Desk): Promise<DeskEvent
 
 const jiraBody = z.object({
   webhookEvent: z.string().max(100),
+  changelog: z
+    .object({
+      items: z
+        .array(
+          z
+            .object({
+              field: z.string().max(100).optional(),
+              fromString: z.string().max(5000).nullable().optional(),
+              toString: z.string().max(5000).nullable().optional(),
+            })
+            .passthrough(),
+        )
+        .max(200),
+    })
+    .passthrough()
+    .optional(),
   issue: z
     .object({
       key: z.string().regex(/^[A-Z][A-Z0-9_]{0,20}-[1-9]\d{0,9}$/, 'an issue key like SUP-12'),
@@ -128,6 +144,15 @@ export async function jiraEvent(body: unknown, desk: Desk): Promise<DeskEvent> {
   const labels = said.issue.fields?.labels ?? [];
   const tier = labels.find((l) => l.startsWith('escalate-'))?.slice('escalate-'.length);
   if (!tier) return { kind: 'ignored', why: 'no escalate-<tier> label' };
+  // An update escalates only when it adds the label: our own notes update the issue too, and
+  // must not escalate it again once its escalation is closed.
+  const label = `escalate-${tier}`;
+  const labelled = said.changelog?.items.some(
+    (i) => i.field === 'labels' && (i.toString ?? '').includes(label) && !(i.fromString ?? '').includes(label),
+  );
+  if (said.webhookEvent === 'jira:issue_updated' && !labelled) {
+    return { kind: 'ignored', why: 'an update that does not add the escalate- label' };
+  }
   const signals = labels.filter((l) => l.startsWith('signal-')).map((l) => l.slice('signal-'.length));
   const agent = { name: said.user?.displayName, email: said.user?.emailAddress };
   return fromDesk(desk, said.issue.key, false, { tier, signals, agent }, {});

@@ -393,6 +393,38 @@ describe('Escalating from a help desk, and back to its ticket', () => {
     assert.equal(zendesk.notes.length, 0);
   });
 
+  it('escalates a Jira issue again only when an update adds the label, not when our own note updates it', async () => {
+    const jiraCase = cases[2] as DeskCase;
+    jiraCase.addTicket('SUP-40', true);
+    const deliver = async (body: unknown) => {
+      const text = JSON.stringify(body);
+      const answer = await fetch(`${app.url}/api/helpdesk/jira`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...jiraSign(text, jira.connection().webhookSecret) },
+        body: text,
+      });
+      return json(answer);
+    };
+    const labels = ['escalate-engineering'];
+    const updated = (items: unknown[]) => ({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key: 'SUP-40', fields: { labels } },
+      changelog: { items },
+    });
+    assert.equal((await deliver(updated([{ field: 'comment', toString: 'Escalation Desk: ...' }]))).outcome, 'ignored');
+    const added = updated([{ field: 'labels', fromString: '', toString: 'escalate-engineering' }]);
+    assert.deepEqual(await deliver(added), { escalationId: 'ESC-1', outcome: 'escalated' });
+    await fetch(`${app.url}/api/escalations/ESC-1`);
+    assert.equal(
+      (
+        await deliver(
+          updated([{ field: 'labels', fromString: 'escalate-engineering', toString: 'escalate-engineering urgent' }]),
+        )
+      ).outcome,
+      'ignored',
+    );
+  });
+
   it('answers 404 for a desk that is not connected and for the generic route without its secret', async () => {
     await app.close();
     app = await startTestApp({});
