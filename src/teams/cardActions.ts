@@ -17,7 +17,7 @@ import type { AdaptiveCard } from './cards/render';
 import { copyActivity } from './copies';
 import type { TeamsDeps } from './deps';
 import { escalationCard, hiddenEscalationCard } from './escalationCard';
-import { type FormValues, recommend, submit } from './formSubmission';
+import { type FormValues, fill, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
 import { personOf, timeZoneOf, unknownPersonText } from './people';
 
@@ -49,6 +49,7 @@ export const verbHandlers = new Map<string, VerbHandler>([
     verbs.evaluate.name,
     async (data, context, deps) => cardAnswer(await recommend(data, 'chat', deps, personOf(context.activity))),
   ],
+  [verbs.fillFromTicket.name, async (data, _context, deps) => cardAnswer(await fill(data, 'chat', deps))],
   [
     verbs.submit.name,
     async (data, context, deps) =>

@@ -24,6 +24,7 @@ import { formCard } from './cards/formCard';
 import { attachment, neverALink } from './cards/render';
 import type { TeamsDeps } from './deps';
 import { escalationCard } from './escalationCard';
+import { fill } from './formSubmission';
 import { channelOfActivity, personOf, type TeamsChannel, unknownPersonText } from './people';
 
 type Command = (context: TurnContext, argument: string, deps: TeamsDeps) => Promise<void>;
@@ -40,6 +41,7 @@ export const channelHelp = [
 export const chatHelp = [
   '**Escalation Desk** takes a support escalation from “should this go up?” to “resolved”.',
   '- **new**: open the escalation form',
+  '- **new <ticket>**: the form filled from a help-desk ticket: its link, or e.g. **new Zendesk #4821**, **new INC0010023**, **new SUP-12**',
   '- **mine**: the escalations you raised or own',
   '- **show ESC-n**: one escalation, as its card',
   '- **help**: this list',
@@ -263,8 +265,11 @@ async function tellChannel(context: TurnContext, deps: TeamsDeps, place: Channel
 const chatCommands = new Map<string, Command>([
   [
     'new',
-    async (context) => {
-      await context.sendActivity({ type: 'message', attachments: [attachment(formCard({ mode: 'chat' }))] });
+    async (context, argument, deps) => {
+      // "new Zendesk #4821" (what a desk's draft note opens this chat with): the form filled from that ticket.
+      const ticket = argument.trim();
+      const form = ticket ? await fill({ ticket }, 'chat', deps) : formCard({ mode: 'chat' });
+      await context.sendActivity({ type: 'message', attachments: [attachment(form)] });
     },
   ],
   [

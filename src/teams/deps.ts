@@ -3,9 +3,11 @@ import type { AccessDeps } from '../app/access';
 import type { ActDeps } from '../app/act';
 import type { DeliveryWorker } from '../app/deliveryWorker';
 import type { PostingDeps } from '../app/escalate';
+import type { FillDeps } from '../app/fillFromTicket';
 import type { Counters, Store } from '../app/ports';
 
-export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps {
+/** FillDeps: the connected help desks, read to fill the form from a ticket and to read its Ticket field. */
+export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps, FillDeps {
   /** Each use case takes the parts it uses; the edge binds channels and records copies too. */
   store: Store;
   counters: Counters;

@@ -1,9 +1,11 @@
 // What happens when the escalation form is sent, from a dialog or a chat card:
-// "Recommend" re-renders it with the triage; "Escalate" validates, escalates, confirms.
+// "Recommend" re-renders it with the triage; "Fill from ticket" re-renders it filled from the
+// help-desk ticket; "Escalate" validates, escalates, confirms.
 import { createHash } from 'node:crypto';
 import { sightFor, viewerOf } from '../app/access';
 import { briefLink } from '../app/briefLinks';
 import { escalate } from '../app/escalate';
+import { fillFromTicket } from '../app/fillFromTicket';
 import { similarOpenEscalations } from '../app/similar';
 import { parseBrief } from '../domain/brief';
 import type { Person } from '../domain/escalation';
@@ -53,6 +55,11 @@ export async function recommend(
   return formCard({ mode, values: filled, recommendation: result, similar });
 }
 
+/** The form again, filled from the ticket its Ticket field names (app/fillFromTicket.ts), or saying why not. */
+export async function fill(values: FormValues, mode: Mode, deps: TeamsDeps): Promise<AdaptiveCard> {
+  return formCard({ mode, ...(await fillFromTicket(values, deps)) });
+}
+
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /**
@@ -68,7 +75,7 @@ export async function submit(
 ): Promise<AdaptiveCard> {
   // An escalation nobody raised could be followed by nobody: Teams must say who it is.
   if (!person.id) return formCard({ mode, values, notice: unknownPersonText });
-  const parsed = parseBrief(values, { timeZone });
+  const parsed = parseBrief(values, { timeZone, desks: deps.desks });
   if (!parsed.ok) return formCard({ mode, values, problems: parsed.problems });
   // The same brief from the same person is one escalation, however often Teams delivers it.
   const requestKey = `teams:${person.id}:${createHash('sha256').update(JSON.stringify(parsed.value)).digest('hex')}`;

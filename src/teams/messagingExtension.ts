@@ -1,11 +1,13 @@
 // The "Escalate" messaging extension (command createEscalation): the form in a dialog,
-// prefilled when opened from a message's "..." menu.
+// prefilled when opened from a message's "..." menu (and filled from a help-desk ticket it links).
 import type { TurnContext } from 'botbuilder';
+import { fillFromTicket } from '../app/fillFromTicket';
 import { caps } from '../domain/caps';
+import { ticketMentionedIn } from '../domain/ticketMentions';
 import { verbs } from '../domain/verbs';
-import { formCard } from './cards/formCard';
+import { type FormCardInput, formCard } from './cards/formCard';
 import type { TeamsDeps } from './deps';
-import { recommend, submit } from './formSubmission';
+import { fill, recommend, submit } from './formSubmission';
 import { dialogAnswer, type InvokeAnswer } from './invokeResponses';
 import { personOf, timeZoneOf } from './people';
 
@@ -17,12 +19,26 @@ interface MessagePayload {
   linkToMessage?: string;
 }
 
-export async function fetchTask(context: TurnContext): Promise<InvokeAnswer> {
+export async function fetchTask(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
   const value = (context.activity.value ?? {}) as { commandContext?: string; messagePayload?: MessagePayload };
   const message = value.commandContext === 'message' ? value.messagePayload : undefined;
   if (!message) return dialogAnswer(formCard({ mode: 'dialog' }));
-  const { values, notice } = prefillFrom(message);
-  return dialogAnswer(formCard({ mode: 'dialog', values, notice }));
+  return dialogAnswer(formCard({ mode: 'dialog', ...(await formFromMessage(message, deps)) }));
+}
+
+/**
+ * The message's text prefills the form; a help-desk ticket it links or names goes in the Ticket
+ * field and fills the form from the desk, its values over the message's. When the desk cannot
+ * give it, the message's prefill stays, with the sentence saying why.
+ */
+async function formFromMessage(message: MessagePayload, deps: TeamsDeps): Promise<Omit<FormCardInput, 'mode'>> {
+  const prefilled = prefillFrom(message);
+  const ticket = ticketMentionedIn(message.body?.content ?? '', deps.desks);
+  if (!ticket) return prefilled;
+  const filled = await fillFromTicket({ ticket }, deps);
+  const values = { ...prefilled.values, ...filled.values };
+  if (filled.filledFrom) return { values, notice: filled.notice };
+  return { values, notice: [prefilled.notice, filled.notice].filter(Boolean).join(' '), problems: filled.problems };
 }
 
 export async function submitAction(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
@@ -32,6 +48,7 @@ export async function submitAction(context: TurnContext, deps: TeamsDeps): Promi
   if (verb === verbs.done.name) return {};
   if (verb === verbs.evaluate.name)
     return dialogAnswer(await recommend(values, 'dialog', deps, personOf(context.activity)));
+  if (verb === verbs.fillFromTicket.name) return dialogAnswer(await fill(values, 'dialog', deps));
   return dialogAnswer(await submit(values, personOf(context.activity), 'dialog', deps, timeZoneOf(context.activity)));
 }
 

@@ -41,6 +41,7 @@ const inputIds = [
   'asks',
   'deadlineDate',
   'deadlineTime',
+  'ticket',
 ];
 
 function assertValidCard(card: unknown) {
