@@ -1,11 +1,15 @@
 // Escalating: store the brief and queue its post to the tier's channel in one
 // transaction; the delivery worker posts it (usually before the person is answered).
 // A tier with no channel keeps its escalations waiting until one is bound (postWaiting).
-import type { Brief } from '../domain/brief';
+import type { Brief, FieldProblem } from '../domain/brief';
 import { escalatedEmailTo } from '../domain/emailing';
 import type { Escalation, Person } from '../domain/escalation';
+import { isOpen } from '../domain/lifecycle';
+import { ticketLabel } from '../domain/tickets';
 import type { Target } from '../domain/vocabulary';
+import { type AccessDeps, canSee, viewerOn } from './access';
 import type { EscalationDeps } from './escalations';
+import type { TicketStore } from './helpdeskPorts';
 import {
   type ChannelBinding,
   type ChannelStore,
@@ -15,17 +19,22 @@ import {
   type OutboxStore,
   type PostedCard,
 } from './ports';
+import { noteEscalated } from './ticketNotes';
 
 export interface PostingDeps extends EscalationDeps {
   store: EscalationStore &
     Pick<ChannelStore, 'channelFor' | 'emailLists' | 'postedCards'> &
-    Pick<OutboxStore, 'enqueueDeliveries'>;
+    Pick<OutboxStore, 'enqueueDeliveries'> &
+    Pick<TicketStore, 'escalationsOfTicket'>;
   counters: Pick<Counters, 'escalationCreated'>;
   /** Wake the delivery worker; resolve once it has posted this escalation's card, or the time is up. */
   awaitPost: (escalationId: string, timeoutMs: number) => Promise<boolean>;
   /** Wake the delivery worker without waiting for it. */
   deliverSoon: () => void;
   log: (message: string) => void;
+  /** For the note an escalation's help-desk ticket gets (app/ticketNotes.ts). */
+  publicUrl: string;
+  linkSecret: string;
 }
 
 export interface Escalated {
@@ -34,6 +43,8 @@ export interface Escalated {
   created: boolean;
   /** The request's key was used for another request: nothing was made (`escalation` is that other one's). */
   conflict?: boolean;
+  /** Its ticket already has an open escalation (`escalation`): nothing was made. */
+  ticketTaken?: boolean;
   /** Where the card is, once posted. */
   posted?: PostedCard;
   binding?: ChannelBinding;
@@ -62,6 +73,9 @@ export async function escalate(
   { waitForPost = true }: { waitForPost?: boolean } = {},
 ): Promise<Escalated> {
   const now = deps.clock.now();
+  // One open escalation a ticket: a second brief for it is the first one, as a repeat would be.
+  const open = brief.ticket && (await deps.store.escalationsOfTicket(brief.ticket)).find((e) => isOpen(e.status));
+  if (open) return { escalation: open, created: false, ticketTaken: true };
   const { escalation, created, conflict } = await deps.store.createEscalation({
     brief,
     requester,
@@ -75,6 +89,7 @@ export async function escalate(
   });
   if (conflict) return { escalation, created, conflict };
   if (created) deps.counters.escalationCreated(escalation);
+  if (created) await noteEscalated(deps, escalation);
   const binding = await deps.store.channelFor(escalation.brief.target);
   if (binding && created && waitForPost) await deps.awaitPost(escalation.id, postWaitMs);
   const posted = binding && (await postedIn(deps, escalation, binding));
@@ -102,4 +117,26 @@ export async function postedIn(
   const channelId = binding.conversationReference.conversation.id;
   const copies = await deps.store.postedCards(escalation.id);
   return copies.find((copy) => channelOfConversation(copy.conversationId) === channelId);
+}
+
+/**
+ * What someone is told when their brief's ticket already has an open escalation: its id only if
+ * they may see it (of a Security escalation, an outsider learns only that one is open).
+ */
+export async function ticketTakenProblem(
+  deps: AccessDeps,
+  person: Person | undefined,
+  open: Escalation,
+): Promise<FieldProblem> {
+  const { viewer } = await viewerOn(deps, person, open);
+  return ticketTakenProblemFor(open, canSee(deps, viewer, open));
+}
+
+export function ticketTakenProblemFor(open: Escalation, named: boolean): FieldProblem {
+  const label = open.brief.ticket ? ticketLabel(open.brief.ticket) : 'This ticket';
+  const which = named ? ` as ${open.id} (say "show ${open.id}" to see it)` : '';
+  return {
+    field: 'ticket',
+    message: `${label} is already escalated${which} and still open: add to that escalation instead`,
+  };
 }

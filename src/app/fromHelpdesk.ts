@@ -18,6 +18,7 @@ import { saveChange } from './changes';
 import { escalate, type PostingDeps } from './escalate';
 import type { TicketNoteDelivery, TicketStore } from './helpdeskPorts';
 import type { ChannelStore, EscalationStore, IdempotencyStore } from './ports';
+import { noteEscalated } from './ticketNotes';
 
 /** What a desk's webhook asks, read from its body (src/helpdesk/webhooks.ts). */
 export type DeskEvent =
@@ -71,6 +72,7 @@ async function escalateTicket(
   const earlier = await deps.store.escalationsOfTicket(event.ticket);
   const open = earlier.find((e) => isOpen(e.status));
   if (open) {
+    // Queued again in case the first delivery stopped before its note was (its key keeps it once).
     await noteEscalated(deps, open);
     return { escalationId: open.id, outcome: 'duplicate' };
   }
@@ -89,9 +91,10 @@ async function escalateTicket(
   // One escalation a ticket while it is open: two deliveries at once make one (the request key).
   const key = `ticket:${event.ticket.system}:${event.ticket.id}:after:${closed?.id ?? 'none'}`;
   const made = await escalate(deps, brief, event.agent, { key }, { waitForPost: false });
-  if (made.created && closed)
+  if (made.created && closed) {
     await deps.store.linkEscalations(made.escalation.id, closed.id, deps.clock.now().toISOString());
-  await noteEscalated(deps, made.escalation);
+  }
+  if (!made.created) await noteEscalated(deps, made.escalation);
   return { escalationId: made.escalation.id, outcome: made.created ? 'escalated' : 'duplicate' };
 }
 
@@ -139,33 +142,6 @@ export function formLink(deps: Pick<HelpdeskDeps, 'appId' | 'publicUrl'>, ticket
   const command = encodeURIComponent(`new ${ticketLabel(ticket)}`).replace(/%20/g, '%20');
   if (!deps.appId) return `${deps.publicUrl} (say "new ${ticketLabel(ticket)}" to Escalation Desk in Teams)`;
   return `https://teams.microsoft.com/l/chat/0/0?users=28:${deps.appId}&message=${command}`;
-}
-
-/** The ticket hears once that it was escalated, with where to follow it (once-only key: a repeat adds nothing). */
-async function noteEscalated(deps: HelpdeskDeps, escalation: Escalation): Promise<void> {
-  const ticket = escalation.brief.ticket;
-  if (!ticket) return;
-  const now = deps.clock.now();
-  const requesterId = escalation.requester.id;
-  // The brief's link is for its requester, or the tier's readers; a Security one without a requester id has none.
-  const viewer = requesterId
-    ? { admin: false, memberOf: new Set<never>(), id: requesterId }
-    : isRestricted(escalation.brief.target)
-      ? undefined
-      : channelViewer(undefined);
-  const links = {
-    teams: `${deps.publicUrl}/escalations/${escalation.id}`,
-    ...(viewer && { brief: briefLink(deps.publicUrl, deps.linkSecret, escalation.id, viewer, now) }),
-  };
-  const note: TicketNoteDelivery = {
-    kind: 'ticketNote',
-    escalationId: escalation.id,
-    ticket,
-    text: escalatedNote(escalation, links),
-    key: `ticket-note:${escalation.id}:escalated`,
-  };
-  await deps.store.enqueueDeliveries([note], now.toISOString());
-  deps.deliverSoon();
 }
 
 /** A public reply on the ticket of an open escalation: its customer update, once per reply; our own notes change nothing. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { canSee, sightFor, viewerOf, viewerOn } from '../app/access';
 import { readDetail } from '../app/board';
 import { checkBriefLink } from '../app/briefLinks';
-import { escalate } from '../app/escalate';
+import { escalate, ticketTakenProblemFor } from '../app/escalate';
 import { listEscalations, parseRequester } from '../app/escalations';
 import { anyone, channelViewer, seesEverything, type Viewer } from '../domain/access';
 import { fieldProblems, parseBrief } from '../domain/brief';
@@ -79,12 +79,16 @@ function createEscalation(deps: ServerDeps): Handler {
     const hash = createHash('sha256')
       .update(JSON.stringify([brief.value, person.value]))
       .digest('hex');
-    const { escalation, created, posted, conflict } = await escalate(
+    const { escalation, created, posted, conflict, ticketTaken } = await escalate(
       deps,
       brief.value,
       person.value,
       key ? { key: `api:${key}`, hash, expires: true } : undefined,
     );
+    if (ticketTaken) {
+      const problem = ticketTakenProblemFor(escalation, await callerMaySee(deps, req, escalation));
+      return sendError(res, 409, problem.message, [problem]);
+    }
     if (conflict) {
       return sendError(
         res,

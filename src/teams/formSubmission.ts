@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { sightFor, viewerOf } from '../app/access';
 import { briefLink } from '../app/briefLinks';
-import { escalate } from '../app/escalate';
+import { escalate, ticketTakenProblem } from '../app/escalate';
 import { fillFromTicket } from '../app/fillFromTicket';
 import { similarOpenEscalations } from '../app/similar';
 import { parseBrief } from '../domain/brief';
@@ -79,7 +79,10 @@ export async function submit(
   if (!parsed.ok) return formCard({ mode, values, problems: parsed.problems });
   // The same brief from the same person is one escalation, however often Teams delivers it.
   const requestKey = `teams:${person.id}:${createHash('sha256').update(JSON.stringify(parsed.value)).digest('hex')}`;
-  const { escalation, created, posted, binding } = await escalate(deps, parsed.value, person, { key: requestKey });
+  const { escalation, created, posted, binding, ticketTaken } = await escalate(deps, parsed.value, person, {
+    key: requestKey,
+  });
+  if (ticketTaken) return formCard({ mode, values, problems: [await ticketTakenProblem(deps, person, escalation)] });
   const channel = binding && bindingChannel(binding);
   return confirmationCard({
     escalation,

@@ -72,3 +72,53 @@ describe('A ticket on an escalation’s JSON and text brief', () => {
     assert.equal((await json(await fetch(`${app.url}/api/escalations`))).length, before);
   });
 });
+
+describe('One open escalation a ticket, over the JSON API', () => {
+  let zendesk: FakeZendesk;
+  let app: RunningApp;
+  before(async () => {
+    zendesk = await new FakeZendesk().start();
+    const desk = zendesk.connection();
+    app = await startTestApp({
+      ZENDESK_URL: desk.baseUrl,
+      ZENDESK_EMAIL: desk.user,
+      ZENDESK_API_TOKEN: desk.secret,
+      ZENDESK_WEBHOOK_SECRET: desk.webhookSecret,
+    });
+  });
+  after(async () => {
+    await app?.close();
+    await zendesk?.stop();
+  });
+
+  it('refuses a second escalation of a ticket while the first is open (409 on the ticket field), naming it only to who may see it', async () => {
+    const requester = { name: 'Dana Agent' };
+    const first = await json(await post(`${app.url}/api/escalations`, { ...minimalForm, ticket: '4900', requester }));
+    const again = await post(`${app.url}/api/escalations`, {
+      ...minimalForm,
+      summary: 'Other words',
+      ticket: '4900',
+      requester,
+    });
+    assert.equal(again.status, 409);
+    const said = await json(again);
+    assert.equal(said.problems[0].field, 'ticket');
+    assert.match(said.message, new RegExp(`Zendesk #4900 is already escalated as ${first.id}`));
+
+    const security = {
+      ...minimalForm,
+      target: 'security',
+      severity: 'critical',
+      signals: 'data_exposure',
+      ticket: '4901',
+    };
+    const secret = await json(await post(`${app.url}/api/escalations`, { ...security, requester }));
+    const outsider = { 'x-dev-user': 'aad00000-0000-4000-8000-0000000000aa', 'x-dev-user-name': 'Oscar Outsider' };
+    const refused = await post(`${app.url}/api/escalations`, { ...security, requester }, outsider);
+    assert.equal(refused.status, 409);
+    const told = await json(refused);
+    assert.match(told.message, /Zendesk #4901 is already escalated and still open/);
+    assert.doesNotMatch(JSON.stringify(told), new RegExp(secret.id));
+    assert.equal((await json(await fetch(`${app.url}/api/escalations`))).length, 2);
+  });
+});
