@@ -4,6 +4,7 @@
 import type { Change, Effect } from '../domain/decide';
 import type { Escalation, Person } from '../domain/escalation';
 import { changeNote } from '../domain/ticketNotes';
+import { isDeskSystem } from '../domain/tickets';
 import type { ClickedCopy, EscalationStore, SaveEffect, SaveResult } from './ports';
 
 export interface ChangeMeta {
@@ -33,7 +34,8 @@ export function saveChange(
 /** The note the ticket it came from gets of this change (domain/ticketNotes.ts), sent once whoever saves it. */
 function ticketNoteOf({ next, entry }: Change): SaveEffect[] {
   const ticket = next.brief.ticket;
-  const text = ticket && changeNote(next, entry);
+  // Only the desks Escalation Desk writes to (Zendesk, ServiceNow, Jira) hear back; another desk's ticket is a link.
+  const text = ticket && isDeskSystem(ticket.system) && changeNote(next, entry);
   return text
     ? [{ kind: 'ticketNote', escalationId: next.id, ticket, text, key: `ticket-note:${next.id}:v${next.version}` }]
     : [];

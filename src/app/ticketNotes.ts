@@ -4,6 +4,7 @@
 import { channelViewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
 import { escalatedNote } from '../domain/ticketNotes';
+import { isDeskSystem } from '../domain/tickets';
 import { isRestricted } from '../domain/tiers';
 import { briefLink } from './briefLinks';
 import type { TicketNoteDelivery } from './helpdeskPorts';
@@ -20,7 +21,7 @@ export interface TicketNoteDeps {
 /** The ticket hears once that it was escalated, with the Teams link and (where its reader may open it) the brief's. */
 export async function noteEscalated(deps: TicketNoteDeps, escalation: Escalation): Promise<void> {
   const ticket = escalation.brief.ticket;
-  if (!ticket) return;
+  if (!ticket || !isDeskSystem(ticket.system)) return;
   const now = deps.clock.now();
   const requesterId = escalation.requester.id;
   // The brief's link is for its requester, or anyone for an open tier; a Security one without a requester id has none.

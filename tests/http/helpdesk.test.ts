@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { json, startTestApp } from '../support/app';
+import { fullForm } from '../support/briefs';
 import { textOf } from '../support/cardValidation';
 import { jiraSign, standardSign, zendeskSign } from '../support/deskSigning';
 import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
@@ -219,6 +220,7 @@ describe('Escalating from a help desk, and back to its ticket', () => {
   afterEach(() => app.close());
 
   const list = async () => json(await fetch(`${app.url}/api/escalations`));
+  const posted = () => teams.posts().find((p) => p.kind === 'create') as PostedActivity;
   const briefsPosted = () => teams.posts().filter((p) => p.kind === 'create').length;
 
   for (const desk of cases) {
@@ -233,7 +235,6 @@ describe('Escalating from a help desk, and back to its ticket', () => {
         });
       };
       const notesOn = (id: string) => desk.desk().notes.filter((n) => n.ticketId === id || n.ticketId === sysIdOf(id));
-      const posted = () => teams.posts().find((p) => p.kind === 'create') as PostedActivity;
 
       it('escalates a complete ticket once: one brief in its tier channel with the ticket link, the same id for a repeat, and one internal note', async () => {
         const [id] = desk.ids;
@@ -423,6 +424,49 @@ describe('Escalating from a help desk, and back to its ticket', () => {
       ).outcome,
       'ignored',
     );
+  });
+
+  it('escalates from any other desk through the generic route, once, and writes nothing back to it', async () => {
+    await app.close();
+    const secret = `whsec_${Buffer.alloc(32, 'generic').toString('base64')}`;
+    app = await startTestApp({ ...envOf(), HELPDESK_WEBHOOK_SECRET: secret });
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
+    const body = JSON.stringify({
+      ...fullForm,
+      requester: { name: 'Sam Support' },
+      ticket: { system: 'freshdesk', id: '77', url: 'https://acme.freshdesk.com/a/tickets/77' },
+    });
+    const deliver = (headers: Record<string, string>) =>
+      fetch(`${app.url}/api/helpdesk/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    assert.equal((await deliver({})).status, 401);
+    assert.deepEqual(await json(await deliver(standardSign(body, secret))), {
+      escalationId: 'ESC-1',
+      outcome: 'escalated',
+    });
+    assert.deepEqual(await json(await deliver(standardSign(body, secret))), {
+      escalationId: 'ESC-1',
+      outcome: 'duplicate',
+    });
+    const detail = await json(await fetch(`${app.url}/api/escalations/ESC-1`));
+    assert.deepEqual(detail.ticket, { system: 'freshdesk', id: '77', url: 'https://acme.freshdesk.com/a/tickets/77' });
+    await teams.waitFor(() => teams.posts().some((p) => p.kind === 'create'));
+    const card = posted();
+    await send(
+      app.url,
+      cardAction({
+        serviceUrl: teams.url,
+        user: personas.engineer,
+        card,
+        verb: 'escalation.setStatus',
+        data: { escalationId: 'ESC-1', version: 1, status: 'acknowledged' },
+      }),
+    );
+    assert.equal((await json(await fetch(`${app.url}/api/escalations/ESC-1`))).status, 'acknowledged');
+    assert.equal((await app.store.deliveries()).filter((d) => d.kind === 'ticketNote').length, 0);
   });
 
   it('answers 404 for a desk that is not connected and for the generic route without its secret', async () => {
