@@ -543,6 +543,53 @@ function storeContract(engine: Engine) {
       }
     });
 
+    it("finds the escalations of a ticket by its desk and id, newest first, and keeps a ticket's latest draft", async () => {
+      const ticket = { system: 'zendesk', id: '4821', url: 'https://acme.zendesk.com/agent/tickets/4821' };
+      const first = await store.createEscalation({ brief: { ...briefOf({}), ticket }, requester: dana, at: at(0) });
+      await create();
+      const second = await store.createEscalation({ brief: { ...briefOf({}), ticket }, requester: dana, at: at(1) });
+      const found = await store.escalationsOfTicket({ system: 'zendesk', id: '4821' });
+      assert.deepEqual(
+        found.map((e) => e.id),
+        [second.escalation.id, first.escalation.id],
+      );
+      assert.deepEqual(found[0]?.brief.ticket, ticket);
+      assert.deepEqual(await store.escalationsOfTicket({ system: 'jira', id: '4821' }), []);
+
+      assert.equal(await store.ticketDraft(ticket), undefined);
+      const draft = {
+        ticket,
+        form: { summary: 'Exports fail', target: 'engineering' },
+        agent: dana,
+        createdAt: at(2),
+        updatedAt: at(2),
+      };
+      await store.saveTicketDraft(draft);
+      await store.saveTicketDraft({ ...draft, form: { summary: 'Exports fail again' }, updatedAt: at(3) });
+      assert.deepEqual(await store.ticketDraft({ system: 'zendesk', id: '4821' }), {
+        ...draft,
+        form: { summary: 'Exports fail again' },
+        updatedAt: at(3),
+      });
+    });
+
+    it('queues a note to a ticket that has no escalation yet, once a key', async () => {
+      const note = {
+        kind: 'ticketNote' as const,
+        ticket: { system: 'zendesk', id: '4822' },
+        text: 'Escalation Desk: a draft',
+        key: 'ticket-note:draft:zendesk:4822',
+      };
+      await store.enqueueDeliveries([note, note], at(0));
+      const queued = await store.deliveries();
+      assert.equal(queued.length, 1);
+      assert.equal(queued[0]?.kind, 'ticketNote');
+      assert.equal(queued[0]?.escalationId, undefined);
+      assert.deepEqual(queued[0]?.kind === 'ticketNote' && queued[0].ticket, note.ticket);
+      const claimed = await store.claimDeliveries('w', at(1), at(2), 10);
+      assert.equal(claimed.length, 1);
+    });
+
     it('ping answers true while the database is open and false once it is closed', async () => {
       assert.equal(await store.ping(), true);
       await store.close();
