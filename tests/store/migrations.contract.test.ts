@@ -91,6 +91,69 @@ function migrationsContract(engine: Engine) {
         }
       });
     }
+
+    it('an outbox upgraded for notes to tickets keeps its rows, their numbers and what they say', async () => {
+      const upgraded = await engine.fresh();
+      let store: Store | undefined;
+      try {
+        await migratedBefore(upgraded, '0012', async (db) => {
+          await db
+            .insertInto('escalations')
+            .values({ ...storedAs('new'), sla_check_at: at(0) })
+            .execute();
+          const row = {
+            kind: 'reply',
+            escalation_id: 1,
+            conversation_id: '19:x@thread.tacv2',
+            service_url: 'https://smba.example/',
+            attempts: 0,
+            next_attempt_at: at(0),
+            created_at: at(0),
+          };
+          await db
+            .insertInto('outbox')
+            .values([
+              { ...row, text: 'first', reply_key: 'k1' },
+              { ...row, text: 'second', reply_key: 'k2', delivered_at: at(1) },
+            ])
+            .execute();
+        });
+        store = await openStore(upgraded.url, upgraded.options);
+        const rows = await store.deliveries();
+        assert.deepEqual(
+          rows.map((r) => [r.id, r.kind, r.kind === 'reply' && r.text, r.state]),
+          [
+            [1, 'reply', 'first', 'pending'],
+            [2, 'reply', 'second', 'delivered'],
+          ],
+        );
+        await store.enqueueDeliveries(
+          [{ kind: 'ticketNote', ticket: { system: 'jira', id: 'SUP-1' }, text: 'x', key: 'n1' }],
+          at(2),
+        );
+        assert.deepEqual(
+          (await store.deliveries()).map((r) => r.id),
+          [1, 2, 3],
+        );
+        await store.enqueueDeliveries(
+          [
+            {
+              kind: 'reply',
+              escalationId: 'ESC-1',
+              conversationId: '19:x@thread.tacv2',
+              serviceUrl: 'https://smba.example/',
+              text: 'again',
+              key: 'k1',
+            },
+          ],
+          at(3),
+        );
+        assert.equal((await store.deliveries()).length, 3, 'a reply key stays once-only across the upgrade');
+      } finally {
+        await store?.close();
+        await upgraded.drop();
+      }
+    });
   });
 }
 
