@@ -188,21 +188,7 @@ export function serviceNowEvent(body: unknown, baseUrl: string): DeskEvent {
       sameSite(incident.url, baseUrl) ??
       `${baseUrl}/nav_to.do?uri=incident.do%3Fsys_id%3D${incident.sys_id.toLowerCase()}`,
   };
-  if (said.event === 'public_reply') {
-    const comment = said.comment;
-    if (!comment) throw new WebhookBodyError('comment: a public_reply needs the comment ({text, at})');
-    const at = isoOr(comment.at);
-    return {
-      kind: 'publicReply',
-      ticket,
-      reply: {
-        id: comment.id || `${at}:${comment.text.slice(0, 40)}`,
-        at,
-        author: comment.author || said.agent?.name || 'The agent',
-        text: comment.text,
-      },
-    };
-  }
+  if (said.event === 'public_reply') return publicReplyOf(ticket, said.comment, said.agent?.name);
   return {
     kind: 'escalate',
     ticket,
@@ -248,21 +234,7 @@ export function genericEvent(body: unknown): DeskEvent {
     id: said.ticket.id,
     ...(said.ticket.url && { url: said.ticket.url }),
   };
-  if (said.event === 'public_reply') {
-    const comment = said.comment;
-    if (!comment) throw new WebhookBodyError('comment: a public_reply needs the comment ({text, at})');
-    const at = isoOr(comment.at);
-    return {
-      kind: 'publicReply',
-      ticket,
-      reply: {
-        id: comment.id || `${at}:${comment.text.slice(0, 40)}`,
-        at,
-        author: comment.author || 'The agent',
-        text: comment.text,
-      },
-    };
-  }
+  if (said.event === 'public_reply') return publicReplyOf(ticket, said.comment, said.requester?.name);
   const form = new Map<string, unknown>();
   for (const field of formInputs) if (Object.hasOwn(said, field)) form.set(field, asFormText(field, said[field]));
   return {
@@ -333,4 +305,20 @@ function asFormText(field: string, value: unknown): string | undefined {
   });
   if (items.some((item) => item === undefined)) return undefined;
   return items.join(field === 'signals' || field === 'customerNames' ? ',' : '\n');
+}
+
+/** A reply the body carries (ServiceNow's, the generic route's): its id, or one made of its time and words. */
+function publicReplyOf(
+  ticket: Ticket,
+  comment: { id?: string; text: string; at?: string; author?: string } | undefined,
+  agent: string | undefined,
+): DeskEvent {
+  if (!comment) throw new WebhookBodyError('comment: a public_reply needs the comment ({text, at})');
+  const at = isoOr(comment.at);
+  const id = comment.id || `${at}:${comment.text.slice(0, 40)}`;
+  return {
+    kind: 'publicReply',
+    ticket,
+    reply: { id, at, author: comment.author || agent || 'The agent', text: comment.text },
+  };
 }

@@ -12,7 +12,7 @@ import { type BotProcess, startBot } from '../support/botProcess';
 import { fullForm } from '../support/briefs';
 import { signFor } from '../support/deskSigning';
 import { FakeConnector } from '../support/fakeConnector';
-import { FakeJira, FakeServiceNow, FakeZendesk } from '../support/fakeHelpdesks';
+import { deskEnv, FakeJira, FakeServiceNow, FakeZendesk } from '../support/fakeHelpdesks';
 import {
   cardAction,
   channelMessage,
@@ -379,19 +379,8 @@ describe('Fuzzing the running server', () => {
       requester: customer,
       comments: [],
     });
-    const env: Record<string, string> = { HELPDESK_WEBHOOK_SECRET: secrets.webhook as string };
-    for (const [name, desk] of Object.entries(desks)) {
-      const c = desk.connection();
-      const prefix = name.toUpperCase();
-      const [user, secret] = name === 'servicenow' ? ['USER', 'PASSWORD'] : ['EMAIL', 'API_TOKEN'];
-      Object.assign(env, {
-        [`${prefix}_URL`]: c.baseUrl,
-        [`${prefix}_${user}`]: c.user,
-        [`${prefix}_${secret}`]: c.secret,
-        [`${prefix}_WEBHOOK_SECRET`]: c.webhookSecret,
-      });
-      secrets[name] = c.webhookSecret;
-    }
+    const env = { ...deskEnv(...Object.values(desks)), HELPDESK_WEBHOOK_SECRET: secrets.webhook as string };
+    for (const [name, desk] of Object.entries(desks)) secrets[name] = desk.connection().webhookSecret;
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
     bot = await startBot('the bot', [main], {
       ...process.env,

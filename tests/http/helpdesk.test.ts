@@ -7,7 +7,7 @@ import { fullForm } from '../support/briefs';
 import { textOf } from '../support/cardValidation';
 import { jiraSign, standardSign, zendeskSign } from '../support/deskSigning';
 import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
-import { FakeJira, FakeServiceNow, FakeZendesk } from '../support/fakeHelpdesks';
+import { deskEnv, FakeJira, FakeServiceNow, FakeZendesk } from '../support/fakeHelpdesks';
 import { cardAction, channels, personas, routeTier, send } from '../support/teamsActivities';
 
 type AnyDesk = FakeZendesk | FakeServiceNow | FakeJira;
@@ -189,23 +189,7 @@ describe('Escalating from a help desk, and back to its ticket', () => {
     await Promise.all([zendesk.stop(), serviceNow.stop(), jira.stop()]);
   });
 
-  const envOf = () => {
-    const [z, s, j] = [zendesk.connection(), serviceNow.connection(), jira.connection()];
-    return {
-      ZENDESK_URL: z.baseUrl,
-      ZENDESK_EMAIL: z.user,
-      ZENDESK_API_TOKEN: z.secret,
-      ZENDESK_WEBHOOK_SECRET: z.webhookSecret,
-      SERVICENOW_URL: s.baseUrl,
-      SERVICENOW_USER: s.user,
-      SERVICENOW_PASSWORD: s.secret,
-      SERVICENOW_WEBHOOK_SECRET: s.webhookSecret,
-      JIRA_URL: j.baseUrl,
-      JIRA_EMAIL: j.user,
-      JIRA_API_TOKEN: j.secret,
-      JIRA_WEBHOOK_SECRET: j.webhookSecret,
-    };
-  };
+  const envOf = () => deskEnv(zendesk, serviceNow, jira);
 
   beforeEach(async () => {
     teams.reset();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { minimalForm } from '../support/briefs';
-import { FakeZendesk } from '../support/fakeHelpdesks';
+import { deskEnv, FakeZendesk } from '../support/fakeHelpdesks';
 
 describe('A ticket on an escalation’s JSON and text brief', () => {
   let zendesk: FakeZendesk;
@@ -14,13 +14,7 @@ describe('A ticket on an escalation’s JSON and text brief', () => {
 
   before(async () => {
     zendesk = await new FakeZendesk().start();
-    const desk = zendesk.connection();
-    app = await startTestApp({
-      ZENDESK_URL: desk.baseUrl,
-      ZENDESK_EMAIL: desk.user,
-      ZENDESK_API_TOKEN: desk.secret,
-      ZENDESK_WEBHOOK_SECRET: desk.webhookSecret,
-    });
+    app = await startTestApp(deskEnv(zendesk));
   });
   after(async () => {
     await app?.close();
@@ -78,13 +72,7 @@ describe('One open escalation a ticket, over the JSON API', () => {
   let app: RunningApp;
   before(async () => {
     zendesk = await new FakeZendesk().start();
-    const desk = zendesk.connection();
-    app = await startTestApp({
-      ZENDESK_URL: desk.baseUrl,
-      ZENDESK_EMAIL: desk.user,
-      ZENDESK_API_TOKEN: desk.secret,
-      ZENDESK_WEBHOOK_SECRET: desk.webhookSecret,
-    });
+    app = await startTestApp(deskEnv(zendesk));
   });
   after(async () => {
     await app?.close();

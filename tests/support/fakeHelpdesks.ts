@@ -317,3 +317,20 @@ export class FakeJira extends FakeDesk {
 function commentJson(comment: JiraComment): object {
   return { ...comment, created: { iso8601: comment.created, epochMillis: Date.parse(comment.created) } };
 }
+
+const envNames: Record<DeskSystem, [url: string, user: string, secret: string, webhook: string]> = {
+  zendesk: ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'ZENDESK_WEBHOOK_SECRET'],
+  servicenow: ['SERVICENOW_URL', 'SERVICENOW_USER', 'SERVICENOW_PASSWORD', 'SERVICENOW_WEBHOOK_SECRET'],
+  jira: ['JIRA_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_WEBHOOK_SECRET'],
+};
+
+/** The environment that connects Escalation Desk to these fake desks (started first). */
+export function deskEnv(...desks: { connection(): DeskConnection }[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const desk of desks) {
+    const c = desk.connection();
+    const [url, user, secret, webhook] = envNames[c.system];
+    Object.assign(env, { [url]: c.baseUrl, [user]: c.user, [secret]: c.secret, [webhook]: c.webhookSecret });
+  }
+  return env;
+}

@@ -3,7 +3,7 @@
 // connects the three; a Zendesk webhook signed as Zendesk signs it.
 import { createHmac } from 'node:crypto';
 import { post } from './app';
-import { FakeJira, FakeServiceNow, FakeZendesk } from './fakeHelpdesks';
+import { deskEnv, FakeJira, FakeServiceNow, FakeZendesk } from './fakeHelpdesks';
 
 export const zendesk = new FakeZendesk();
 export const serviceNow = new FakeServiceNow();
@@ -169,21 +169,7 @@ export function addTickets(): void {
 }
 
 export function envOf(): NodeJS.ProcessEnv {
-  const [z, s, j] = [zendesk.connection(), serviceNow.connection(), jira.connection()];
-  return {
-    ZENDESK_URL: z.baseUrl,
-    ZENDESK_EMAIL: z.user,
-    ZENDESK_API_TOKEN: z.secret,
-    ZENDESK_WEBHOOK_SECRET: z.webhookSecret,
-    SERVICENOW_URL: s.baseUrl,
-    SERVICENOW_USER: s.user,
-    SERVICENOW_PASSWORD: s.secret,
-    SERVICENOW_WEBHOOK_SECRET: s.webhookSecret,
-    JIRA_URL: j.baseUrl,
-    JIRA_EMAIL: j.user,
-    JIRA_API_TOKEN: j.secret,
-    JIRA_WEBHOOK_SECRET: j.webhookSecret,
-  };
+  return deskEnv(zendesk, serviceNow, jira);
 }
 
 /** A Zendesk trigger's webhook, signed as Zendesk signs: base64 HMAC-SHA256 of timestamp + body. */
