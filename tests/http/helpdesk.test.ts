@@ -453,6 +453,37 @@ describe('Escalating from a help desk, and back to its ticket', () => {
     assert.equal((await app.store.deliveries()).filter((d) => d.kind === 'ticketNote').length, 0);
   });
 
+  it('opens a new escalation, linked to the old, for a ticket escalated again after its escalation was resolved', async () => {
+    const zendeskCase = cases[0] as DeskCase;
+    zendeskCase.addTicket('4850', true);
+    const body = JSON.stringify(zendeskCase.escalateBody('4850', true));
+    const deliver = async () =>
+      json(
+        await fetch(`${app.url}/api/helpdesk/zendesk`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...zendeskSign(body, zendesk.connection().webhookSecret) },
+          body,
+        }),
+      );
+    assert.deepEqual(await deliver(), { escalationId: 'ESC-1', outcome: 'escalated' });
+    await teams.waitFor(() => teams.posts().some((p) => p.kind === 'create'));
+    await send(
+      app.url,
+      cardAction({
+        serviceUrl: teams.url,
+        user: personas.engineer,
+        card: posted(),
+        verb: 'escalation.setStatus',
+        data: { escalationId: 'ESC-1', version: 1, status: 'resolved', resolution: 'Rolled back' },
+      }),
+    );
+    assert.equal((await json(await fetch(`${app.url}/api/escalations/ESC-1`))).status, 'resolved');
+    assert.deepEqual(await deliver(), { escalationId: 'ESC-2', outcome: 'escalated' });
+    assert.deepEqual(await deliver(), { escalationId: 'ESC-2', outcome: 'duplicate' });
+    const again = await json(await fetch(`${app.url}/api/escalations/ESC-2`));
+    assert.ok(JSON.stringify(again).includes('ESC-1'), 'the new escalation is linked to the old');
+  });
+
   it('answers 404 for a desk that is not connected and for the generic route without its secret', async () => {
     await app.close();
     app = await startTestApp({});
