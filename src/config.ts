@@ -40,6 +40,11 @@ export interface Config {
   sso?: { clientId: string; appIdUri: string; authorityHost: string };
   /** Connected help desks (Zendesk, ServiceNow, Jira) and the generic webhook's secret. */
   helpdesk: HelpdeskSettings;
+  /**
+   * How an escalation's group chat is opened: made through Microsoft Graph with the app installed
+   * in it (TEAMS_APP_ID), or (no Graph) a Teams deep link that opens it as a draft for the person.
+   */
+  swarm: { kind: 'graph'; teamsAppId: string } | { kind: 'deepLinks' };
 }
 
 export interface GraphSettings {
@@ -166,6 +171,13 @@ const envSchema = z.object({
       .regex(/^(api|https?):\/\/\S+$/, 'an app id URI such as api://escalations.contoso.com/<client id>')
       .optional(),
   ),
+  TEAMS_APP_ID: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "the Teams app's id (a GUID)")
+      .optional(),
+  ),
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_TENANT_ID: optionalText,
@@ -245,7 +257,9 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
   }
   const admins = e.ADMINS ?? [];
   if (e.GRAPH_CLIENT_CERTIFICATE_PATH) checkCertificateFile(e.GRAPH_CLIENT_CERTIFICATE_PATH);
-  const graph = e.MAIL_SENDER ? graphOf(e) : undefined;
+  // Swarm chats are made through Graph when the app is known to install into them, and an identity calls Graph.
+  const chatsViaGraph = e.TEAMS_APP_ID !== undefined && (e.GRAPH_CLIENT_ID ?? e.BOT_ID) !== undefined;
+  const graph = e.MAIL_SENDER || chatsViaGraph ? graphOf(e) : undefined;
   const helpdesk = helpdeskOf(env, localMode);
   const ssoClientId = e.SSO_CLIENT_ID ?? e.BOT_ID;
   return {
@@ -286,6 +300,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
         }
       : {}),
     helpdesk,
+    swarm: chatsViaGraph ? { kind: 'graph', teamsAppId: e.TEAMS_APP_ID as string } : { kind: 'deepLinks' },
   };
 }
 
@@ -303,7 +318,7 @@ function graphOf(e: z.output<typeof envSchema>): GraphSettings {
   const authorityHost = e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, '');
   const missing = (name: string) =>
     new ConfigError(
-      `${name} is required when MAIL_SENDER is set (the app that sends mail through Microsoft Graph; the bot's BOT_ID, BOT_PASSWORD and BOT_TENANT_ID stand in when set, and a bot with BOT_TYPE=UserAssignedMSI sends as its managed identity)`,
+      `${name} is required when MAIL_SENDER or TEAMS_APP_ID is set (the app that sends mail and opens swarm chats through Microsoft Graph; the bot's BOT_ID, BOT_PASSWORD and BOT_TENANT_ID stand in when set, and a bot with BOT_TYPE=UserAssignedMSI sends as its managed identity)`,
     );
   if (!clientId) throw missing('GRAPH_CLIENT_ID');
   if (!clientSecret && !certificatePath) {

@@ -7,6 +7,7 @@ import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import type { SearchTerms, SimilarityMatch } from '../domain/similarity';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
 import type { TicketNoteDelivery, TicketStore } from './helpdeskPorts';
+import type { SwarmStore } from './swarmPorts';
 
 export type { EmailReason };
 
@@ -359,7 +360,7 @@ export interface IdempotencyStore {
 }
 
 /** Everything the app keeps, in one database (src/store): each part can be read alone above. */
-export interface Store extends EscalationStore, ChannelStore, OutboxStore, IdempotencyStore, TicketStore {
+export interface Store extends EscalationStore, ChannelStore, OutboxStore, IdempotencyStore, TicketStore, SwarmStore {
   /** True once the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

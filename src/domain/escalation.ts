@@ -60,6 +60,10 @@ export const timelineKinds = {
   raised: 'raised',
   /** Flagged as a pattern (3+ customers) and raised to the tier that can fix it. */
   pattern: 'pattern',
+  /** A swarm chat opened or grown (domain/swarm.ts). */
+  swarm: 'swarm',
+  /** A Teams message saved into the escalation ("Save to escalation"). */
+  saved: 'saved',
 } as const;
 
 export const escalationIdPattern = /^ESC-([1-9]\d{0,15})$/;

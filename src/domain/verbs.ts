@@ -66,6 +66,7 @@ export const verbs = {
   link: { name: 'escalation.link', label: 'Link as the same issue', inputs: ['otherId'] },
   email: { name: 'escalation.email', label: 'Email the brief', inputs: ['addresses'] },
   fillFromTicket: { name: 'ticket.fill', label: 'Fill from ticket', inputs: formInputs },
+  swarm: { name: 'escalation.swarm', label: 'Swarm', inputs: ['people'] },
 } as const satisfies Record<string, Verb>;
 
 export type VerbKey = keyof typeof verbs;

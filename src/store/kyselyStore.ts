@@ -10,6 +10,7 @@ import { Idempotency } from './idempotency';
 import { Links } from './links';
 import { Outbox } from './outbox';
 import { SlaBookkeeping } from './slaBookkeeping';
+import { SwarmChats } from './swarmChats';
 import type { Db, Engine } from './tables';
 import { Tickets } from './tickets';
 import { Timelines } from './timelines';
@@ -26,7 +27,9 @@ export function kyselyStore(db: Db, engine: Engine): Store {
   const outbox: OutboxStore = methodsOf(new Outbox(db, engine));
   const idempotency: IdempotencyStore = methodsOf(new Idempotency(db));
   const tickets = methodsOf(new Tickets(db));
+  const swarms = methodsOf(new SwarmChats(db));
   return {
+    ...swarms,
     ...escalations,
     ...channels,
     ...outbox,

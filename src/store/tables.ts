@@ -144,6 +144,20 @@ export interface EscalationDeskTables {
   channel_moves: ChannelMovesTable;
   tier_emails: TierEmailsTable;
   ticket_drafts: TicketDraftsTable;
+  swarm_chats: SwarmChatsTable;
+}
+
+/** An escalation's one group chat (app/swarmPorts.ts); chat_id null: being opened (a claim). */
+export interface SwarmChatsTable {
+  escalation_id: StoredNumber;
+  chat_id: string | null;
+  service_url: string | null;
+  tier: string | null;
+  /** JSON: Person[]. */
+  members: string | null;
+  /** JSON: Person. */
+  opened_by: string | null;
+  opened_at: string;
 }
 
 /** A help-desk ticket sent to escalate that lacked what the form requires: what it gave, to open the form with. */

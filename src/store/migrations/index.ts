@@ -17,6 +17,7 @@ import { requestHash } from './0009_request_hash';
 import { email } from './0010_email';
 import { board } from './0011_board';
 import { helpdesk } from './0012_helpdesk';
+import { swarmChats } from './0013_swarm_chats';
 
 /** Named so they sort in the order they must run. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -33,5 +34,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0010_email': email,
     '0011_board': board,
     '0012_helpdesk': helpdesk(engine),
+    '0013_swarm_chats': swarmChats(engine),
   };
 }
