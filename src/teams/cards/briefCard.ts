@@ -13,7 +13,8 @@ import {
   type TextLine,
 } from '../../domain/briefSections';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
-import { reopenedAs } from '../../domain/lifecycle';
+import { isOpen, reopenedAs } from '../../domain/lifecycle';
+import { meetNowLink, swarmChatLink, swarmPeople } from '../../domain/swarm';
 import { type Offers, offersTo } from '../../domain/offers';
 import type { SlaState } from '../../domain/sla';
 import { type Ticket, ticketLabel } from '../../domain/tickets';
@@ -89,6 +90,8 @@ export interface BriefCardModel {
   threadUrl: string;
   /** "Ticket: [Zendesk #4821](link)", the help-desk ticket it came from; '' when none. */
   ticketLine: string;
+  /** Swarm and Meet now: through Graph (a ShowCard picking people) or as Teams deep links. */
+  swarm: { shown: boolean; viaGraph: boolean; chatUrl: string; meetUrl: string };
 }
 
 export interface BriefCardInput {
@@ -110,13 +113,15 @@ export interface BriefCardInput {
   assignable?: Person[];
   /** Open escalations that look like the same issue (ids). */
   similar?: string[];
+  /** How its group chat is opened (Graph, or deep links when it is not configured), and the card's short link. */
+  swarm?: { viaGraph: boolean; cardLink: string };
   message?: string;
   /** "<at>Name</at>" text of people mentioned; the entities go on the activity. */
   mentionText?: string;
 }
 
 /** Markdown and URLs of ours in the model: every other string is text people wrote, never a link. */
-const ours = new Set(['mentionText', 'briefUrl', 'threadUrl', 'ticketLine']);
+const ours = new Set(['mentionText', 'briefUrl', 'threadUrl', 'ticketLine', 'chatUrl', 'meetUrl']);
 
 export type CardHost = 'teams' | 'outlook';
 
@@ -190,6 +195,7 @@ export function briefCardModel(input: BriefCardInput, safe = false): BriefCardMo
     briefUrl,
     threadUrl: input.host === 'outlook' ? (input.threadUrl ?? '') : '',
     ticketLine: ticketLine(brief.ticket),
+    swarm: swarmButtons(input),
   };
   if (!safe) return { ...model, ...sectionsModel(brief) };
   return { ...userTextSafe(model, ours), ...safeSections(brief) };
@@ -288,4 +294,17 @@ function ticketLine(ticket: Ticket | undefined): string {
   const label = neverALink(ticketLabel(ticket));
   const url = ticket.url;
   return url && /^https?:\/\/[^\s()<>[\]]+$/.test(url) ? `Ticket: [${label}](${url})` : `Ticket: ${label}`;
+}
+
+/** Swarm and Meet now, for an open escalation: with the requester, the owner and the tier's people. */
+function swarmButtons({ escalation, swarm, host }: BriefCardInput): BriefCardModel['swarm'] {
+  if (!swarm || !isOpen(escalation.status)) return { shown: false, viaGraph: false, chatUrl: '', meetUrl: '' };
+  const people = swarmPeople(escalation, escalation.requester, []);
+  return {
+    shown: true,
+    // Outlook cannot open the chat for the person: its card links to it.
+    viaGraph: swarm.viaGraph && host !== 'outlook',
+    chatUrl: swarmChatLink(escalation, people),
+    meetUrl: meetNowLink(escalation, people, swarm.cardLink),
+  };
 }
