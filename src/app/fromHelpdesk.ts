@@ -3,17 +3,15 @@
 // public reply on it as a customer update. Desks deliver at least once, late and twice: one open
 // escalation a ticket (a repeat is a duplicate, never an error), every write keyed by the ticket.
 
-import { channelViewer } from '../domain/access';
 import { parseBrief } from '../domain/brief';
 import { customerUpdateFromTicket } from '../domain/decide';
 import type { Escalation, Person } from '../domain/escalation';
 import { isOpen } from '../domain/lifecycle';
 import { type FormValues, formFromTicket, type TicketContent } from '../domain/ticketForm';
-import { draftNote, escalatedNote } from '../domain/ticketNotes';
+import { draftNote } from '../domain/ticketNotes';
 import { type DeskPlace, isOwnNote, type Ticket, ticketLabel } from '../domain/tickets';
-import { isRestricted, targetNamed } from '../domain/tiers';
+import { targetNamed } from '../domain/tiers';
 import { signals as knownSignals, type Signal } from '../domain/vocabulary';
-import { briefLink } from './briefLinks';
 import { saveChange } from './changes';
 import { escalate, type PostingDeps } from './escalate';
 import type { TicketNoteDelivery, TicketStore } from './helpdeskPorts';

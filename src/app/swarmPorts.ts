@@ -41,4 +41,7 @@ export interface ChatMaker {
 }
 
 /** Posts the escalation's card in a chat the bot is in and keeps it current (a recorded copy). */
-export type PostInChat = (escalation: Escalation, chat: { chatId: string; serviceUrl: string; tenantId?: string }) => Promise<void>;
+export type PostInChat = (
+  escalation: Escalation,
+  chat: { chatId: string; serviceUrl: string; tenantId?: string },
+) => Promise<void>;

@@ -16,6 +16,7 @@ import { type HelpdeskRouteDeps, helpdeskRoute, registerHelpdeskRoutes } from '.
 import type { Phase } from './lifecycle';
 import type { Metrics } from './metrics';
 import { activityProblem, refuseEncodedBodies } from './requestGuards';
+import { registerShortLinks } from './shortLinks';
 import { registerTabRoutes } from './tabRoutes';
 import { registerTierRoutes } from './tierRoutes';
 
@@ -70,6 +71,7 @@ export function createServer(deps: ServerDeps): Server {
   registerTierRoutes(server, deps);
   registerTabRoutes(server, deps);
   registerHelpdeskRoutes(server, deps);
+  registerShortLinks(server, deps);
   return server;
 }
 

@@ -49,6 +49,16 @@ describe('HTTP API (local mode)', () => {
     assert.equal(detail.timeline[0].actor.name, 'Dana Agent');
   });
 
+  it('opens a short link /escalations/ESC-n on the board while the escalation is not posted, and 404s an unknown one', async () => {
+    const { id } = await json(await post(`${app.url}/api/escalations`, { ...minimalForm, requester }));
+    const opened = await fetch(`${app.url}/escalations/${id.toLowerCase()}`, { redirect: 'manual' });
+    assert.equal(opened.status, 302);
+    assert.equal(opened.headers.get('location'), `http://localhost:3978/tab/index.html?escalation=${id}`);
+    const unknown = await fetch(`${app.url}/escalations/ESC-99999`, { redirect: 'manual' });
+    assert.equal(unknown.status, 404);
+    assert.equal((await fetch(`${app.url}/escalations/%3Cscript%3E`, { redirect: 'manual' })).status, 404);
+  });
+
   it('refuses a bad body with 400 naming each bad field, and stores nothing', async () => {
     const before = (await json(await fetch(`${app.url}/api/escalations`))).length;
     const response = await post(`${app.url}/api/escalations`, {

@@ -248,6 +248,14 @@ describe('Escalating from a help desk, and back to its ticket', () => {
         assert.equal(notes[0]?.public, false);
         assert.match(notes[0]?.body ?? '', /^Escalation Desk: escalated to Engineering as ESC-1 \(High\)/);
         assert.match(notes[0]?.body ?? '', /\/escalations\/ESC-1/);
+        // The note's Teams link opens the card's thread in its tier's channel.
+        const link = /Open in Teams: http:\/\/localhost:3978(\S+)/.exec(notes[0]?.body ?? '')?.[1] ?? '';
+        const opened = await fetch(`${app.url}${link}`, { redirect: 'manual' });
+        assert.equal(opened.status, 302);
+        assert.match(
+          opened.headers.get('location') ?? '',
+          /^https:\/\/teams\.microsoft\.com\/l\/message\/19%3Aengineering/,
+        );
       });
 
       it('refuses a bad signature, a stale one, an oversized and a malformed body with a 4xx, storing nothing', async () => {

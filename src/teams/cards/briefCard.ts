@@ -14,9 +14,9 @@ import {
 } from '../../domain/briefSections';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
 import { isOpen, reopenedAs } from '../../domain/lifecycle';
-import { meetNowLink, swarmChatLink, swarmPeople } from '../../domain/swarm';
 import { type Offers, offersTo } from '../../domain/offers';
 import type { SlaState } from '../../domain/sla';
+import { meetNowLink, swarmChatLink, swarmPeople } from '../../domain/swarm';
 import { type Ticket, ticketLabel } from '../../domain/tickets';
 import { targetLabels, targets } from '../../domain/tiers';
 import { type Status, severityLabels, severityTraits, slaStatusLabels, statusLabels } from '../../domain/vocabulary';
@@ -91,7 +91,7 @@ export interface BriefCardModel {
   /** "Ticket: [Zendesk #4821](link)", the help-desk ticket it came from; '' when none. */
   ticketLine: string;
   /** Swarm and Meet now: through Graph (a ShowCard picking people) or as Teams deep links. */
-  swarm: { shown: boolean; viaGraph: boolean; chatUrl: string; meetUrl: string };
+  swarm: { shown: boolean; viaGraph: boolean; asLink: boolean; chatUrl: string; meetUrl: string };
 }
 
 export interface BriefCardInput {
@@ -298,12 +298,16 @@ function ticketLine(ticket: Ticket | undefined): string {
 
 /** Swarm and Meet now, for an open escalation: with the requester, the owner and the tier's people. */
 function swarmButtons({ escalation, swarm, host }: BriefCardInput): BriefCardModel['swarm'] {
-  if (!swarm || !isOpen(escalation.status)) return { shown: false, viaGraph: false, chatUrl: '', meetUrl: '' };
+  if (!swarm || !isOpen(escalation.status)) {
+    return { shown: false, viaGraph: false, asLink: false, chatUrl: '', meetUrl: '' };
+  }
   const people = swarmPeople(escalation, escalation.requester, []);
+  // Outlook cannot open the chat for the person: its card links to it.
+  const viaGraph = swarm.viaGraph && host !== 'outlook';
   return {
     shown: true,
-    // Outlook cannot open the chat for the person: its card links to it.
-    viaGraph: swarm.viaGraph && host !== 'outlook',
+    viaGraph,
+    asLink: !viaGraph,
     chatUrl: swarmChatLink(escalation, people),
     meetUrl: meetNowLink(escalation, people, swarm.cardLink),
   };
