@@ -9,6 +9,7 @@ import type { CloudAdapter } from 'botbuilder';
 import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
+import { GraphChats } from './graph/chats';
 import { GraphClient } from './graph/client';
 import { desksFrom } from './helpdesk/desks';
 import { TicketNotePublisher } from './helpdesk/notePublisher';
@@ -25,6 +26,7 @@ import { EscalationBot } from './teams/bot';
 import { TeamsDirectory } from './teams/directory';
 import { EmailPublisher } from './teams/emailPublisher';
 import { TeamsPublisher } from './teams/publisher';
+import { postInChatWith } from './teams/swarmChat';
 
 /** How long a desk's webhook waits for its ticket to be read from the desk's API. */
 const deskReadMs = 1_500;
@@ -67,12 +69,19 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   }
   const adapter = createAdapter(config, log);
   const clock = options.clock ?? systemClock;
-  const base = deskBase(config, { store, adapter, clock, log });
+  // One client (one identity, one token cache) for every Graph call.
+  const graph = config.graph ? new GraphClient(config.graph) : undefined;
+  // Swarm chats through Graph (TEAMS_APP_ID); every card drawn knows whether Swarm opens one or links to a draft.
+  const chats =
+    config.swarm.kind === 'graph' && graph && config.graph
+      ? new GraphChats(graph, config.graph.url, config.swarm.teamsAppId)
+      : undefined;
+  const base = { ...deskBase(config, { store, adapter, clock, log }), chats };
   const metrics = metricsOf(store, clock);
   const deliveries = new DeliveryWorker({
     store,
     clock: base.clock,
-    sender: senderOf(config, base, adapter),
+    sender: senderOf(config, base, adapter, graph),
     log,
     onResult: (kind, result, throttled) => {
       metrics.deliveries.inc({ kind, result });
@@ -88,6 +97,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     paceTurnSend: deliveries.paceTurnSend.bind(deliveries),
     deliverSoon: () => deliveries.kick(),
     counters: metrics,
+    postInChat: postInChatWith({ ...base, adapter }),
   };
   const bot = new EscalationBot(desk);
   const server = createServer({ ...desk, config, adapter, bot, metrics, logger, lifecycle });
@@ -145,10 +155,13 @@ function deskBase(
 }
 
 /** Sends what the outbox holds: cards to Teams, emails through Graph (or as files in local mode). */
-function senderOf(config: Config, base: ReturnType<typeof deskBase>, adapter: CloudAdapter): DeliverySender {
+function senderOf(
+  config: Config,
+  base: ReturnType<typeof deskBase>,
+  adapter: CloudAdapter,
+  graph: GraphClient | undefined,
+): DeliverySender {
   const teams = new TeamsPublisher({ ...base, adapter });
-  // One client (one identity, one token cache) for every Graph call.
-  const graph = config.graph ? new GraphClient(config.graph) : undefined;
   const mailer =
     config.mail.kind === 'graph' && graph
       ? new GraphMailer(graph, config.mail.sender)

@@ -51,7 +51,7 @@ export async function swarm(deps: SwarmDeps, request: SwarmRequest): Promise<Swa
   );
   const notAdded = [
     ...named.unknown,
-    ...refused.map((p) => `${p.name} may not see ${escalation.id}, so was not added`),
+    ...refused.map((p) => `${p.name} may not see ${escalation.id}, so was not added.`),
   ];
   const existing = await deps.store.swarmChat(escalation.id);
   if (existing) return grow(deps, request, existing, allowed, notAdded);
@@ -195,4 +195,17 @@ async function postCard(deps: SwarmDeps, escalation: Escalation, chat: SwarmChat
   } catch (error) {
     deps.log(`posting ${escalation.id}'s card in its swarm chat failed: ${messageOf(error)}`);
   }
+}
+
+/** What the person who pressed Swarm is told. */
+export function swarmSentence(outcome: SwarmOutcome, id: string): string {
+  if (outcome.outcome === 'refused') return outcome.reason;
+  const names = (people: { name: string }[]) => people.map((p) => p.name).join(', ');
+  const said =
+    outcome.outcome === 'opened'
+      ? `Opened ${id}'s swarm chat with ${names(outcome.chat.members)}: find it in your chats.`
+      : outcome.outcome === 'grown'
+        ? `${id}'s swarm chat now has ${names(outcome.chat.members)}.`
+        : `Everyone picked is already in ${id}'s swarm chat.`;
+  return [said, ...outcome.refused].join(' ');
 }

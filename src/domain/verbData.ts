@@ -50,6 +50,19 @@ export const readAssignee: DataReader<AssignRequest> = (data) => {
   return /^[\w:.@-]{1,128}$/.test(assignee) ? { id: assignee } : pickOne;
 };
 
+/** "Swarm": the people picked (Entra object ids, comma-separated as a multi-select sends them), or what to fix. */
+export const readPeople: DataReader<string[]> = (data) => {
+  const given = data.people;
+  if (given === undefined || given === null || given === '') return [];
+  if (typeof given !== 'string' || given.length > 2000) return 'Pick people from the list.';
+  const ids = given
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length > 20) return 'Pick at most 20 people: a swarm is a few who can fix it.';
+  return ids.every((id) => /^[\w:.@-]{1,128}$/.test(id)) ? ids : 'Pick people from the list.';
+};
+
 /** The verbs that act on an escalation and whose data reads straight into the action ("assign" asks the roster). */
 type ActionVerb = Extract<VerbKey, 'setStatus' | 'logCustomerUpdate' | 'addNote' | 'retarget' | 'link' | 'email'>;
 

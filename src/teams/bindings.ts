@@ -84,11 +84,14 @@ export async function channelPeople(
     const page: { members: TeamsChannelAccount[] } = hasOwnMembers(channel)
       ? await connectorOf(context).conversations.getConversationPagedMembers(channel.channelId, firstPage)
       : await TeamsInfo.getPagedMembers(context, maxTeamPeople);
-    return page.members
-      .slice(0, maxTeamPeople)
-      .flatMap((m) =>
-        m.aadObjectId ? [{ id: m.aadObjectId, name: m.name ?? m.givenName ?? 'Someone', teamsId: m.id }] : [],
-      );
+    return page.members.slice(0, maxTeamPeople).flatMap((m) => {
+      if (!m.aadObjectId) return [];
+      // The UPN is what Teams' deep links name people by (Swarm and Meet now without Graph).
+      const upn = m.userPrincipalName ?? m.email;
+      return [
+        { id: m.aadObjectId, name: m.name ?? m.givenName ?? 'Someone', teamsId: m.id, ...(upn && { email: upn }) },
+      ];
+    });
   } catch (error) {
     log(`could not read the channel's members (assignment will offer nobody): ${(error as Error).message}`);
     return [];

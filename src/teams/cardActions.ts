@@ -5,12 +5,13 @@ import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
 import type { ClickedCopy, PostedCard } from '../app/ports';
+import { swarm, swarmSentence } from '../app/swarm';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
 import type { CardAction } from '../domain/lifecycle';
 import type { Target } from '../domain/tiers';
-import { actionVerbs, readAssignee } from '../domain/verbData';
+import { actionVerbs, readAssignee, readPeople } from '../domain/verbData';
 import { verbs } from '../domain/verbs';
-import { tierOfActivity } from './bindings';
+import { bindingPeople, tierOfActivity } from './bindings';
 import type { CardHost } from './cards/briefCard';
 import { hiddenCard } from './cards/hiddenCard';
 import type { AdaptiveCard } from './cards/render';
@@ -64,6 +65,7 @@ export const verbHandlers = new Map<string, VerbHandler>([
     },
   ],
   [verbs.assign.name, actingWith(assign)],
+  [verbs.swarm.name, swarmChat],
   ...actionVerbs.map((verb): [string, VerbHandler] => [verb.name, actingWith(async (data) => verb.read(data))]),
 ]);
 
@@ -119,6 +121,37 @@ function actingWith(reader: ActionReader): VerbHandler {
     const reason = 'reason' in outcome ? outcome.reason : undefined;
     return cardAnswer(await cardFor(deps, current, after, context, reason));
   };
+}
+
+/** Swarm: open or grow the escalation's group chat (app/swarm.ts) and answer with the card and what came of it. */
+async function swarmChat(data: FormValues, context: TurnContext, deps: TeamsDeps): Promise<CardActionAnswer> {
+  const escalation = await escalationOf(data, deps);
+  if (typeof escalation === 'string') return cardAnswer(notice(escalation, context, deps));
+  const known = await clickerOn(context, deps, escalation);
+  if (!canSee(deps, known.viewer, escalation)) {
+    return cardAnswer(
+      forHost(hiddenEscalationCard(deps, escalation, { ...known, host: hostOf(context) }), context, deps),
+    );
+  }
+  const clicker = personOf(context.activity);
+  const picked = readPeople(data);
+  if (!clicker.id || typeof picked === 'string') {
+    return cardAnswer(
+      await cardFor(deps, escalation, known, context, clicker.id ? (picked as string) : unknownPersonText),
+    );
+  }
+  const { activity } = context;
+  const outcome = await swarm(deps, {
+    escalation,
+    clicker,
+    picked,
+    candidates: bindingPeople(await deps.store.channelFor(escalation.brief.target)),
+    serviceUrl: activity.serviceUrl,
+    tenantId:
+      activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id,
+  });
+  const current = outcome.outcome === 'refused' ? escalation : outcome.escalation;
+  return cardAnswer(await cardFor(deps, current, known, context, swarmSentence(outcome, escalation.id)));
 }
 
 /** The Teams message clicked: its update goes in the click's turn (updateClickedMessage). */

@@ -11,6 +11,7 @@ import { leadershipTier, type Target, targetLabels } from '../domain/tiers';
 import { tierOfConversation } from './bindings';
 import { attachment } from './cards/render';
 import { type CardDeps, escalationCard } from './escalationCard';
+import { swarmReaders } from './swarmChat';
 
 /** The update of one posted copy: the card as that copy's readers see the escalation now. */
 export async function copyActivity(
@@ -54,6 +55,9 @@ async function readersOf(
   if (place.copy?.place === 'personal' && place.copy.viewerId) {
     return viewerOn(deps, { id: place.copy.viewerId, name: '' }, escalation);
   }
+  // A group chat may be the escalation's swarm chat, whose people were let in by the access policy.
+  const swarm = place.copy?.place === 'groupChat' ? await deps.store.swarmChatIn(place.copy.conversationId) : undefined;
+  if (swarm?.escalationId === escalation.id) return swarmReaders(swarm, escalation);
   return { viewer: anyone, unsure: [] };
 }
 

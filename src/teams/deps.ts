@@ -5,6 +5,7 @@ import type { DeliveryWorker } from '../app/deliveryWorker';
 import type { PostingDeps } from '../app/escalate';
 import type { FillDeps } from '../app/fillFromTicket';
 import type { Counters, Store } from '../app/ports';
+import type { ChatMaker, PostInChat } from '../app/swarmPorts';
 
 /** FillDeps: the connected help desks, read to fill the form from a ticket and to read its Ticket field. */
 export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps, FillDeps {
@@ -25,4 +26,8 @@ export interface TeamsDeps extends PostingDeps, ActDeps, AccessDeps, FillDeps {
   originatorId?: string;
   /** Tenants whose activities are accepted; undefined: any (local mode without ALLOWED_TENANTS). */
   allowedTenants?: string[];
+  /** Microsoft Graph's group chats, when configured (TEAMS_APP_ID): Swarm opens the chat; else it is a deep link. */
+  chats?: ChatMaker;
+  /** Posts an escalation's card in its swarm chat and keeps it current. */
+  postInChat: PostInChat;
 }

@@ -20,7 +20,7 @@ import { channelPostUrl } from './people';
 
 export type CardDeps = Pick<
   TeamsDeps,
-  'store' | 'clock' | 'slaPolicy' | 'publicUrl' | 'originatorId' | 'linkSecret' | 'directory' | 'access'
+  'store' | 'clock' | 'slaPolicy' | 'publicUrl' | 'originatorId' | 'linkSecret' | 'directory' | 'access' | 'chats'
 >;
 
 export interface CardView {
@@ -61,6 +61,7 @@ export async function escalationCard(deps: CardDeps, escalation: Escalation, vie
     briefUrl: briefLink(deps.publicUrl, deps.linkSecret, escalation.id, viewer, deps.clock.now()),
     threadUrl: view.host === 'outlook' ? await threadUrlOf(deps, escalation) : undefined,
     originatorId: deps.originatorId,
+    swarm: { viaGraph: deps.chats !== undefined, cardLink: `${deps.publicUrl}/escalations/${escalation.id}` },
     ...rest,
   });
 }

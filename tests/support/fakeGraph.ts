@@ -29,6 +29,13 @@ export interface GraphRequest {
   time: Date;
 }
 
+export interface FakeChat {
+  id: string;
+  topic: string;
+  members: string[];
+  apps: string[];
+}
+
 /** A token Entra gave out: to which app, and how it proved who it is. */
 export interface TokenGiven {
   tenant: string;
@@ -56,6 +63,8 @@ export class FakeGraph {
   /** The certificate (PEM) Entra holds for an app (client id), as uploaded to its registration. */
   readonly certificates = new Map<string, string>();
   private faults: { remaining: number; status: number; retryAfterSeconds?: number }[] = [];
+  /** Group chats made (POST /v1.0/chats), with their members' ids and the apps installed. */
+  readonly chats: FakeChat[] = [];
 
   private constructor(
     private readonly servers: Server[],
@@ -104,6 +113,39 @@ export class FakeGraph {
       ),
     );
     trustSelfSignedTls(-1);
+  }
+
+  /**
+   * Group chats as Graph makes them with application permissions: POST /chats (a group with
+   * members bound by user id), POST /chats/{id}/installedApps, POST /chats/{id}/members.
+   */
+  private chatRequest(path: string, body: any): [number, object] {
+    const userOf = (member: any) => /users\('([^']+)'\)$/.exec(String(member?.['user@odata.bind'] ?? ''))?.[1];
+    if (path === '/v1.0/chats') {
+      const members = (body.members ?? []).map(userOf);
+      if (body.chatType !== 'group' || members.length < 2 || members.some((m: unknown) => !m)) {
+        return [
+          400,
+          { error: { code: 'BadRequest', message: 'A group chat needs 2 or more members bound by user id' } },
+        ];
+      }
+      const chat: FakeChat = { id: `19:swarm${this.chats.length + 1}@thread.v2`, topic: body.topic, members, apps: [] };
+      this.chats.push(chat);
+      return [201, { id: chat.id, topic: chat.topic, chatType: 'group' }];
+    }
+    const [, id = '', what] = /^\/v1\.0\/chats\/([^/]+)\/(installedApps|members)$/.exec(path) ?? [];
+    const chat = this.chats.find((c) => c.id === decodeURIComponent(id));
+    if (!chat) return [404, { error: { code: 'NotFound' } }];
+    if (what === 'installedApps') {
+      const app = /teamsApps\/([^/]+)$/.exec(String(body['teamsApp@odata.bind'] ?? ''))?.[1];
+      if (!app) return [400, { error: { code: 'BadRequest' } }];
+      chat.apps.push(app);
+      return [201, {}];
+    }
+    const user = userOf(body);
+    if (!user) return [400, { error: { code: 'BadRequest' } }];
+    chat.members.push(user);
+    return [201, { id: `member-${user}` }];
   }
 
   /** A token this Graph will accept, as Entra or a managed identity's endpoint hands it out. */
@@ -210,6 +252,13 @@ export class FakeGraph {
     }
     if (entra) return answer(404, { error: 'not_found' });
 
+    if (path.startsWith('/v1.0/chats') && req.method === 'POST') {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer || !this.tokens.includes(bearer))
+        return answer(401, { error: { code: 'InvalidAuthenticationToken' } });
+      const [status, json] = this.chatRequest(path, JSON.parse(body || '{}'));
+      return answer(status, json);
+    }
     const send = /^\/v1\.0\/users\/([^/]+)\/sendMail$/.exec(path);
     if (send && req.method === 'POST') {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];

@@ -297,11 +297,17 @@ function ticketLine(ticket: Ticket | undefined): string {
 }
 
 /** Swarm and Meet now, for an open escalation: with the requester, the owner and the tier's people. */
-function swarmButtons({ escalation, swarm, host }: BriefCardInput): BriefCardModel['swarm'] {
+function swarmButtons({ escalation, swarm, host, assignable = [] }: BriefCardInput): BriefCardModel['swarm'] {
   if (!swarm || !isOpen(escalation.status)) {
     return { shown: false, viaGraph: false, asLink: false, chatUrl: '', meetUrl: '' };
   }
-  const people = swarmPeople(escalation, escalation.requester, []);
+  // The requester and the owner, with the UPNs the tier team's roster gives them (deep links name people by UPN).
+  const known = new Map(assignable.map((p) => [p.id, p]));
+  const people = swarmPeople(escalation, escalation.requester, []).map((p) => ({
+    ...known.get(p.id),
+    ...p,
+    email: p.email ?? known.get(p.id)?.email,
+  }));
   // Outlook cannot open the chat for the person: its card links to it.
   const viaGraph = swarm.viaGraph && host !== 'outlook';
   return {
