@@ -318,7 +318,7 @@ function graphOf(e: z.output<typeof envSchema>): GraphSettings {
   const authorityHost = e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, '');
   const missing = (name: string) =>
     new ConfigError(
-      `${name} is required when MAIL_SENDER or TEAMS_APP_ID is set (the app that sends mail and opens swarm chats through Microsoft Graph; the bot's BOT_ID, BOT_PASSWORD and BOT_TENANT_ID stand in when set, and a bot with BOT_TYPE=UserAssignedMSI sends as its managed identity)`,
+      `${name} is required when ${e.MAIL_SENDER ? 'MAIL_SENDER is set (the app that sends mail through Microsoft Graph;' : 'TEAMS_APP_ID is set (the app that opens swarm chats through Microsoft Graph;'} the bot's BOT_ID, BOT_PASSWORD and BOT_TENANT_ID stand in when set, and a bot with BOT_TYPE=UserAssignedMSI sends as its managed identity)`,
     );
   if (!clientId) throw missing('GRAPH_CLIENT_ID');
   if (!clientSecret && !certificatePath) {

@@ -189,6 +189,23 @@ describe('configuration', () => {
     assert.equal(slaPolicy.medium.resolve, 36 * 3_600_000);
   });
 
+  it('opens swarm chats through Graph when TEAMS_APP_ID and an identity are set, and with deep links otherwise', () => {
+    assert.deepEqual(loadConfig({}).swarm, { kind: 'deepLinks' });
+    assert.deepEqual(loadConfig({ TEAMS_APP_ID: '00000000-0000-4000-8000-00000000e5c1' }).swarm, { kind: 'deepLinks' });
+    const graph = loadConfig({
+      TEAMS_APP_ID: '00000000-0000-4000-8000-00000000e5c1',
+      GRAPH_CLIENT_ID: 'app',
+      GRAPH_CLIENT_SECRET: 'secret',
+      GRAPH_TENANT_ID: 'tenant',
+    });
+    assert.deepEqual(graph.swarm, { kind: 'graph', teamsAppId: '00000000-0000-4000-8000-00000000e5c1' });
+    assert.equal(graph.graph?.identity.kind, 'secret');
+    assert.throws(
+      () => loadConfig({ TEAMS_APP_ID: 'my-app' }),
+      /^Error: TEAMS_APP_ID="my-app" is not valid: expected the Teams app's id \(a GUID\)$/,
+    );
+  });
+
   it('connects the help desks whose four variables are set, and none by default', () => {
     assert.deepEqual(loadConfig({}).helpdesk, { desks: [] });
     const { helpdesk } = loadConfig({ ...zendesk, ...serviceNow });
