@@ -19,6 +19,25 @@ export function swarmPeople(escalation: Escalation, clicker: Person, picked: Per
   return [...people.values()];
 }
 
+/** The people with the UPNs a roster gives them (an escalation's requester and owner are kept without one). */
+export function withUpns(people: Person[], roster: readonly Person[]): Person[] {
+  const known = new Map(roster.map((p) => [p.id, p]));
+  return people.map((p) => ({
+    ...p,
+    ...(p.email ? {} : known.get(p.id)?.email ? { email: known.get(p.id)?.email } : {}),
+  }));
+}
+
+/** The deep links that open the escalation's chat and a meeting with its requester and owner, for anyone to press. */
+export function swarmLinks(
+  escalation: Escalation,
+  roster: readonly Person[],
+  cardLink: string,
+): { chat: string; meeting: string } {
+  const people = withUpns(swarmPeople(escalation, escalation.requester, []), roster);
+  return { chat: swarmChatLink(escalation, people), meeting: meetNowLink(escalation, people, cardLink) };
+}
+
 /** Teams deep links take UPNs (email-shaped): people without one are left to add by hand. */
 function upns(people: Person[]): string[] {
   return [...new Set(people.flatMap((p) => (p.email && /^[^\s@,]+@[^\s@,]+$/.test(p.email) ? [p.email] : [])))];

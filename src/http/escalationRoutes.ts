@@ -1,6 +1,7 @@
 // The JSON API: triage, create, list, read, and the plain-text brief. A person calling
 // (callers.ts) gets only what the access policy lets them see: an escalation they may not see
 // is, to them, one that does not exist.
+
 import { createHash } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
@@ -14,8 +15,11 @@ import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefSections } from '../domain/briefSections';
 import { briefText } from '../domain/briefText';
 import { type Escalation, escalationIdPattern } from '../domain/escalation';
+import { isOpen } from '../domain/lifecycle';
+import { swarmLinks } from '../domain/swarm';
 import { triage, triageRequestSchema } from '../domain/triage';
 import { severities, statuses, targets } from '../domain/vocabulary';
+import { bindingPeople } from '../teams/bindings';
 import { threadUrlOf } from '../teams/escalationCard';
 import { callerOf } from './callers';
 import { sendError, sendProblems } from './errors';
@@ -239,6 +243,14 @@ export async function detailJson(deps: ServerDeps, id: string, looking: Paramete
     moves,
     offers: offers ?? null,
     teamsLink: (await threadUrlOf(deps, escalation)) ?? null,
+    // Swarm and Meet now as Teams deep links (the board's buttons), while it is open.
+    swarm: isOpen(escalation.status)
+      ? swarmLinks(
+          escalation,
+          bindingPeople(await deps.store.channelFor(escalation.brief.target)),
+          `${deps.config.publicUrl}/escalations/${escalation.id}`,
+        )
+      : null,
     links: links(deps, escalation),
   };
 }

@@ -15,8 +15,9 @@ import {
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../../domain/escalation';
 import { isOpen, reopenedAs } from '../../domain/lifecycle';
 import { type Offers, offersTo } from '../../domain/offers';
+import { teamsMessageLink } from '../../domain/savedMessage';
 import type { SlaState } from '../../domain/sla';
-import { meetNowLink, swarmChatLink, swarmPeople } from '../../domain/swarm';
+import { swarmLinks } from '../../domain/swarm';
 import { type Ticket, ticketLabel } from '../../domain/tickets';
 import { targetLabels, targets } from '../../domain/tiers';
 import { type Status, severityLabels, severityTraits, slaStatusLabels, statusLabels } from '../../domain/vocabulary';
@@ -65,7 +66,8 @@ export interface BriefCardModel {
   targetChoices: Choice[];
   /** People the escalation can be assigned to: the tier team's members. */
   people: Choice[];
-  latest: string[];
+  /** The latest timeline entries, newest first; `open`: our link to a saved message ('' for other entries). */
+  latest: { text: string; open: string }[];
   refreshUserIds: string[];
   header: { line: string; style: string };
   summary: string;
@@ -121,7 +123,7 @@ export interface BriefCardInput {
 }
 
 /** Markdown and URLs of ours in the model: every other string is text people wrote, never a link. */
-const ours = new Set(['mentionText', 'briefUrl', 'threadUrl', 'ticketLine', 'chatUrl', 'meetUrl']);
+const ours = new Set(['mentionText', 'briefUrl', 'threadUrl', 'ticketLine', 'chatUrl', 'meetUrl', 'open']);
 
 export type CardHost = 'teams' | 'outlook';
 
@@ -172,10 +174,7 @@ export function briefCardModel(input: BriefCardInput, safe = false): BriefCardMo
     statusChoices: statusChoices.map((s) => ({ title: statusLabels[s], value: s })),
     people,
     targetChoices: targets.filter((t) => t !== brief.target).map((t) => ({ title: targetLabels[t], value: t })),
-    latest: timeline
-      .slice(-3)
-      .reverse()
-      .map((e) => `${cardTime(e.at)}: ${e.text}`),
+    latest: timeline.slice(-3).reverse().map(latestLine),
     refreshUserIds: refreshUsers(escalation, timeline),
     header: {
       line: `${escalation.id} · ${severityLabels[brief.severity]} · ${targetLabels[brief.target]}`,
@@ -259,6 +258,12 @@ function factShown(line: FactLine): string {
   return line.moment.dateOnly ? `{{DATE(${line.moment.at.slice(0, 19)}Z,SHORT)}}` : cardTime(line.moment.at);
 }
 
+/** A timeline entry on the card; a saved message's links to it in Teams (only Teams' own links, checked again). */
+function latestLine(entry: TimelineEntry): BriefCardModel['latest'][number] {
+  const link = teamsMessageLink(entry.link);
+  return { text: `${cardTime(entry.at)}: ${entry.text}`, open: link ? ` · [open](${link})` : '' };
+}
+
 function notices(timeline: TimelineEntry[], similar: string[]): string[] {
   const latest = (kind: string) => {
     for (let n = timeline.length - 1; n >= 0; n--) if (timeline[n]?.kind === kind) return timeline[n]?.text;
@@ -301,20 +306,15 @@ function swarmButtons({ escalation, swarm, host, assignable = [] }: BriefCardInp
   if (!swarm || !isOpen(escalation.status)) {
     return { shown: false, viaGraph: false, asLink: false, chatUrl: '', meetUrl: '' };
   }
-  // The requester and the owner, with the UPNs the tier team's roster gives them (deep links name people by UPN).
-  const known = new Map(assignable.map((p) => [p.id, p]));
-  const people = swarmPeople(escalation, escalation.requester, []).map((p) => ({
-    ...known.get(p.id),
-    ...p,
-    email: p.email ?? known.get(p.id)?.email,
-  }));
+  // With the UPNs the tier team's roster gives its requester and owner (deep links name people by UPN).
+  const links = swarmLinks(escalation, assignable, swarm.cardLink);
   // Outlook cannot open the chat for the person: its card links to it.
   const viaGraph = swarm.viaGraph && host !== 'outlook';
   return {
     shown: true,
     viaGraph,
     asLink: !viaGraph,
-    chatUrl: swarmChatLink(escalation, people),
-    meetUrl: meetNowLink(escalation, people, swarm.cardLink),
+    chatUrl: links.chat,
+    meetUrl: links.meeting,
   };
 }
