@@ -179,5 +179,8 @@ describe('Swarm and Meet now from the card', () => {
       meet.url,
       /&attendees=dana\.agent%40contoso\.example&content=ESC-1%3A%20http%3A%2F%2Flocalhost%3A3978%2Fescalations%2FESC-1$/,
     );
+    // The board offers the same links.
+    const detail = await json(await fetch(`${app.url}/api/escalations/ESC-1`));
+    assert.deepEqual(detail.swarm, { chat: swarm.url, meeting: meet.url });
   });
 });
