@@ -42,3 +42,13 @@ export function isCalendarDate(text: string): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
+
+/**
+ * A field a client's object holds itself, else undefined: never one every object inherits
+ * (`constructor`, `toString`), and nothing of a value that is no object.
+ */
+export function ownField(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, name)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
+}

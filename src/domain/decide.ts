@@ -23,7 +23,8 @@ export type Effect =
 
 export interface Change {
   next: Escalation;
-  entry: { kind: string; text: string };
+  /** `link`: a saved Teams message's (domain/savedMessage.ts). */
+  entry: { kind: string; text: string; link?: string };
   effects: Effect[];
 }
 

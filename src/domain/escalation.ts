@@ -40,6 +40,8 @@ export interface TimelineEntry {
   status?: Status;
   /** Identifies the click (Teams invoke) that made this change: a retried invoke is applied once. */
   actionKey?: string;
+  /** A saved Teams message's link (domain/savedMessage.ts teamsMessageLink: only Teams' own https links). */
+  link?: string;
 }
 
 /** What kind of change a timeline entry records. */

@@ -8,7 +8,7 @@ import { notePrefix, type Ticket, ticketLabel } from './tickets';
 import { targetLabels } from './tiers';
 import { severityLabels, statusLabels } from './vocabulary';
 
-/** The changes a ticket hears of: the escalation's progress, not its notes or links. */
+/** The changes a ticket hears of: the escalation's progress and what was said in Teams about it, not its notes or links. */
 const told = new Set<string>([
   timelineKinds.acknowledged,
   timelineKinds.assigned,
@@ -16,6 +16,7 @@ const told = new Set<string>([
   timelineKinds.resolved,
   timelineKinds.reopened,
   timelineKinds.retargeted,
+  timelineKinds.saved,
 ]);
 
 export function escalatedNote(escalation: Escalation, links: { teams: string; brief?: string }): string {
@@ -30,6 +31,8 @@ export function escalatedNote(escalation: Escalation, links: { teams: string; br
 /** A change's note, or undefined when the ticket does not hear of this kind of change. */
 export function changeNote(after: Escalation, entry: { kind: string; text: string }): string | undefined {
   if (!told.has(entry.kind)) return undefined;
+  // A saved message moves nothing: its text says who saved what (domain/savedMessage.ts).
+  if (entry.kind === timelineKinds.saved) return `${notePrefix} ${after.id}: ${entry.text}`;
   const owner = after.owner ? `, owner ${after.owner.name}` : '';
   return `${notePrefix} ${after.id} ${entry.text} (now ${statusLabels[after.status]}${owner}).`;
 }

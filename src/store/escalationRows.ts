@@ -67,5 +67,6 @@ export function entryFromRow(row: Selectable<TimelineEntriesTable>): TimelineEnt
   };
   if (row.action_key !== null) entry.actionKey = row.action_key;
   if (row.status !== null) entry.status = row.status as Status;
+  if (row.link !== null) entry.link = row.link;
   return entry;
 }

@@ -261,7 +261,7 @@ function sameCopy(
 
 /** The entry as it reads back from the database. */
 function savedEntry(next: Escalation, entry: Omit<TimelineEntry, 'escalationId' | 'version'>): TimelineEntry {
-  const { at, actor, kind, text, actionKey } = entry;
+  const { at, actor, kind, text, actionKey, link } = entry;
   return {
     escalationId: next.id,
     version: next.version,
@@ -271,5 +271,6 @@ function savedEntry(next: Escalation, entry: Omit<TimelineEntry, 'escalationId' 
     text,
     status: next.status,
     ...(actionKey ? { actionKey } : {}),
+    ...(link ? { link } : {}),
   };
 }

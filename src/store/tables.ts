@@ -48,6 +48,8 @@ export interface TimelineEntriesTable {
   action_key: string | null;
   /** The escalation's status after this change. */
   status: string | null;
+  /** A saved Teams message's link. */
+  link: string | null;
 }
 
 /** Escalations linked as the same issue, each link stored both ways. */

@@ -20,10 +20,10 @@ export async function writeEntry(
   escalation: StoredNumber,
   version: number,
   status: Status,
-  entry: { at: string; actor: Person; kind: string; text: string; actionKey?: string },
+  entry: { at: string; actor: Person; kind: string; text: string; actionKey?: string; link?: string },
 ): Promise<void> {
   const values = [escalation, version, entry.at, JSON.stringify(entry.actor), entry.kind, entry.text, status];
-  await runCompiledOnce(db, 'write a timeline entry', [...values, entry.actionKey ?? null], (v) =>
+  await runCompiledOnce(db, 'write a timeline entry', [...values, entry.actionKey ?? null, entry.link ?? null], (v) =>
     db.insertInto('timeline_entries').values({
       escalation_id: v(0),
       version: v(1),
@@ -33,6 +33,7 @@ export async function writeEntry(
       text: v(5),
       status: v(6),
       action_key: v(7),
+      link: v(8),
     }),
   );
 }

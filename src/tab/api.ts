@@ -75,7 +75,8 @@ export interface Detail extends Summary {
   /** The brief as every surface lays it out (domain/briefSections.ts). */
   sections: BriefSection[];
   sla: SlaState;
-  timeline: { version: number; at: string; actor: PersonRef; kind: string; text: string }[];
+  /** `link`: a message saved from Teams (domain/savedMessage.ts). */
+  timeline: { version: number; at: string; actor: PersonRef; kind: string; text: string; link?: string }[];
   linked: { id: string; summary: string; status: Status }[];
   /** The buttons this person gets (domain/offers.ts); null when no person is looking. */
   offers: Offers | null;

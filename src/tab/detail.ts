@@ -3,6 +3,7 @@
 // thread in Teams, and the actions the person may take. An action goes to the server as a card's
 // click does; if someone changed the escalation meanwhile (409), the dialog shows the current
 // version and says so.
+import { teamsMessageLink } from '../domain/savedMessage';
 import { clockLabels } from '../domain/sla';
 import { statusLabels, targetLabels } from '../domain/vocabulary';
 import { type Act, actionsView } from './actions';
@@ -158,7 +159,7 @@ function linkedView(board: BoardContext, detail: Detail, changed: () => void): H
   );
 }
 
-/** What happened to it, newest first. */
+/** What happened to it, newest first; a message saved from Teams links to it there. */
 function timelineView(detail: Detail): HTMLElement {
   const entries = [...detail.timeline].reverse();
   return section(
@@ -166,7 +167,19 @@ function timelineView(detail: Detail): HTMLElement {
     h(
       'ol',
       { class: 'timeline' },
-      ...entries.map((entry) => h('li', {}, h('time', { datetime: entry.at }, when(entry.at)), ' ', entry.text)),
+      ...entries.map((entry) =>
+        h('li', {}, h('time', { datetime: entry.at }, when(entry.at)), ' ', entry.text, ...messageLink(entry.link)),
+      ),
     ),
   );
+}
+
+/** Only Teams' own https links become one (checked when saved, and again here), in a tab of their own. */
+function messageLink(link: string | undefined): (HTMLElement | string)[] {
+  const href = teamsMessageLink(link);
+  if (!href) return [];
+  return [
+    ' ',
+    h('a', { class: 'saved-message', href, target: '_blank', rel: 'noopener noreferrer' }, 'open the message'),
+  ];
 }

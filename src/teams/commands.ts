@@ -26,6 +26,7 @@ import type { TeamsDeps } from './deps';
 import { escalationCard } from './escalationCard';
 import { fill } from './formSubmission';
 import { channelOfActivity, personOf, type TeamsChannel, unknownPersonText } from './people';
+import { saveCommand } from './saveToEscalation';
 
 type Command = (context: TurnContext, argument: string, deps: TeamsDeps) => Promise<void>;
 
@@ -45,7 +46,8 @@ export const chatHelp = [
   '- **mine**: the escalations you raised or own',
   '- **show ESC-n**: one escalation, as its card',
   '- **help**: this list',
-  'You can also use **Escalate** from any chat’s message box or a message’s “...” menu.',
+  '- **save <text>**: in an escalation’s swarm chat, @mention me with it to add it to that escalation’s timeline',
+  'You can also use **Escalate** from any chat’s message box or a message’s “...” menu, and **Save to escalation** from a message’s “...” menu.',
 ].join('\n\n');
 
 const channelCommands = new Map<string, Command>([
@@ -161,6 +163,8 @@ const channelCommands = new Map<string, Command>([
       );
     },
   ],
+  // A channel is never a swarm chat: it is told to use "Save to escalation" on the message.
+  ['save', saveCommand],
 ]);
 
 /** Why they may not choose the tier's email list (domain/access.ts mayChooseEmailList), said where they asked. */
@@ -327,6 +331,7 @@ const chatCommands = new Map<string, Command>([
     },
   ],
   ['help', async (context) => say(context, chatHelp)],
+  ['save', saveCommand],
 ]);
 
 /** Where a chat command was said: the person's own chat with the bot, or a group chat. */

@@ -36,8 +36,17 @@ export function cardAnswer(card: AdaptiveCard): CardActionAnswer {
   return { statusCode: 200, type: adaptiveCardContentType, value: card };
 }
 
-export function dialogAnswer(card: AdaptiveCard, title = 'Escalate'): TaskContinueAnswer {
-  return { task: { type: 'continue', value: { title, height: 'large', width: 'large', card: attachment(card) } } };
+export function dialogAnswer(
+  card: AdaptiveCard,
+  title = 'Escalate',
+  size: 'large' | 'medium' = 'large',
+): TaskContinueAnswer {
+  return { task: { type: 'continue', value: { title, height: size, width: size, card: attachment(card) } } };
+}
+
+/** composeExtension/submitAction: close the dialog, saying what was done (or why nothing was). */
+export function dialogMessage(text: string): TaskMessageAnswer {
+  return { task: { type: 'message', value: text } };
 }
 
 export function invokeResponse(answer: InvokeAnswer): InvokeResponse<InvokeAnswer> {

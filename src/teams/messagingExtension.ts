@@ -1,8 +1,12 @@
-// The "Escalate" messaging extension (command createEscalation): the form in a dialog,
-// prefilled when opened from a message's "..." menu (and filled from a help-desk ticket it links).
+// The messaging extension's action commands, each found by its id (the manifest's
+// composeExtensions commands): "Escalate" (createEscalation: the form in a dialog, prefilled when
+// opened from a message's "..." menu, and filled from a help-desk ticket it links) and "Save to
+// escalation" (saveToEscalation, teams/saveToEscalation.ts).
 import type { TurnContext } from 'botbuilder';
 import { fillFromTicket } from '../app/fillFromTicket';
 import { caps } from '../domain/caps';
+import { ownField } from '../domain/clientText';
+import { messageText } from '../domain/messageText';
 import { ticketMentionedIn } from '../domain/ticketMentions';
 import { verbs } from '../domain/verbs';
 import { type FormCardInput, formCard } from './cards/formCard';
@@ -10,8 +14,34 @@ import type { TeamsDeps } from './deps';
 import { fill, recommend, submit } from './formSubmission';
 import { dialogAnswer, type InvokeAnswer } from './invokeResponses';
 import { personOf, timeZoneOf } from './people';
+import { saveCommandId, saveFetchTask, saveSubmitAction } from './saveToEscalation';
 
 export const commandId = 'createEscalation';
+
+type CommandHandler = (context: TurnContext, deps: TeamsDeps) => Promise<InvokeAnswer>;
+
+/** Each command's fetchTask and submitAction (a Map: the command id is client text, never an object key). */
+const commands = new Map<string, { fetchTask: CommandHandler; submitAction: CommandHandler }>([
+  [commandId, { fetchTask: escalateFetchTask, submitAction: escalateSubmitAction }],
+  [saveCommandId, { fetchTask: saveFetchTask, submitAction: saveSubmitAction }],
+]);
+
+/** The command an invoke names; any other (or none) is Escalate, the extension's first. */
+function commandOf(context: TurnContext) {
+  const id = ownField(context.activity.value, 'commandId');
+  return (
+    (typeof id === 'string' && commands.get(id)) ||
+    (commands.get(commandId) as NonNullable<ReturnType<typeof commands.get>>)
+  );
+}
+
+export function fetchTask(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
+  return commandOf(context).fetchTask(context, deps);
+}
+
+export function submitAction(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
+  return commandOf(context).submitAction(context, deps);
+}
 
 interface MessagePayload {
   body?: { content?: string; contentType?: string };
@@ -19,7 +49,7 @@ interface MessagePayload {
   linkToMessage?: string;
 }
 
-export async function fetchTask(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
+async function escalateFetchTask(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
   const value = (context.activity.value ?? {}) as { commandContext?: string; messagePayload?: MessagePayload };
   const message = value.commandContext === 'message' ? value.messagePayload : undefined;
   if (!message) return dialogAnswer(formCard({ mode: 'dialog' }));
@@ -41,7 +71,7 @@ async function formFromMessage(message: MessagePayload, deps: TeamsDeps): Promis
   return { values, notice: [prefilled.notice, filled.notice].filter(Boolean).join(' '), problems: filled.problems };
 }
 
-export async function submitAction(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
+async function escalateSubmitAction(context: TurnContext, deps: TeamsDeps): Promise<InvokeAnswer> {
   const value = (context.activity.value ?? {}) as { data?: Record<string, unknown> };
   const { verb, ...values } = value.data ?? {};
   // "Done" on the confirmation: the escalation is made and posted; the dialog closes.
@@ -54,7 +84,7 @@ export async function submitAction(context: TurnContext, deps: TeamsDeps): Promi
 
 /** The message's text becomes the description, with its author and link noted. */
 export function prefillFrom(message: MessagePayload): { values: Record<string, string>; notice: string } {
-  const text = plainText(message.body?.content ?? '', message.body?.contentType);
+  const text = messageText(message.body?.content ?? '', message.body?.contentType);
   const author = message.from?.user?.displayName ?? 'someone';
   const source = `From a Teams message by ${author}${message.linkToMessage ? `: ${message.linkToMessage}` : ''}`;
   const room = caps.description - source.length - 2;
@@ -65,20 +95,4 @@ export function prefillFrom(message: MessagePayload): { values: Record<string, s
     values: { summary, description },
     notice: `Prefilled from ${author}'s message: check the summary and description, then complete the brief.`,
   };
-}
-
-function plainText(content: string, contentType?: string): string {
-  if (contentType !== 'html' && !/<[a-z][^>]*>/i.test(content)) return content.trim();
-  return content
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|h\d)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }

@@ -216,24 +216,32 @@ describe('Teams app package (npm run package)', () => {
       bot?.commandLists?.find((list) => (list.scopes as string[]).includes(scope))?.commands.map((c) => c.title);
     assert.deepEqual(commandsFor('personal'), ['new', 'mine', 'show', 'help']);
     assert.deepEqual(commandsFor('team'), ['route', 'routes', 'unroute']);
+    assert.deepEqual(commandsFor('groupChat'), ['save'], 'saving into a swarm chat’s escalation');
     for (const list of bot?.commandLists ?? []) {
       for (const command of list.commands)
         assert.ok(command.description, `command "${command.title}" has no description`);
     }
   });
 
-  it('has one message extension: the createEscalation action that fetches its form', () => {
+  it('has one message extension with two actions that fetch their dialogs: Escalate, and Save to escalation on a message', () => {
     assert.equal(manifest.composeExtensions?.length, 1);
     const extension = manifest.composeExtensions?.[0];
     assert.equal(extension?.botId, manifest.bots?.[0]?.botId);
-    assert.equal(extension?.commands?.length, 1);
-    const command = extension?.commands?.[0];
-    assert.equal(command?.id, 'createEscalation');
-    assert.equal(command?.type, 'action');
-    assert.equal(command?.title, 'Escalate');
-    assert.equal(command?.fetchTask, true);
-    assert.ok(command?.description, 'the command has a description');
-    assert.deepEqual([...(command?.context ?? [])].sort(), ['commandBox', 'compose', 'message']);
+    const commands = extension?.commands ?? [];
+    assert.deepEqual(
+      commands.map((c) => c.id),
+      ['createEscalation', 'saveToEscalation'],
+    );
+    const [escalate, save] = commands;
+    assert.equal(escalate?.title, 'Escalate');
+    assert.deepEqual([...(escalate?.context ?? [])].sort(), ['commandBox', 'compose', 'message']);
+    assert.equal(save?.title, 'Save to escalation');
+    assert.deepEqual(save?.context, ['message'], 'saved from a message’s “...” menu only');
+    for (const command of commands) {
+      assert.equal(command.type, 'action', command.id);
+      assert.equal(command.fetchTask, true, command.id);
+      assert.ok(command.description, `${command.id} has a description`);
+    }
   });
 
   it('has the Escalation Board as personal tabs (My escalations, Board) and a channel tab set up per tier, all on the bot’s domain', () => {

@@ -310,6 +310,81 @@ function hostileActivity(random: Random, serviceUrl: string): unknown {
   return activity;
 }
 
+/** Links a message may carry: Teams' own, and links made to pass for them. */
+const messageLinks = [
+  'https://teams.microsoft.com/l/message/19:fuzz@thread.tacv2/1',
+  'https://teams.cloud.microsoft/l/message/19:fuzz@thread.v2/2',
+  'javascript:alert(1)',
+  'https://evil.example/l/message/1',
+  'https://teams.microsoft.com.evil.example/x',
+  'https://teams.microsoft.com/l/message/1)[x](javascript:alert(1)',
+  'https://teams.microsoft.com@evil.example/',
+];
+
+/** Bodies people (or an attacker) write: huge HTML, scripts, markdown links, tags and entities. */
+function hostileBody(random: Random): string {
+  return random.pick([
+    () => `<p>${'word '.repeat(random.pick([1, 2_000, 60_000]))}</p>`,
+    () => '<script>alert(1)</script><a href="javascript:alert(2)">click</a><img src=x onerror=alert(3)>',
+    () =>
+      '[x](javascript:alert(1)) ![i](https://evil.example/i.png) <at>all</at> &lt;script&gt; [y]: https://evil.example',
+    () => '<'.repeat(50_000),
+    () => `&#${random.int(2_000_000)};&#x${random.int(0x200000).toString(16)};&bogus;`,
+    () => asText(hostileValue(random)).slice(0, 50_000),
+  ])();
+}
+
+/** "Save to escalation" opened or submitted with a hostile message and hostile inputs. */
+function hostileSave(random: Random, serviceUrl: string, escalationId: string): Record<string, unknown> {
+  const message = {
+    content: hostileBody(random),
+    contentType: random.pick(['html', 'text', undefined] as const),
+    author: random.pick(Object.values(personas)),
+    id: String(1_700_000_000_000 + random.int(30)),
+  };
+  const options = {
+    serviceUrl,
+    user: personas.agent,
+    channel: channels.support,
+    commandId: 'saveToEscalation',
+    message,
+  };
+  const activity: Record<string, any> =
+    random.int(3) === 0
+      ? fetchTask(options)
+      : submitAction({
+          ...options,
+          data: {
+            escalationId: random.pick([escalationId, 'ESC-1', hostileValue(random)]),
+            ...(random.int(3) === 0 ? { otherEscalationId: hostileValue(random) } : {}),
+            why: random.pick([hostileBody(random), hostileValue(random), 'it is back']),
+            ...(random.int(4) === 0 ? { message: hostileValue(random) } : {}),
+          },
+        });
+  const payload = activity.value.messagePayload;
+  payload.linkToMessage = random.pick(messageLinks);
+  for (let i = 0, n = random.int(3); i < n; i++) {
+    payload[random.pick(['body', 'from', 'createdDateTime', 'id', 'linkToMessage', ...prototypeKeys])] =
+      hostileValue(random);
+  }
+  if (random.int(8) === 0) delete activity.value.messagePayload;
+  if (random.int(10) === 0) activity.value.data = hostileValue(random);
+  return activity;
+}
+
+/** Every markdown link a card's texts make. */
+const linksIn = (card: unknown): string[] => {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const text = (node as { text?: unknown }).text;
+    if (typeof text === 'string') for (const m of text.matchAll(/\]\(([^)]*)\)/g)) found.push(m[1] ?? '');
+    for (const inner of Object.values(node)) walk(inner);
+  };
+  walk(card);
+  return found;
+};
+
 /** What each desk sends when all is well: the fuzz makes these hostile. */
 const deskBodies: Record<string, () => Record<string, unknown>> = {
   zendesk: () => ({
@@ -450,6 +525,55 @@ describe('Fuzzing the running server', () => {
     const stored = await json(await fetch(`${bot.url}/api/escalations?limit=200`));
     assert.equal(stored.length - storedBefore, accepted);
     assert.ok(accepted > 0, 'some generated briefs are valid: the fuzz reaches the store');
+  });
+
+  it('answers 400 hostile Save to escalation invokes without a 5xx, and no markup people wrote becomes a link', async function () {
+    this.timeout(180_000);
+    const seed = 23112026;
+    const random = generator(seed);
+    const dana = { 'x-dev-user': personas.agent.aadObjectId, 'x-dev-user-name': personas.agent.name };
+    const created = await fetch(`${bot.url}/api/escalations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...dana },
+      body: JSON.stringify({ ...fullForm, requester: { name: personas.agent.name } }),
+    });
+    const { id } = await json(created);
+    for (let n = 0; n < 400; n++) {
+      const activity = hostileSave(random, teams.url, id);
+      const body = JSON.stringify(activity);
+      const answer = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const text = await answer.text();
+      const what = `save ${n} (seed ${seed}) -> ${answer.status} ${text.slice(0, 300)}\n${body.slice(0, 300)}`;
+      assert.ok(answer.status < 500, what);
+      const card = answer.status === 200 && text ? JSON.parse(text).task?.value?.card?.content : undefined;
+      if (card) {
+        assert.deepEqual(linksIn(card), [], `${what}: the dialog makes no link`);
+        assert.ok(!JSON.stringify(card).includes('${'), `${what}: no \${ survives expansion`);
+      }
+    }
+    assert.ok(bot.alive(), bot.output());
+    const detail = await json(await fetch(`${bot.url}/api/escalations/${id}`, { headers: dana }));
+    const saved = detail.timeline.filter((entry: { kind: string }) => entry.kind === 'saved');
+    assert.ok(saved.length > 0, 'some saves are valid: the fuzz reaches the store');
+    for (const entry of saved) {
+      if (entry.link !== undefined) assert.match(entry.link, /^https:\/\/teams\.(microsoft\.com|cloud\.microsoft)\//);
+    }
+    // The card in the tier's channel, once it shows the last save: its only links are ours.
+    const posted = await teams.waitFor(() =>
+      teams.posts(channels.engineering.id).find((p) => p.kind === 'create' && p.activity.summary?.startsWith(`${id}:`)),
+    );
+    const card = await teams.waitFor(() => {
+      const now = teams.card(posted.conversationId, posted.activityId);
+      return JSON.stringify(now).includes(`Version ${detail.version} ·`) && now;
+    }, 60_000);
+    for (const link of linksIn(card)) {
+      assert.match(link, /^(https:\/\/teams\.(microsoft\.com|cloud\.microsoft)\/|http:\/\/localhost:3978\/)/, link);
+    }
+    assert.ok(!JSON.stringify(card).includes('<script'));
   });
 
   it('answers 1,000 bad activities and invokes without a 5xx, and keeps serving', async function () {

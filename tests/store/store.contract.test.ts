@@ -233,6 +233,32 @@ function storeContract(engine: Engine) {
       assert.equal('actionKey' in ((await store.timeline('ESC-1'))[0] ?? {}), false);
     });
 
+    it("keeps a saved message's link with its entry, as this store and another read it back", async () => {
+      const { escalation } = await create();
+      await store.timeline('ESC-1');
+      const link = 'https://teams.microsoft.com/l/message/19:abc@thread.tacv2/1700000000000';
+      const entry = {
+        at: at(30),
+        actor: eli,
+        kind: 'saved',
+        text: 'Saved from Teams by Eli',
+        actionKey: 'saved:1',
+        link,
+      };
+      assert.equal((await store.saveEscalation(changed(escalation, {}), 1, entry)).saved, true);
+      const expected = { escalationId: 'ESC-1', version: 2, ...entry, status: 'new' };
+      assert.deepEqual((await store.timeline('ESC-1'))[1], expected);
+      assert.deepEqual(await store.appliedAction('saved:1'), expected);
+      const other = await openStore(database.url, database.options);
+      try {
+        const [created, saved] = await other.timeline('ESC-1');
+        assert.deepEqual(saved, expected);
+        assert.equal('link' in (created ?? {}), false, 'an entry without a link reads back without one');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('one click saved by several replicas at once, from different versions, is applied once', async () => {
       const { escalation } = await create();
       const second = changed(escalation, { status: 'acknowledged' });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { parseBrief } from '../../src/domain/brief';
 import { caps } from '../../src/domain/caps';
-import type { Escalation } from '../../src/domain/escalation';
+import type { Escalation, TimelineEntry } from '../../src/domain/escalation';
+import { savedCaps } from '../../src/domain/savedMessage';
 import { slaState } from '../../src/domain/sla';
 import { defaultSlaPolicy } from '../../src/domain/slaPolicy';
 import { triage } from '../../src/domain/triage';
@@ -11,6 +12,7 @@ import { confirmationCard } from '../../src/teams/cards/confirmationCard';
 import { formCard } from '../../src/teams/cards/formCard';
 import { hiddenCard, whoSeesText } from '../../src/teams/cards/hiddenCard';
 import { expand } from '../../src/teams/cards/render';
+import { saveCard } from '../../src/teams/cards/saveCard';
 import before from '../fixtures/brief-card-before-compact-more.json';
 import { fullForm, minimalForm } from '../support/briefs';
 import { cardJson, cardProblems, elements, fullestViewRows, inputsOf } from '../support/cardValidation';
@@ -62,6 +64,19 @@ function escalationOf(form: object): Escalation {
 
 const now = new Date('2026-11-28T10:05:00Z');
 const briefUrl = 'https://escalations.contoso.example/api/escalations/ESC-1/brief.txt?for=a&exp=1&sig=x';
+
+const messageLink = 'https://teams.microsoft.com/l/message/19:engineering@thread.tacv2/1700000000000';
+
+/** Messages saved at their caps: the latest three entries the card shows. */
+const savedAtCap: TimelineEntry[] = Array.from({ length: 3 }, (_, n) => ({
+  escalationId: 'ESC-123456',
+  version: 97 + n,
+  at: '2026-11-28T09:50:00.000Z',
+  actor: { name: line(200) },
+  kind: 'saved',
+  text: `Saved from Teams by ${line(200)}: ${line(savedCaps.author)}, 09:45 UTC — ${line(savedCaps.text)} (why: ${line(savedCaps.why)})`,
+  link: messageLink,
+}));
 
 const cards: [string, () => unknown][] = [
   ['the empty form in a dialog', () => formCard({ mode: 'dialog' })],
@@ -131,6 +146,37 @@ const cards: [string, () => unknown][] = [
   [
     'the confirmation of a waiting escalation',
     () => confirmationCard({ escalation: escalationOf(minimalForm), briefUrl }),
+  ],
+  [
+    'the posted brief showing three messages saved at their caps',
+    () =>
+      briefCard({
+        escalation: escalationOf(largestForm),
+        sla: slaState(escalationOf(largestForm), savedAtCap, now, defaultSlaPolicy),
+        briefUrl,
+        timeline: savedAtCap,
+      }),
+  ],
+  [
+    'the Save to escalation dialog with a message at its cap, 20 escalations and a refusal',
+    () =>
+      saveCard({
+        message: {
+          text: line(savedCaps.text),
+          author: line(savedCaps.author),
+          at: '2026-11-28T09:45:00.000Z',
+          link: messageLink,
+        },
+        messageId: '1700000000000',
+        escalations: Array.from({ length: 20 }, (_, n) => ({ ...escalationOf(largestForm), id: `ESC-${n + 1}` })),
+        typed: line(100),
+        why: line(savedCaps.why),
+        notice: line(300),
+      }),
+  ],
+  [
+    'the Save to escalation dialog for someone with no open escalation',
+    () => saveCard({ message: { text: 'Hi', author: 'Tom' }, escalations: [] }),
   ],
 ];
 

@@ -8,6 +8,7 @@ import briefTemplate from '../../cards/escalation-brief.json';
 import confirmationTemplate from '../../cards/escalation-confirmation.json';
 import formTemplate from '../../cards/escalation-form.json';
 import hiddenTemplate from '../../cards/escalation-hidden.json';
+import saveTemplate from '../../cards/save-to-escalation.json';
 import type { Role } from '../../src/domain/access';
 import { parseBrief } from '../../src/domain/brief';
 import type { Escalation, TimelineEntry } from '../../src/domain/escalation';
@@ -19,6 +20,7 @@ import { type BriefCardInput, briefCardModel } from '../../src/teams/cards/brief
 import { confirmationCardModel } from '../../src/teams/cards/confirmationCard';
 import { formCardModel } from '../../src/teams/cards/formCard';
 import { expand, userTextSafe } from '../../src/teams/cards/render';
+import { saveCardModel } from '../../src/teams/cards/saveCard';
 import { compileTemplate } from '../../src/teams/cards/template';
 import { fullForm, minimalForm } from '../support/briefs';
 
@@ -72,6 +74,15 @@ const timeline: TimelineEntry[] = [
     actor: { name: 'Eli', teamsId: '29:eli' },
     kind: 'note',
     text: 'Eli: looking',
+  },
+  {
+    escalationId: 'ESC-7',
+    version: 5,
+    at: '2026-11-28T09:40:00.000Z',
+    actor: { name: 'Eli', teamsId: '29:eli' },
+    kind: 'saved',
+    text: 'Saved from Teams by Eli: Tom Lee, 09:35 UTC — [x](javascript:alert(1)) still empty',
+    link: 'https://teams.microsoft.com/l/message/19:x@thread.tacv2/1700000000000',
   },
 ];
 
@@ -135,6 +146,23 @@ function confirmationModels(): object[] {
   ].map((model) => userTextSafe(model, new Set(['postUrl', 'briefUrl'])));
 }
 
+function saveModels(): object[] {
+  const message = { text: 'The export is <b>empty</b> again', author: 'Tom Lee', at: '2026-11-28T09:35:00.000Z' };
+  const open = escalation(fullForm, 'investigating', true);
+  return [
+    saveCardModel({ message, escalations: [] }),
+    saveCardModel({
+      message: { ...message, link: 'https://teams.microsoft.com/l/message/19:x@thread.tacv2/1' },
+      messageId: '1',
+      escalations: [open, { ...open, id: 'ESC-8' }],
+      chosen: 'ESC-8',
+      typed: 'ESC-99',
+      why: 'It is back',
+      notice: 'No escalation ESC-99 that you can save to.',
+    }),
+  ];
+}
+
 const hiddenModels = [
   { headline: "You can't see this escalation.", detail: 'A Security escalation is seen only by its owner.' },
   { headline: 'A Security escalation breached its SLA: ESC-3', detail: '' },
@@ -146,6 +174,7 @@ describe('card templates, compiled', () => {
     ['the form', formTemplate, formModels(), true],
     ['the confirmation', confirmationTemplate, confirmationModels(), false],
     ['what stands in for a hidden escalation', hiddenTemplate, hiddenModels, false],
+    ['the Save to escalation dialog', saveTemplate, saveModels(), false],
   ];
   for (const [name, template, models, dropNulls] of cases) {
     it(`${name}: the same card adaptivecards-templating makes, in ${models.length} states`, () => {

@@ -18,6 +18,7 @@ import { email } from './0010_email';
 import { board } from './0011_board';
 import { helpdesk } from './0012_helpdesk';
 import { swarmChats } from './0013_swarm_chats';
+import { savedLinks } from './0014_saved_links';
 
 /** Named so they sort in the order they must run. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -35,5 +36,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0011_board': board,
     '0012_helpdesk': helpdesk(engine),
     '0013_swarm_chats': swarmChats(engine),
+    '0014_saved_links': savedLinks,
   };
 }
