@@ -224,6 +224,37 @@ describe('The Escalation Board in a browser (local mode)', function () {
     assert.equal(await page.locator('#queue a.ticket, #queue a[href^="javascript"]').count(), 0);
   });
 
+  it('links a message saved from Teams in the timeline, in a tab of its own, only when it is a Teams https link', async () => {
+    // The server keeps only Teams' own links; the page does not rely on it.
+    const messageLink = 'https://teams.microsoft.com/l/message/19:support@thread.tacv2/1767621720000';
+    await context.route(`**/api/escalations/${ids.billing}`, async (route) => {
+      const response = await route.fetch();
+      const detail = await response.json();
+      const saved = { version: 90, at: '2026-01-05T14:03:00.000Z', actor: { name: 'Dana Agent' }, kind: 'saved' };
+      detail.timeline.push(
+        { ...saved, text: 'Saved from Teams by Dana Agent: Sam Support — it is back', link: messageLink },
+        {
+          ...saved,
+          version: 91,
+          text: 'Saved from Teams by Dana Agent — [x](javascript:alert(1))',
+          link: 'javascript:alert(1)',
+        },
+      );
+      await route.fulfill({ response, json: detail });
+    });
+    await openBoard(personas.agent);
+    await page.click(`#queue tr[data-id="${ids.billing}"] button`);
+    const timeline = page.locator('dialog#detail .timeline');
+    await timeline.locator('li', { hasText: 'it is back' }).waitFor();
+    const links = await timeline
+      .locator('a')
+      .evaluateAll((anchors) =>
+        anchors.map((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel'), a.textContent]),
+      );
+    assert.deepEqual(links, [[messageLink, '_blank', 'noopener noreferrer', 'open the message']]);
+    assert.match(await timeline.innerText(), /\[x\]\(javascript:alert\(1\)\)/, 'what people wrote stays text');
+  });
+
   it('draws the charts and downloads the CSV of what is filtered', async () => {
     await openBoard(personas.engineer);
     await page.click('#tab-charts');
