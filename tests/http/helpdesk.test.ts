@@ -8,7 +8,7 @@ import { textOf } from '../support/cardValidation';
 import { jiraSign, standardSign, zendeskSign } from '../support/deskSigning';
 import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
 import { deskEnv, FakeJira, FakeServiceNow, FakeZendesk } from '../support/fakeHelpdesks';
-import { cardAction, channels, personas, routeTier, send } from '../support/teamsActivities';
+import { cardAction, channels, personas, routeTier, send, submitAction } from '../support/teamsActivities';
 
 type AnyDesk = FakeZendesk | FakeServiceNow | FakeJira;
 
@@ -333,6 +333,40 @@ describe('Escalating from a help desk, and back to its ticket', () => {
         assert.ok(notes.every((n) => n.public === false));
         assert.match(notes[1]?.body ?? '', /^Escalation Desk: ESC-1 .*acknowledged/);
         assert.match(notes[2]?.body ?? '', /^Escalation Desk: ESC-1 .*Rolled back the renderer/);
+      });
+
+      it('writes a message saved from Teams to the ticket as an internal note, saying who saved it, once', async () => {
+        const [, , id] = desk.ids;
+        desk.addTicket(id, true);
+        await deliver(desk.escalateBody(id, true));
+        await teams.waitFor(() => notesOn(id).length === 1, 10_000);
+        const save = () =>
+          send(
+            app.url,
+            submitAction({
+              serviceUrl: teams.url,
+              user: personas.engineer,
+              channel: channels.support,
+              commandId: 'saveToEscalation',
+              message: {
+                content: '<p>The customer confirms the fix</p>',
+                id: '1767621720000',
+                author: personas.supportL2,
+              },
+              data: { escalationId: 'ESC-1' },
+            }),
+          );
+        assert.equal((await save()).body.task.type, 'message');
+        await save();
+        await teams.waitFor(() => notesOn(id).length === 2, 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const notes = notesOn(id);
+        assert.equal(notes.length, 2);
+        assert.equal(notes[1]?.public, false);
+        assert.match(
+          notes[1]?.body ?? '',
+          /^Escalation Desk: ESC-1: Saved from Teams by Eli Engineer: Sam Support, (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC — The customer confirms the fix$/,
+        );
       });
 
       it('logs a public reply on the ticket as a customer update, once, and ignores its own notes', async () => {
