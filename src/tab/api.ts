@@ -81,6 +81,8 @@ export interface Detail extends Summary {
   /** The buttons this person gets (domain/offers.ts); null when no person is looking. */
   offers: Offers | null;
   teamsLink: string | null;
+  /** Swarm and Meet now as Teams deep links while it is open (domain/swarm.ts swarmLinks). */
+  swarm: { chat: string; meeting: string } | null;
 }
 
 /** The verbs the board may send: those the verb table marks `onBoard`. */

@@ -90,7 +90,9 @@ function acting(
 
 /** Its id and summary, badges for severity, status and SLA, who raised it, and the way out. */
 function header(board: BoardContext, detail: Detail, close: () => void): HTMLElement {
-  const { teamsLink } = detail;
+  const { teamsLink, swarm } = detail;
+  const opening = (id: string, url: string, label: string) =>
+    h('fluent-button', { id, appearance: 'subtle', onclick: () => void board.openLink(url) }, label);
   return h(
     'header',
     { class: 'detail-header' },
@@ -111,13 +113,10 @@ function header(board: BoardContext, detail: Detail, close: () => void): HTMLEle
     h(
       'div',
       { class: 'header-actions' },
-      teamsLink
-        ? h(
-            'fluent-button',
-            { id: 'open-in-teams', appearance: 'subtle', onclick: () => void board.openLink(teamsLink) },
-            'Open its thread in Teams',
-          )
-        : null,
+      teamsLink ? opening('open-in-teams', teamsLink, 'Open its thread in Teams') : null,
+      // Teams opens the chat and the meeting as drafts with its requester and owner.
+      swarm ? opening('swarm', swarm.chat, 'Swarm') : null,
+      swarm ? opening('meet-now', swarm.meeting, 'Meet now') : null,
       h('fluent-button', { id: 'close-detail', appearance: 'subtle', onclick: close }, 'Close'),
     ),
   );

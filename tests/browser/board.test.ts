@@ -170,6 +170,8 @@ describe('The Escalation Board in a browser (local mode)', function () {
     }
     assert.match(text, /Invoices export as empty PDFs/);
     assert.ok(await detail.locator('#open-in-teams').isVisible(), 'its thread in Teams');
+    assert.ok(await detail.locator('#swarm').isVisible(), 'Swarm');
+    assert.ok(await detail.locator('#meet-now').isVisible(), 'Meet now');
     assert.equal(await detail.locator('#detail-ticket a.ticket').getAttribute('href'), invoicesTicket);
     await page.screenshot({ path: path.join(docs, 'detail-light.png') });
 
