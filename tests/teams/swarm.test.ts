@@ -160,6 +160,46 @@ describe('Swarm and Meet now from the card', () => {
     teams.rosters.delete(channels.security.id);
   });
 
+  it('answers hostile Swarm clicks with the card and a sentence, never a 5xx, and makes no chat of them', async () => {
+    teams.reset();
+    graph.chats.length = 0;
+    await startWithGraph();
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
+    const { id } = await raise({ ...minimalForm, target: 'engineering', summary: '<b>[x](javascript:alert(1))</b>' });
+    const card = await channelPost(channels.engineering.id);
+    const hostile: unknown[] = [
+      'x'.repeat(100_000),
+      '__proto__,constructor',
+      '<script>alert(1)</script>',
+      { toString: 'x' },
+      ['a', 'b'],
+      42,
+      null,
+      Array.from({ length: 50 }, (_, n) => `aad-${n}`).join(','),
+      '[me](https://evil.example)',
+    ];
+    for (const people of hostile) {
+      const answer = await send(
+        app.url,
+        cardAction({
+          serviceUrl: teams.url,
+          user: personas.engineer,
+          card,
+          verb: 'escalation.swarm',
+          data: { escalationId: id, version: 1, people } as never,
+        }),
+      );
+      assert.equal(answer.status, 200, JSON.stringify(people).slice(0, 80));
+      const text = textOf(answer.body?.value);
+      assert.ok(!/\]\(https:\/\/evil|\]\(javascript:/.test(JSON.stringify(answer.body?.value)), 'no link people wrote');
+      assert.ok(text.length > 0);
+    }
+    // The requester and the one swarming are always in it; nobody a hostile pick named.
+    assert.ok(graph.chats.length <= 1);
+    const allowed = new Set([personas.agent.aadObjectId, personas.engineer.aadObjectId]);
+    assert.ok(graph.chats.every((chat) => chat.members.every((m) => allowed.has(m))), JSON.stringify(graph.chats));
+  });
+
   it('without Graph, Swarm and Meet now are Teams deep links with the requester and the owner', async () => {
     teams.reset();
     app = await startTestApp();
