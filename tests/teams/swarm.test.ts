@@ -197,7 +197,10 @@ describe('Swarm and Meet now from the card', () => {
     // The requester and the one swarming are always in it; nobody a hostile pick named.
     assert.ok(graph.chats.length <= 1);
     const allowed = new Set([personas.agent.aadObjectId, personas.engineer.aadObjectId]);
-    assert.ok(graph.chats.every((chat) => chat.members.every((m) => allowed.has(m))), JSON.stringify(graph.chats));
+    assert.ok(
+      graph.chats.every((chat) => chat.members.every((m) => allowed.has(m))),
+      JSON.stringify(graph.chats),
+    );
   });
 
   it('without Graph, Swarm and Meet now are Teams deep links with the requester and the owner', async () => {
