@@ -1,5 +1,4 @@
-// What the use cases need from the outside world. Engines live in src/store,
-// src/teams; the use cases see only these interfaces.
+// What the use cases need from the outside world (engines: src/store, src/teams); they see only these.
 import type { Sight } from '../domain/access';
 import type { Brief } from '../domain/brief';
 import type { EmailReason } from '../domain/emailing';

@@ -301,7 +301,7 @@ function ticketLine(ticket: Ticket | undefined): string {
   return url && /^https?:\/\/[^\s()<>[\]]+$/.test(url) ? `Ticket: [${label}](${url})` : `Ticket: ${label}`;
 }
 
-/** Swarm and Meet now, for an open escalation: with the requester, the owner and the tier's people. */
+/** Swarm and Meet now, for an open escalation: its requester and owner (through Graph, Swarm's picker adds the tier's people). */
 function swarmButtons({ escalation, swarm, host, assignable = [] }: BriefCardInput): BriefCardModel['swarm'] {
   if (!swarm || !isOpen(escalation.status)) {
     return { shown: false, viaGraph: false, asLink: false, chatUrl: '', meetUrl: '' };
