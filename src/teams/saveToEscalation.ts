@@ -12,6 +12,7 @@ import { saveCard } from './cards/saveCard';
 import type { TeamsDeps } from './deps';
 import { dialogAnswer, dialogMessage, type InvokeAnswer } from './invokeResponses';
 import { personOf } from './people';
+import { quotedMessageOf } from './quotedReply';
 
 export const saveCommandId = 'saveToEscalation';
 
@@ -67,30 +68,37 @@ async function dialog(
   return dialogAnswer(card, dialogTitle, 'medium');
 }
 
-/** "@Escalation Desk save <text>" in a chat: saved into the escalation whose swarm chat it is. */
+/**
+ * "@Escalation Desk save <text>" in a chat: saved into the escalation whose swarm chat it is. Said
+ * in reply to a message (quoting it), that message is saved, and the text is why.
+ */
 export async function saveCommand(context: TurnContext, argument: string, deps: TeamsDeps): Promise<void> {
   const { activity } = context;
   const chatId = activity.conversation?.id;
   const chat = typeof chatId === 'string' ? await deps.store.swarmChatIn(chatId) : undefined;
   if (!chat) return say(context, notASwarmChat);
   const saver = personOf(activity);
+  const quoted = quotedMessageOf(activity);
+  const said = quoted ? argument.replace(quoted.text, '').trim() : argument;
   const message = savedMessageOf({
-    body: { contentType: 'html', content: argument },
-    from: { user: { displayName: saver.name } },
+    body: { contentType: quoted ? 'text' : 'html', content: quoted?.text ?? argument },
+    from: { user: { displayName: quoted ? (quoted.author ?? 'Someone') : saver.name } },
     createdDateTime: activity.timestamp instanceof Date ? activity.timestamp.toISOString() : activity.timestamp,
-    linkToMessage: chatMessageLink(chat.chatId, activity.id),
+    linkToMessage: chatMessageLink(chat.chatId, quoted ? quoted.messageId : activity.id),
   });
   if (!message?.text) {
     return say(
       context,
-      `Say what to save after **save**, e.g. “save The customer confirms the workaround fails”, and it goes on ${chat.escalationId}’s timeline.`,
+      `Say what to save after **save**, e.g. “save The customer confirms the workaround fails”, or reply to a message with **save**; it goes on ${chat.escalationId}’s timeline.`,
     );
   }
+  const messageId = quoted ? quoted.messageId : activity.id;
   const outcome = await saveMessage(deps, {
     escalationId: chat.escalationId,
     message,
+    ...(quoted && said ? { why: whyOf(said) } : {}),
     saver,
-    place: { conversationId: chat.chatId, ...(activity.id ? { messageId: activity.id } : {}) },
+    place: { conversationId: chat.chatId, ...(messageId ? { messageId } : {}) },
   });
   await say(context, neverALink(savedSentence(outcome, message)));
 }

@@ -280,6 +280,58 @@ describe('Save to escalation', () => {
       assert.equal((await savedEntries('ESC-1')).length, 1);
     });
 
+    it("'save' in reply to a message saves that message, with the words said as why", async () => {
+      await app.store.saveSwarmChat({
+        escalationId: 'ESC-1',
+        chatId,
+        serviceUrl: teams.url,
+        tier: 'engineering',
+        members: [],
+        openedBy: { id: personas.engineer.aadObjectId, name: personas.engineer.name },
+        openedAt: new Date().toISOString(),
+      });
+      const quote = (text: string, entity: boolean) => {
+        const said = personalMessage({
+          serviceUrl: teams.url,
+          user: personas.engineer,
+          text: `<at>${bot.name}</at> save the root cause`,
+        });
+        return send(app.url, {
+          ...said,
+          conversation: { isGroup: true, conversationType: 'groupChat', id: chatId, tenantId },
+          entities: [
+            { type: 'mention', mentioned: bot, text: `<at>${bot.name}</at>` },
+            ...(entity
+              ? [
+                  {
+                    type: 'quotedReply',
+                    quotedReply: { messageId: '1796000000001', senderName: 'Tom Lee', preview: text },
+                  },
+                ]
+              : []),
+          ],
+          ...(entity
+            ? {}
+            : {
+                attachments: [
+                  {
+                    contentType: 'text/html',
+                    content: `<blockquote itemscope="" itemtype="http://schema.skype.com/Reply" itemid="1796000000002"><strong itemprop="mri" itemid="8:orgid:x">Ana Ops</strong><span itemprop="time" itemid="1796000000002"></span><p itemprop="preview">${text}</p></blockquote><p>save the root cause</p>`,
+                  },
+                ],
+              }),
+        } as never);
+      };
+      await quote('The cache node in EU-West ran out of disk', true);
+      await teams.waitFor(() => repliesIn(chatId).includes('Saved to ESC-1'));
+      await quote('It is <b>back</b> since 14:10', false);
+      await teams.waitFor(() => repliesIn(chatId).split('Saved to ESC-1').length === 3);
+      const entries = await savedEntries('ESC-1');
+      assert.match(entries[0].text, /Tom Lee, .*The cache node in EU-West ran out of disk \(why: the root cause\)$/);
+      assert.match(entries[1].text, /Ana Ops, .*It is back since 14:10 \(why: the root cause\)$/);
+      assert.match(entries[0].link, /\/l\/message\/19%3Aswarm-esc-1%40thread\.v2\/1796000000001\?/);
+    });
+
     it('offers its escalation first, already picked, in the Save to escalation dialog opened there', async () => {
       await app.store.saveSwarmChat({
         escalationId: 'ESC-1',
