@@ -37,6 +37,8 @@ export interface CardView {
   unsure?: string[];
   /** Teams (the default) or Outlook: the same brief, as each host takes it. */
   host?: CardHost;
+  /** A card a person inserts (teams/insertedCards.ts): their Teams ids, refreshed for first. */
+  readerIds?: string[];
 }
 
 /** Similar escalations change slowly: looked up again at most this often per escalation. */

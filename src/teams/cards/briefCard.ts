@@ -120,6 +120,11 @@ export interface BriefCardInput {
   message?: string;
   /** "<at>Name</at>" text of people mentioned; the entities go on the activity. */
   mentionText?: string;
+  /**
+   * Who reads a card a person inserted (a search result, an unfurled link): Teams' ids ("29:..."
+   * or "8:orgid:<Entra id>") that refresh it first, so it turns into their own view when opened.
+   */
+  readerIds?: string[];
 }
 
 /** Markdown and URLs of ours in the model: every other string is text people wrote, never a link. */
@@ -175,7 +180,10 @@ export function briefCardModel(input: BriefCardInput, safe = false): BriefCardMo
     people,
     targetChoices: targets.filter((t) => t !== brief.target).map((t) => ({ title: targetLabels[t], value: t })),
     latest: timeline.slice(-3).reverse().map(latestLine),
-    refreshUserIds: refreshUsers(escalation, timeline),
+    refreshUserIds: [...new Set([...(input.readerIds ?? []), ...refreshUsers(escalation, timeline)])].slice(
+      0,
+      maxRefreshUsers,
+    ),
     header: {
       line: `${escalation.id} · ${severityLabels[brief.severity]} · ${targetLabels[brief.target]}`,
       style: severityTraits[brief.severity].cardStyle,
