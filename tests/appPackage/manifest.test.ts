@@ -223,25 +223,47 @@ describe('Teams app package (npm run package)', () => {
     }
   });
 
-  it('has one message extension with two actions that fetch their dialogs: Escalate, and Save to escalation on a message', () => {
+  it('has one message extension: Escalate and Save to escalation (dialogs), Find an escalation (a search Copilot can use), and the links it unfurls', () => {
     assert.equal(manifest.composeExtensions?.length, 1);
     const extension = manifest.composeExtensions?.[0];
     assert.equal(extension?.botId, manifest.bots?.[0]?.botId);
     const commands = extension?.commands ?? [];
     assert.deepEqual(
       commands.map((c) => c.id),
-      ['createEscalation', 'saveToEscalation'],
+      ['createEscalation', 'saveToEscalation', 'findEscalation'],
     );
-    const [escalate, save] = commands;
+    const [escalate, save, find] = commands;
     assert.equal(escalate?.title, 'Escalate');
     assert.deepEqual([...(escalate?.context ?? [])].sort(), ['commandBox', 'compose', 'message']);
     assert.equal(save?.title, 'Save to escalation');
     assert.deepEqual(save?.context, ['message'], 'saved from a message’s “...” menu only');
-    for (const command of commands) {
-      assert.equal(command.type, 'action', command.id);
-      assert.equal(command.fetchTask, true, command.id);
-      assert.ok(command.description, `${command.id} has a description`);
+    for (const command of [escalate, save]) {
+      assert.equal(command?.type, 'action', command?.id);
+      assert.equal(command?.fetchTask, true, command?.id);
+      assert.ok(command?.description, `${command?.id} has a description`);
     }
+    // Copilot reads the semantic descriptions and offers the sample prompts (manifest 1.13 and later).
+    assert.equal(find?.type, 'query');
+    assert.equal(find?.initialRun, true);
+    assert.deepEqual(
+      (find?.parameters ?? []).map((p) => p.name),
+      ['query', 'customer', 'tier', 'status', 'severity'],
+    );
+    const described = find as { semanticDescription?: string; samplePrompts?: { text: string }[] };
+    assert.ok(
+      (described.semanticDescription?.length ?? 0) > 100 && (described.semanticDescription?.length ?? 0) <= 5000,
+    );
+    for (const parameter of find?.parameters ?? []) {
+      const semantic = (parameter as { semanticDescription?: string }).semanticDescription ?? '';
+      assert.ok(semantic.length > 20 && semantic.length <= 2000, parameter.name);
+    }
+    const prompts = (described.samplePrompts ?? []).map((p) => p.text);
+    assert.ok(prompts.includes('Which Critical escalations for Contoso are still open?'));
+    assert.ok(prompts.includes('What is the status of ESC-12?'));
+    assert.ok(prompts.every((p) => p.length <= 128));
+    // Links on the bot's own domain (PUBLIC_URL: the card's, the board's, the brief's) unfurl.
+    const botDomain = new URL(manifest.staticTabs?.[0]?.contentUrl ?? '').host;
+    assert.deepEqual(extension?.messageHandlers, [{ type: 'link', value: { domains: [botDomain] } }]);
   });
 
   it('has the Escalation Board as personal tabs (My escalations, Board) and a channel tab set up per tier, all on the bot’s domain', () => {
