@@ -1,5 +1,5 @@
 // The answers Teams accepts to an invoke, as one union: an invalid shape does not compile.
-import type { InvokeResponse } from 'botbuilder';
+import type { InvokeResponse, MessagingExtensionAttachment } from 'botbuilder';
 import { type AdaptiveCard, adaptiveCardContentType, attachment } from './cards/render';
 
 /** adaptiveCard/action: always HTTP 200, the status in the body (Teams retries anything else). */
@@ -30,7 +30,31 @@ export interface TaskMessageAnswer {
 /** An empty answer: Teams closes the dialog. */
 export type DialogClosed = Record<string, never>;
 
-export type InvokeAnswer = CardActionAnswer | TaskContinueAnswer | TaskMessageAnswer | DialogClosed;
+/** composeExtension/query and queryLink: what a person may insert (each a listing and its card). */
+export interface ResultAnswer {
+  composeExtension: { type: 'result'; attachmentLayout: 'list'; attachments: MessagingExtensionAttachment[] };
+}
+
+/** composeExtension/query: a sentence instead of results. */
+export interface ExtensionMessageAnswer {
+  composeExtension: { type: 'message'; text: string };
+}
+
+export type InvokeAnswer =
+  | CardActionAnswer
+  | TaskContinueAnswer
+  | TaskMessageAnswer
+  | DialogClosed
+  | ResultAnswer
+  | ExtensionMessageAnswer;
+
+export function resultAnswer(attachments: MessagingExtensionAttachment[]): ResultAnswer {
+  return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments } };
+}
+
+export function extensionMessage(text: string): ExtensionMessageAnswer {
+  return { composeExtension: { type: 'message', text } };
+}
 
 export function cardAnswer(card: AdaptiveCard): CardActionAnswer {
   return { statusCode: 200, type: adaptiveCardContentType, value: card };
@@ -57,6 +81,9 @@ const sorry = 'Something went wrong on our side and nothing was changed. Please 
 
 /** What the person sees when handling their action failed unexpectedly. */
 export function failureAnswer(invokeName: string): InvokeAnswer {
+  if (invokeName === 'composeExtension/query' || invokeName === 'composeExtension/queryLink') {
+    return extensionMessage(sorry);
+  }
   if (invokeName !== 'adaptiveCard/action') return { task: { type: 'message', value: sorry } };
   return cardAnswer({
     type: 'AdaptiveCard',
