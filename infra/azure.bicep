@@ -255,6 +255,17 @@ resource outlookChannel 'Microsoft.BotService/botServices/channels@2022-09-15' =
   }
 }
 
+// Microsoft 365 Copilot and Outlook's compose window run the Find an escalation search through
+// the Microsoft 365 channel (activities with channelId m365extensions).
+resource m365Channel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'M365Extensions'
+  location: 'global'
+  properties: {
+    channelName: 'M365Extensions'
+  }
+}
+
 // Written to env/.env.dev by arm/deploy (names as they are), for the later steps and the manifest.
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output BOT_DOMAIN string = webApp.properties.defaultHostName

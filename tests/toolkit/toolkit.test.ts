@@ -175,6 +175,8 @@ describe('Agents Toolkit: infra/azure.bicep', () => {
     assert.match(text, /msaAppType: 'UserAssignedMSI'/);
     assert.match(text, /channelName: 'MsTeamsChannel'/);
     assert.match(text, /channelName: 'OutlookChannel'/);
+    // Copilot and Outlook's compose window search through the Microsoft 365 channel.
+    assert.match(text, /channelName: 'M365Extensions'/);
     assert.match(text, /Microsoft\.DBforPostgreSQL\/flexibleServers@/);
   });
 });
