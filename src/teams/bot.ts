@@ -16,6 +16,7 @@ import { hiddenCard } from './cards/hiddenCard';
 import { runCommand } from './commands';
 import type { TeamsDeps } from './deps';
 import { cardAnswer, failureAnswer, type InvokeAnswer, invokeResponse } from './invokeResponses';
+import { unfurlLink } from './linkUnfurl';
 import { fetchTask, submitAction } from './messagingExtension';
 import { tenantOf } from './people';
 
@@ -24,6 +25,7 @@ const invokes = new Map<string, (context: TurnContext, deps: TeamsDeps) => Promi
   ['composeExtension/fetchTask', fetchTask],
   ['composeExtension/submitAction', submitAction],
   ['adaptiveCard/action', cardAction],
+  ['composeExtension/queryLink', unfurlLink],
 ]);
 
 /** An invoke as its metric names it: a card's click by its verb (one of ours), anything else by its name. */
