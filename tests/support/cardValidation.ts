@@ -26,6 +26,10 @@ export function elements(node: any): any[] {
   return [node, ...Object.values(node).flatMap(elements)];
 }
 
+/** The actions of a card, wherever they sit (its ActionSets and ShowCards too). */
+export const actionsOf = (card: any) =>
+  elements(card).filter((e) => typeof e.type === 'string' && e.type.startsWith('Action.'));
+
 /** The inputs of a card. */
 export const inputsOf = (card: any) =>
   elements(card).filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.'));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { json, post, startTestApp } from '../support/app';
 import { minimalForm } from '../support/briefs';
-import { textOf } from '../support/cardValidation';
+import { actionsOf, textOf } from '../support/cardValidation';
 import { adaptiveCardOf, FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
 import { FakeGraph } from '../support/fakeGraph';
 import {
@@ -20,19 +20,6 @@ import {
 
 const teamsAppId = '00000000-0000-4000-8000-00000000e5c1';
 const summary = 'Invoices export as empty PDFs';
-
-/** The actions of a card, wherever they sit (ActionSets in its body too). */
-function actionsOf(card: any): any[] {
-  const found: any[] = [];
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    if (typeof node.type === 'string' && node.type.startsWith('Action.')) found.push(node);
-    for (const value of Object.values(node)) walk(value);
-  };
-  walk(card);
-  return found;
-}
 
 describe('Swarm and Meet now from the card', () => {
   let teams: FakeConnector;
