@@ -5,9 +5,12 @@ import type { EmailReason } from '../domain/emailing';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import type { SearchTerms, SimilarityMatch } from '../domain/similarity';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
+import type { PersonalChatReach, PersonalCopyDelivery } from './followPorts';
 import type { TicketNoteDelivery, TicketStore } from './helpdeskPorts';
+import type { EscalationSearch } from './searchPorts';
 import type { SwarmStore } from './swarmPorts';
 
+export type { Mailer, OutgoingEmail } from './mailPorts';
 export type { EmailReason };
 
 export interface NewEscalation {
@@ -24,6 +27,8 @@ export interface NewEscalation {
   post?: boolean;
   /** And an email of the brief to these mailboxes (its tier's list), in the same transaction. */
   email?: string[];
+  /** And the requester's own live copy of its card, in their chat with the bot (they need a Teams id). */
+  personalCopy?: PersonalChatReach;
 }
 
 /** A card post or update waiting in the durable outbox, sent by the delivery worker. */
@@ -42,7 +47,8 @@ export type Delivery =
    * mailboxes; `key` makes it once-only.
    */
   | { kind: 'email'; escalationId: string; to: string[]; reason: EmailReason; key?: string }
-  | TicketNoteDelivery;
+  | TicketNoteDelivery
+  | PersonalCopyDelivery;
 
 export type QueuedDelivery = Delivery & {
   id: number;
@@ -359,7 +365,14 @@ export interface IdempotencyStore {
 }
 
 /** Everything the app keeps, in one database (src/store): each part can be read alone above. */
-export interface Store extends EscalationStore, ChannelStore, OutboxStore, IdempotencyStore, TicketStore, SwarmStore {
+export interface Store
+  extends EscalationStore,
+    EscalationSearch,
+    ChannelStore,
+    OutboxStore,
+    IdempotencyStore,
+    TicketStore,
+    SwarmStore {
   /** True once the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -367,23 +380,6 @@ export interface Store extends EscalationStore, ChannelStore, OutboxStore, Idemp
 
 /** A conversation id is a channel's, or a thread's in it ("<channel>;messageid=<root>"): the channel's id. */
 export const channelOfConversation = (conversationId: string) => conversationId.split(';')[0] as string;
-
-/** An email as it leaves: the brief as HTML, its actionable card in the head. */
-export interface OutgoingEmail {
-  to: string[];
-  subject: string;
-  html: string;
-  /** For the file name of a written email, and for logs. */
-  escalationId: string;
-}
-
-/**
- * Sends emails (src/mail: Microsoft Graph, or .eml files). Throws on failure with `statusCode`
- * (and `retryAfterMs`) when the server answered, as the delivery worker reads them.
- */
-export interface Mailer {
-  send(email: OutgoingEmail): Promise<void>;
-}
 
 export interface Clock {
   now(): Date;

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { ChannelStore, EscalationStore, IdempotencyStore, OutboxStore, Store } from '../app/ports';
 import { Channels } from './channels';
 import { Escalations } from './escalations';
+import { EscalationFinder } from './findEscalations';
 import { Idempotency } from './idempotency';
 import { Links } from './links';
 import { Outbox } from './outbox';
@@ -28,8 +29,10 @@ export function kyselyStore(db: Db, engine: Engine): Store {
   const idempotency: IdempotencyStore = methodsOf(new Idempotency(db));
   const tickets = methodsOf(new Tickets(db));
   const swarms = methodsOf(new SwarmChats(db));
+  const search = methodsOf(new EscalationFinder(db, engine));
   return {
     ...swarms,
+    ...search,
     ...escalations,
     ...channels,
     ...outbox,

@@ -2,19 +2,25 @@
 // Any of the lookup's errors or most telling words finds a candidate (an OR query) and the
 // engine ranks them (bm25 on SQLite, ts_rank on PostgreSQL, the summary weighted most); for
 // just the best `limit` it is then asked which of all the lookup's words and errors each one
-// contains (what isSimilar weighs). Every word and error is searched as a phrase, so the engine
-// splits and stems it exactly as it did the stored text ("ERR_PDF_RENDER_TIMEOUT" is the four
-// words "err pdf render timeout" in a row on both engines).
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+// contains (what isSimilar weighs). How words become each engine's query is textSearch.ts's,
+// shared with Find an escalation.
+import { type RawBuilder, sql } from 'kysely';
 import type { SimilarCandidate, SimilarityOptions } from '../app/ports';
 import type { Sight } from '../domain/access';
 import { escalationId, escalationNumber } from '../domain/escalation';
 import { queryLimits, type SearchTerms } from '../domain/similarity';
 import type { Target } from '../domain/vocabulary';
 import { visible } from './sight';
-
-// biome-ignore lint/suspicious/noExplicitAny: the search index is not among the typed tables; queries here are raw SQL.
-type Db = Kysely<any>;
+import {
+  type SearchDb as Db,
+  ftsAny,
+  ftsPhrase,
+  isPostgres,
+  searchable,
+  type Term,
+  tsAny,
+  tsPhrase,
+} from './textSearch';
 
 /**
  * SQLite: the details of a brief held in the row `row`, as one text: what the search index holds
@@ -26,20 +32,15 @@ export const sqliteDetails = (row: string) =>
     .map((path) => `coalesce(json_extract(${row}.brief, '$.${path}'), '')`)
     .join(' || char(10) || ');
 
-interface Term {
-  text: string;
-  error: boolean;
-}
-
 export async function findSimilarEscalations(
   db: Db,
   query: SearchTerms,
   options: SimilarityOptions,
 ): Promise<SimilarCandidate[]> {
-  const terms = [
+  const terms = searchable([
     ...query.errors.map((text) => ({ text, error: true })),
     ...query.words.map((text) => ({ text, error: false })),
-  ].filter((term) => /[\p{L}\p{N}]/u.test(term.text));
+  ]);
   const limit = Math.floor(options.limit);
   if (terms.length === 0 || !(limit > 0)) return [];
   const lookup: Lookup = {
@@ -87,15 +88,7 @@ interface Lookup {
   sight: Sight | undefined;
 }
 
-/** The dialect shows in how it writes a parameter: $1 on PostgreSQL, ? on SQLite. */
-function isPostgres(db: Db): boolean {
-  return sql`${0}`.compile(db).sql.includes('$1');
-}
-
 // --- SQLite: FTS5 ----------------------------------------------------------------------
-
-/** An FTS5 string: a phrase of the words in it, whatever punctuation it holds. */
-const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
 async function sqliteSimilar(
   db: Db,
@@ -103,7 +96,7 @@ async function sqliteSimilar(
 ): Promise<SimilarCandidate[]> {
   // The open escalations have an index of their own (see migrations/0004_search.ts).
   const index = sql.table(openOnly ? 'open_escalation_search' : 'escalation_search');
-  const anyTerm = rankBy.map((term) => ftsPhrase(term.text)).join(' OR ');
+  const anyTerm = ftsAny(rankBy);
   // One connection throughout: the candidates' table below is this connection's own.
   return db.connection().execute(async (connection) => {
     // "order by rank" with a limit lets FTS5 keep only the best rows as it ranks (bm25 as
@@ -138,7 +131,7 @@ async function sqliteSimilar(
       terms.map(
         (term, n) => sql`
           select ${n} as term, rowid as id from temp.similarity_candidates
-          where similarity_candidates match ${ftsPhrase(term.text)}`,
+          where similarity_candidates match ${ftsPhrase(term)}`,
       ),
       sql` union all `,
     )}`.execute(connection);
@@ -167,14 +160,12 @@ async function sqliteSimilar(
 
 // --- PostgreSQL: tsvector, GIN, ts_rank -----------------------------------------------
 
-const tsPhrase = (text: string) => sql`phraseto_tsquery('english', ${text})`;
-
 /** How many of these terms the document contains. */
 const countOf = (terms: Term[]): RawBuilder<number> =>
   terms.length === 0
     ? sql<number>`0`
     : sql<number>`(${sql.join(
-        terms.map((term) => sql`(r.document @@ ${tsPhrase(term.text)})::int`),
+        terms.map((term) => sql`(r.document @@ ${tsPhrase(term)})::int`),
         sql` + `,
       )})`;
 
@@ -182,10 +173,7 @@ async function postgresSimilar(
   db: Db,
   { terms, rankBy, openOnly, limit, excluded, sight }: Lookup,
 ): Promise<SimilarCandidate[]> {
-  const anyTerm = sql.join(
-    rankBy.map((term) => tsPhrase(term.text)),
-    sql` || `,
-  );
+  const anyTerm = tsAny(rankBy);
   // "where open" lets the planner use the index of open escalations only.
   const open = openOnly ? sql`and s.open` : sql``;
   const notExcluded = excluded === undefined ? sql`` : sql`and s.escalation_id <> ${excluded}`;
