@@ -15,7 +15,8 @@ import { cardAction, invokeOutcome } from './cardActions';
 import { hiddenCard } from './cards/hiddenCard';
 import { runCommand } from './commands';
 import type { TeamsDeps } from './deps';
-import { cardAnswer, failureAnswer, type InvokeAnswer, invokeResponse } from './invokeResponses';
+import { findEscalation } from './findEscalation';
+import { cardAnswer, extensionMessage, failureAnswer, type InvokeAnswer, invokeResponse } from './invokeResponses';
 import { unfurlLink } from './linkUnfurl';
 import { fetchTask, submitAction } from './messagingExtension';
 import { tenantOf } from './people';
@@ -25,6 +26,7 @@ const invokes = new Map<string, (context: TurnContext, deps: TeamsDeps) => Promi
   ['composeExtension/fetchTask', fetchTask],
   ['composeExtension/submitAction', submitAction],
   ['adaptiveCard/action', cardAction],
+  ['composeExtension/query', findEscalation],
   ['composeExtension/queryLink', unfurlLink],
 ]);
 
@@ -108,7 +110,9 @@ export class EscalationBot extends ActivityHandler {
       const answer: InvokeAnswer =
         name === 'adaptiveCard/action'
           ? cardAnswer(hiddenCard({ headline: otherTenantText, detail: '' }))
-          : { task: { type: 'message', value: otherTenantText } };
+          : name?.startsWith('composeExtension/query')
+            ? extensionMessage(otherTenantText)
+            : { task: { type: 'message', value: otherTenantText } };
       await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: invokeResponse(answer) });
     }
   }

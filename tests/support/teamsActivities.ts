@@ -413,6 +413,47 @@ export function submitAction(options: SubmitActionOptions): Activity {
   };
 }
 
+export interface SearchQueryOptions extends BaseOptions, PlaceOptions {
+  commandId?: string;
+  /** The parameters typed (or filled by Copilot) by name: `{query: 'ESC-12'}`; a value may be anything. */
+  parameters?: Record<string, unknown>;
+  /** `parameters` exactly as sent, for shapes a record cannot hold (not a list, items without a name...). */
+  rawParameters?: unknown;
+  /** Opened with nothing typed: Teams sends the one parameter `initialRun`. */
+  initialRun?: boolean;
+  skip?: number;
+  count?: number;
+  /** `queryOptions` exactly as sent, overriding skip and count. */
+  rawQueryOptions?: unknown;
+  /** `m365extensions`: Microsoft 365 Copilot or Outlook asking through the Microsoft 365 channel. */
+  channelId?: string;
+}
+
+/**
+ * `composeExtension/query`: a search command run from the message box or the command box (or by
+ * Copilot): its parameters by name and value, and which page (queryOptions skip and count).
+ * https://learn.microsoft.com/en-us/microsoftteams/platform/messaging-extensions/how-to/search-commands/respond-to-search
+ */
+export function searchQuery(options: SearchQueryOptions): Activity {
+  const where = place(options);
+  const named = options.initialRun
+    ? [{ name: 'initialRun', value: 'true' }]
+    : Object.entries(options.parameters ?? {}).map(([name, value]) => ({ name, value }));
+  return {
+    ...envelope(options, 'invoke', options.id ?? invokeId()),
+    ...(options.channelId ? { channelId: options.channelId } : {}),
+    name: 'composeExtension/query',
+    ...where,
+    channelData: { ...where.channelData, source: { name: 'compose' } },
+    entities: [clientInfo(options.locale)],
+    value: {
+      commandId: options.commandId ?? 'findEscalation',
+      parameters: options.rawParameters ?? named,
+      queryOptions: options.rawQueryOptions ?? { skip: options.skip ?? 0, count: options.count ?? 25 },
+    },
+  };
+}
+
 /** The posted message that carries the card; a FakeConnector `posts()` entry fits as is. */
 export interface CardLocation {
   conversationId: string;
