@@ -29,6 +29,7 @@ export function copyKey(delivery: Delivery): string | undefined {
     case 'reply':
     case 'email':
     case 'ticketNote':
+    case 'personal':
       return undefined;
   }
 }

@@ -9,6 +9,7 @@ import { ticketLabel } from '../domain/tickets';
 import type { Target } from '../domain/vocabulary';
 import { type AccessDeps, canSee, viewerOn } from './access';
 import type { EscalationDeps } from './escalations';
+import type { PersonalChatReach } from './followPorts';
 import type { TicketStore } from './helpdeskPorts';
 import {
   type ChannelBinding,
@@ -69,8 +70,11 @@ export async function escalate(
   brief: Brief,
   requester: Person,
   request?: RequestIdentity,
-  /** A person waits for their card's post (postWaitMs); a desk's webhook, answered within 2 s, does not. */
-  { waitForPost = true }: { waitForPost?: boolean } = {},
+  /**
+   * A person waits for their card's post (postWaitMs); a desk's webhook, answered within 2 s, does
+   * not. `personalCopy`: where the requester's own live copy goes (from Teams only).
+   */
+  { waitForPost = true, personalCopy }: { waitForPost?: boolean; personalCopy?: PersonalChatReach } = {},
 ): Promise<Escalated> {
   const now = deps.clock.now();
   // One open escalation a ticket: a second brief for it is the first one, as a repeat would be.
@@ -86,6 +90,7 @@ export async function escalate(
     requestHash: request?.hash,
     requestKeyUsableAfter: request?.expires ? new Date(now.getTime() - requestKeyLifetimeMs).toISOString() : undefined,
     post: true,
+    personalCopy,
   });
   if (conflict) return { escalation, created, conflict };
   if (created) deps.counters.escalationCreated(escalation);

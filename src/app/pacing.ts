@@ -25,12 +25,17 @@ export const mailbox: Place = 'mailbox';
 export const deskPlace = (system: string): Place => `desk ${system}`;
 const isDesk = (place: Place) => place.startsWith('desk ');
 
+/** A person's 1:1 chat with the bot, before its conversation id is known (the send opens it). */
+export const personalPlace = (teamsId: string): Place => `personal chat of ${teamsId}`;
+
 export function placeOf(delivery: QueuedDelivery): Place {
   switch (delivery.kind) {
     case 'email':
       return mailbox;
     case 'ticketNote':
       return deskPlace(delivery.ticket.system);
+    case 'personal':
+      return personalPlace(delivery.person.teamsId);
     case 'post':
       // A tier bound from a thread keeps that thread's conversation id: its channel is the place.
       return delivery.channel ? channelOfConversation(delivery.channel) : `posts of ${delivery.tier ?? 'a tier'}`;

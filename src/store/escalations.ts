@@ -4,6 +4,7 @@
 // watcher's bookkeeping (slaBookkeeping.ts) and links (links.ts) are the rest of this aggregate.
 
 import { updatesOf } from '../app/deliveries';
+import { type PersonalCopyDelivery, personalCopyKey } from '../app/followPorts';
 import type {
   BoardCharts,
   BoardFilter,
@@ -249,6 +250,8 @@ async function insertEscalation(db: Db, input: NewEscalation): Promise<Escalatio
     };
     await enqueue(db, [email], input.at);
   }
+  const personal = personalCopyOf(input, made);
+  if (personal) await enqueue(db, [personal], input.at);
   return { id: made, brief, status: 'new', requester, version: 1, createdAt: input.at, updatedAt: input.at };
 }
 
@@ -272,5 +275,18 @@ function savedEntry(next: Escalation, entry: Omit<TimelineEntry, 'escalationId' 
     status: next.status,
     ...(actionKey ? { actionKey } : {}),
     ...(link ? { link } : {}),
+  };
+}
+
+/** The requester's own copy of the card, when they escalated from Teams (a Teams id to open a chat with). */
+function personalCopyOf(input: NewEscalation, made: string): PersonalCopyDelivery | undefined {
+  const { id, teamsId } = input.requester;
+  if (!input.personalCopy || !id || !teamsId) return undefined;
+  return {
+    kind: 'personal',
+    escalationId: made,
+    person: { id, teamsId },
+    ...input.personalCopy,
+    key: personalCopyKey(made, id),
   };
 }

@@ -10,7 +10,7 @@ import { storedNumberOf } from './ids';
 import { type Db, type EscalationDeskTables, type OutboxTable, rowsPerStatement } from './tables';
 
 /** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
-export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply', 'email', 'ticketNote'];
+export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply', 'email', 'ticketNote', 'personal'];
 
 export async function enqueue(db: Db, deliveries: Delivery[], at: string): Promise<void> {
   for (let start = 0; start < deliveries.length; start += rowsPerStatement) {
@@ -70,6 +70,14 @@ export function outboxRow(delivery: Delivery, at: string) {
       };
     case 'ticketNote':
       return { ...row, ticket: JSON.stringify(delivery.ticket), text: delivery.text, reply_key: delivery.key };
+    case 'personal':
+      return {
+        ...row,
+        recipients: JSON.stringify(delivery.person),
+        service_url: delivery.serviceUrl,
+        text: delivery.tenantId ?? null,
+        reply_key: delivery.key,
+      };
   }
 }
 
@@ -140,6 +148,15 @@ export function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
         key: row.reply_key ?? '',
       };
     }
+    case 'personal':
+      return {
+        kind: 'personal',
+        ...queued,
+        person: JSON.parse(row.recipients ?? '{}') as { id: string; teamsId: string },
+        serviceUrl: row.service_url ?? '',
+        ...(row.text !== null && { tenantId: row.text }),
+        key: row.reply_key ?? '',
+      };
     default:
       throw new Error(`outbox row ${row.id} has a kind this version does not know: "${row.kind}"`);
   }

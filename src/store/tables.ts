@@ -103,13 +103,13 @@ export interface OutboxTable {
   /** update: which copy of the card. */
   activity_id: string | null;
   service_url: string | null;
-  /** reply: what it says; email: why it is sent (an EmailReason). */
+  /** reply: what it says; email: why it is sent (an EmailReason); personal: the person's tenant. */
   text: string | null;
   /** post: the tier whose channel it goes to, when not the escalation's own. */
   target: string | null;
-  /** reply and email: once-only key (unique; kept after sending, so it is never queued twice). */
+  /** reply, email, ticketNote, personal: once-only key (unique; kept after sending, so it is never queued twice). */
   reply_key: string | null;
-  /** email: the mailboxes, as JSON. */
+  /** email: the mailboxes, as JSON; personal: the person (id and Teams id), as JSON. */
   recipients: string | null;
   /**
    * post and update: set (unique) while the row waits unclaimed, so a burst of changes to

@@ -20,7 +20,7 @@ import type { TeamsDeps } from './deps';
 import { escalationCard, hiddenEscalationCard } from './escalationCard';
 import { type FormValues, fill, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
-import { personOf, timeZoneOf, unknownPersonText } from './people';
+import { personOf, reachOf, timeZoneOf, unknownPersonText } from './people';
 
 /** Where a click's handler says what it came to (act()'s outcome), for the bot to count. */
 export const invokeOutcome = Symbol('invokeOutcome');
@@ -54,7 +54,16 @@ export const verbHandlers = new Map<string, VerbHandler>([
   [
     verbs.submit.name,
     async (data, context, deps) =>
-      cardAnswer(await submit(data, personOf(context.activity), 'chat', deps, timeZoneOf(context.activity))),
+      cardAnswer(
+        await submit(
+          data,
+          personOf(context.activity),
+          'chat',
+          deps,
+          timeZoneOf(context.activity),
+          reachOf(context.activity),
+        ),
+      ),
   ],
   [
     verbs.refresh.name,

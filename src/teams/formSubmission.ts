@@ -6,6 +6,7 @@ import { sightFor, viewerOf } from '../app/access';
 import { briefLink } from '../app/briefLinks';
 import { escalate, ticketTakenProblem } from '../app/escalate';
 import { fillFromTicket } from '../app/fillFromTicket';
+import type { PersonalChatReach } from '../app/followPorts';
 import { similarOpenEscalations } from '../app/similar';
 import { parseBrief } from '../domain/brief';
 import type { Person } from '../domain/escalation';
@@ -64,7 +65,8 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /**
  * The confirmation when the brief is escalated; else the form with each problem by its field.
- * `timeZone`: the sender's (Teams' localTimezone), in which the form's deadline is read.
+ * `timeZone`: the sender's (Teams' localTimezone), in which the form's deadline is read; `reach`:
+ * where the bot can open the sender's own chat with it, for their live copy of the card.
  */
 export async function submit(
   values: FormValues,
@@ -72,6 +74,7 @@ export async function submit(
   mode: Mode,
   deps: TeamsDeps,
   timeZone?: string,
+  reach?: PersonalChatReach,
 ): Promise<AdaptiveCard> {
   // An escalation nobody raised could be followed by nobody: Teams must say who it is.
   if (!person.id) return formCard({ mode, values, notice: unknownPersonText });
@@ -79,15 +82,20 @@ export async function submit(
   if (!parsed.ok) return formCard({ mode, values, problems: parsed.problems });
   // The same brief from the same person is one escalation, however often Teams delivers it.
   const requestKey = `teams:${person.id}:${createHash('sha256').update(JSON.stringify(parsed.value)).digest('hex')}`;
-  const { escalation, created, posted, binding, ticketTaken } = await escalate(deps, parsed.value, person, {
-    key: requestKey,
-  });
+  const { escalation, created, posted, binding, ticketTaken } = await escalate(
+    deps,
+    parsed.value,
+    person,
+    { key: requestKey },
+    { personalCopy: reach },
+  );
   if (ticketTaken) return formCard({ mode, values, problems: [await ticketTakenProblem(deps, person, escalation)] });
   const channel = binding && bindingChannel(binding);
   return confirmationCard({
     escalation,
     inDialog: mode === 'dialog',
     existing: !created,
+    personalCopy: reach !== undefined && person.teamsId !== undefined,
     channelBound: binding !== undefined,
     postUrl: posted && channel ? channelPostUrl(channel, posted.activityId) : undefined,
     channelName: channel && shortChannelName(channel),

@@ -13,7 +13,7 @@ import { type FormCardInput, formCard } from './cards/formCard';
 import type { TeamsDeps } from './deps';
 import { fill, recommend, submit } from './formSubmission';
 import { dialogAnswer, type InvokeAnswer } from './invokeResponses';
-import { personOf, timeZoneOf } from './people';
+import { personOf, reachOf, timeZoneOf } from './people';
 import { saveCommandId, saveFetchTask, saveSubmitAction } from './saveToEscalation';
 
 export const commandId = 'createEscalation';
@@ -79,7 +79,10 @@ async function escalateSubmitAction(context: TurnContext, deps: TeamsDeps): Prom
   if (verb === verbs.evaluate.name)
     return dialogAnswer(await recommend(values, 'dialog', deps, personOf(context.activity)));
   if (verb === verbs.fillFromTicket.name) return dialogAnswer(await fill(values, 'dialog', deps));
-  return dialogAnswer(await submit(values, personOf(context.activity), 'dialog', deps, timeZoneOf(context.activity)));
+  const { activity } = context;
+  return dialogAnswer(
+    await submit(values, personOf(activity), 'dialog', deps, timeZoneOf(activity), reachOf(activity)),
+  );
 }
 
 /** The message's text becomes the description, with its author and link noted. */

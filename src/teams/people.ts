@@ -1,5 +1,6 @@
 // Who is acting, and where: read from a Teams activity.
 import type { Activity } from 'botbuilder';
+import type { PersonalChatReach } from '../app/followPorts';
 import { type BindingReference, channelOfConversation } from '../app/ports';
 import type { Person } from '../domain/escalation';
 
@@ -101,4 +102,11 @@ export function timeZoneOf(activity: Activity): string | undefined {
     | { timezone?: unknown }
     | undefined;
   return typeof clientInfo?.timezone === 'string' ? clientInfo.timezone : undefined;
+}
+
+/** Where the bot can open a person's own chat with it: the Teams an activity came through (none from elsewhere). */
+export function reachOf(activity: Activity): PersonalChatReach | undefined {
+  if (activity.channelId !== 'msteams' || typeof activity.serviceUrl !== 'string' || !activity.serviceUrl)
+    return undefined;
+  return { serviceUrl: activity.serviceUrl, tenantId: tenantOf(activity) };
 }

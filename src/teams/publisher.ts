@@ -6,14 +6,16 @@
 import {
   type Activity,
   type CloudAdapter,
+  type ConversationParameters,
   type ConversationReference,
   type Mention,
   TeamsInfo,
   type TurnContext,
 } from 'botbuilder';
-import { canSee, type KnownViewer } from '../app/access';
+import { canSee, type KnownViewer, viewerOn } from '../app/access';
 import { updatesOf } from '../app/deliveries';
 import { postedIn } from '../app/escalate';
+import type { PersonalCopyDelivery } from '../app/followPorts';
 import { atMention } from '../app/mentions';
 import type { ChannelBinding, PostedCard, QueuedDelivery } from '../app/ports';
 import { channelViewer } from '../domain/access';
@@ -49,6 +51,8 @@ export class TeamsPublisher {
         return this.update(escalation, delivery, turn);
       case 'reply':
         return this.reply(delivery, escalation, turn);
+      case 'personal':
+        return this.personalCopy(escalation, delivery, turn);
     }
   }
 
@@ -99,7 +103,69 @@ export class TeamsPublisher {
       place: 'channel',
     };
     await this.deps.store.recordPostedCard(posted);
-    // Someone acted while this post was on its way: the save did not know this copy yet.
+    await this.updateIfChanged(escalation, posted);
+  }
+
+  /**
+   * The card in the person's 1:1 chat with the bot, drawn for them, which the bot opens (or finds)
+   * itself: the form may have been sent from a channel or a group chat. A person the bot cannot
+   * reach (403/404: it is not installed for them) fails once; the worker does not retry that.
+   */
+  private async personalCopy(escalation: Escalation, delivery: PersonalCopyDelivery, turn: () => Promise<void>) {
+    const { person, serviceUrl } = delivery;
+    const readers = await viewerOn(this.deps, { id: person.id, name: '' }, escalation);
+    const activity = await cardActivity(this.deps, escalation, readers, []);
+    await turn();
+    const sent = await this.openPersonalChat(delivery, (context) => context.sendActivity(activity));
+    if (!sent.activityId) throw new Error(`Teams did not say where ${escalation.id} was sent to ${person.id}`);
+    const posted: PostedCard = {
+      escalationId: escalation.id,
+      conversationId: sent.conversationId,
+      activityId: sent.activityId,
+      serviceUrl,
+      postedAt: this.deps.clock.now().toISOString(),
+      place: 'personal',
+      viewerId: person.id,
+    };
+    await this.deps.store.recordPostedCard(posted);
+    await this.updateIfChanged(escalation, posted);
+  }
+
+  /** Runs `work` in the person's 1:1 chat with the bot; fails when either fails (the outbox must see it). */
+  private async openPersonalChat(
+    { person, serviceUrl, tenantId }: PersonalCopyDelivery,
+    work: (context: TurnContext) => Promise<{ id?: string } | undefined>,
+  ): Promise<{ conversationId: string; activityId?: string }> {
+    let failure: unknown;
+    let conversationId = '';
+    let activityId: string | undefined;
+    await this.deps.adapter.createConversationAsync(
+      this.deps.appId,
+      'msteams',
+      serviceUrl,
+      '',
+      {
+        isGroup: false,
+        bot: { id: this.deps.appId, name: 'Escalation Desk' },
+        members: [{ id: person.teamsId, name: '' }],
+        tenantId,
+        channelData: tenantId ? { tenant: { id: tenantId } } : {},
+      } as ConversationParameters,
+      async (context) => {
+        conversationId = context.activity.conversation.id;
+        try {
+          activityId = (await work(context))?.id;
+        } catch (error) {
+          failure = error;
+        }
+      },
+    );
+    if (failure) throw failure;
+    return { conversationId, activityId };
+  }
+
+  /** Someone acted while a copy was on its way: the save did not know this copy yet. */
+  private async updateIfChanged(escalation: Escalation, posted: PostedCard): Promise<void> {
     const now = await this.deps.store.getEscalation(escalation.id);
     if (now && now.version !== escalation.version) {
       await this.deps.store.enqueueDeliveries(updatesOf([posted]), this.deps.clock.now().toISOString());

@@ -31,6 +31,8 @@ export interface ConfirmationInput {
   channelBound?: boolean;
   /** "Brief as text": a signed link (app/briefLinks.ts) for the person who escalated. */
   briefUrl: string;
+  /** Its card goes to the person's own chat with the bot too, kept current there. */
+  personalCopy?: boolean;
 }
 
 export function confirmationCard(input: ConfirmationInput): AdaptiveCard {
@@ -54,14 +56,22 @@ export function confirmationCardModel(input: ConfirmationInput): ConfirmationCar
       { title: 'Severity', value: severityLabels[escalation.brief.severity] },
       { title: 'Escalated to', value: target },
     ],
-    whereText: posted
-      ? `Posted in ${where}. Follow it there: status, owner and customer updates are kept current on the card.`
-      : input.channelBound
-        ? `Saved, and on its way to ${where}: it appears there in a moment.`
-        : 'Saved, not posted yet.',
+    whereText: `${whereText(input, posted, where)}${input.personalCopy ? ` ${personalCopyText}` : ''}`,
     bindHelp: posted || input.channelBound ? '' : bindHelpText(escalation.brief.target),
     postUrl: postUrl ?? '',
     briefUrl,
     inDialog: input.inDialog ?? false,
   };
+}
+
+/** What the person is told of their own copy of the card. */
+export const personalCopyText =
+  'Its card is also in your chat with Escalation Desk, where status, owner and customer updates are kept current.';
+
+function whereText(input: ConfirmationInput, posted: boolean, where: string): string {
+  if (posted)
+    return `Posted in ${where}. Follow it there: status, owner and customer updates are kept current on the card.`;
+  return input.channelBound
+    ? `Saved, and on its way to ${where}: it appears there in a moment.`
+    : 'Saved, not posted yet.';
 }
