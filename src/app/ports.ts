@@ -5,7 +5,7 @@ import type { EmailReason } from '../domain/emailing';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import type { SearchTerms, SimilarityMatch } from '../domain/similarity';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
-import type { PersonalChatReach, PersonalCopyDelivery } from './followPorts';
+import type { FollowerStore, PersonalChatReach, PersonalCopyDelivery } from './followPorts';
 import type { TicketNoteDelivery, TicketStore } from './helpdeskPorts';
 import type { EscalationSearch } from './searchPorts';
 import type { SwarmStore } from './swarmPorts';
@@ -79,7 +79,7 @@ export interface EscalationFilter {
   status?: Status;
   target?: Target;
   severity?: Severity;
-  /** Raised or owned by this person (id). */
+  /** Raised, owned or followed by this person (id). */
   involving?: string;
   /** Not resolved or closed. */
   open?: boolean;
@@ -190,7 +190,7 @@ export interface BoardFilter {
   status?: Status;
   /** An owner's id; null: nobody owns it. */
   ownerId?: string | null;
-  /** A person's id: only what they raised or own ("My escalations"). */
+  /** A person's id: only what they raised, own or follow ("My escalations"). */
   involving?: string;
   sla?: SlaStatus;
   /** Words in the summary. */
@@ -372,7 +372,8 @@ export interface Store
     OutboxStore,
     IdempotencyStore,
     TicketStore,
-    SwarmStore {
+    SwarmStore,
+    FollowerStore {
   /** True once the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

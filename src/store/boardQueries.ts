@@ -9,6 +9,7 @@ import { escalationId, type Person, timelineKinds } from '../domain/escalation';
 import { openStatuses } from '../domain/lifecycle';
 import { acknowledgingKinds } from '../domain/sla';
 import type { Severity, SlaStatus, Target } from '../domain/vocabulary';
+import { involving } from './followers';
 import { literals as list, visible } from './sight';
 import type { Db, Engine, EscalationsTable } from './tables';
 
@@ -23,8 +24,7 @@ function conditions(filter: BoardFilter): RawBuilder<unknown> {
   if (filter.severity) parts.push(sql`e.severity = ${filter.severity}`);
   if (filter.ownerId === null) parts.push(sql`e.owner_id is null`);
   else if (filter.ownerId) parts.push(sql`e.owner_id = ${filter.ownerId}`);
-  if (filter.involving !== undefined)
-    parts.push(sql`(e.requester_id = ${filter.involving} or e.owner_id = ${filter.involving})`);
+  if (filter.involving !== undefined) parts.push(involving(filter.involving));
   if (filter.sla) parts.push(sql`${slaOf} = ${filter.sla}`);
   if (filter.text) parts.push(sql`lower(e.summary) like ${`%${escapeLike(filter.text.toLowerCase())}%`} escape '\\'`);
   return sql.join(parts, sql` and `);

@@ -28,6 +28,7 @@ import { boardCharts, boardQueue, recentPeople } from './boardQueries';
 import { postedCopies } from './channels';
 import { runCompiledOnce } from './compiledOnce';
 import { briefColumns, briefFromText, escalationFromRow, stored } from './escalationRows';
+import { involving } from './followers';
 import { actionApplied, type Creation, earlierRequest, requestThatWon } from './idempotency';
 import { storedNumber, storedNumberOf } from './ids';
 import { storeLink } from './links';
@@ -74,7 +75,7 @@ export class Escalations implements Partial<EscalationStore> {
     if (filter.target) query = query.where('target', '=', filter.target);
     if (filter.severity) query = query.where('severity', '=', filter.severity);
     const person = filter.involving;
-    if (person) query = query.where((eb) => eb.or([eb('requester_id', '=', person), eb('owner_id', '=', person)]));
+    if (person) query = query.where(involving(person));
     if (filter.open) query = query.where('status', 'not in', closedStatuses);
     const before = filter.before === undefined ? undefined : storedNumber(filter.before);
     if (filter.before !== undefined) query = query.where('id', '<', before ?? 0);

@@ -7,6 +7,7 @@ import type { ChannelStore, EscalationStore, IdempotencyStore, OutboxStore, Stor
 import { Channels } from './channels';
 import { Escalations } from './escalations';
 import { EscalationFinder } from './findEscalations';
+import { Followers } from './followers';
 import { Idempotency } from './idempotency';
 import { Links } from './links';
 import { Outbox } from './outbox';
@@ -33,6 +34,7 @@ export function kyselyStore(db: Db, engine: Engine): Store {
   return {
     ...swarms,
     ...search,
+    ...methodsOf(new Followers(db)),
     ...escalations,
     ...channels,
     ...outbox,

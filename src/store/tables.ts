@@ -147,6 +147,15 @@ export interface EscalationDeskTables {
   tier_emails: TierEmailsTable;
   ticket_drafts: TicketDraftsTable;
   swarm_chats: SwarmChatsTable;
+  followers: FollowersTable;
+}
+
+/** A person who follows an escalation (store/followers.ts); `person`: them as JSON (domain/escalation.ts Person). */
+export interface FollowersTable {
+  escalation_id: StoredNumber;
+  person_id: string;
+  person: string;
+  followed_at: string;
 }
 
 /** An escalation's one group chat (app/swarmPorts.ts); chat_id null: being opened (a claim). */

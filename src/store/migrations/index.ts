@@ -19,6 +19,7 @@ import { board } from './0011_board';
 import { helpdesk } from './0012_helpdesk';
 import { swarmChats } from './0013_swarm_chats';
 import { savedLinks } from './0014_saved_links';
+import { followers } from './0015_followers';
 
 /** Named so they sort in the order they must run. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -37,5 +38,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0012_helpdesk': helpdesk(engine),
     '0013_swarm_chats': swarmChats(engine),
     '0014_saved_links': savedLinks,
+    '0015_followers': followers(engine),
   };
 }
