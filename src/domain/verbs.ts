@@ -67,6 +67,8 @@ export const verbs = {
   email: { name: 'escalation.email', label: 'Email the brief', inputs: ['addresses'] },
   fillFromTicket: { name: 'ticket.fill', label: 'Fill from ticket', inputs: formInputs },
   swarm: { name: 'escalation.swarm', label: 'Swarm', inputs: ['people'] },
+  follow: { name: 'escalation.follow', label: 'Follow', inputs: [] },
+  unfollow: { name: 'escalation.unfollow', label: 'Unfollow', inputs: [] },
 } as const satisfies Record<string, Verb>;
 
 export type VerbKey = keyof typeof verbs;

@@ -4,6 +4,7 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { canSee, type KnownViewer, rolesOn, viewerOn } from '../app/access';
 import { act } from '../app/act';
+import { changeFollowing } from '../app/following';
 import type { ClickedCopy, PostedCard } from '../app/ports';
 import { swarm, swarmSentence } from '../app/swarm';
 import { type Escalation, escalationIdPattern, type Person } from '../domain/escalation';
@@ -75,6 +76,8 @@ export const verbHandlers = new Map<string, VerbHandler>([
   ],
   [verbs.assign.name, actingWith(assign)],
   [verbs.swarm.name, swarmChat],
+  [verbs.follow.name, followingWith(true)],
+  [verbs.unfollow.name, followingWith(false)],
   ...actionVerbs.map((verb): [string, VerbHandler] => [verb.name, actingWith(async (data) => verb.read(data))]),
 ]);
 
@@ -161,6 +164,24 @@ async function swarmChat(data: FormValues, context: TurnContext, deps: TeamsDeps
   });
   const current = outcome.outcome === 'refused' ? escalation : outcome.escalation;
   return cardAnswer(await cardFor(deps, current, known, context, swarmSentence(outcome, escalation.id)));
+}
+
+/** Follow or Unfollow: for whoever may see it (app/following.ts); the answer is their card, with their new button. */
+function followingWith(follows: boolean): VerbHandler {
+  return async (data, context, deps) => {
+    const escalation = await escalationOf(data, deps);
+    if (typeof escalation === 'string') return cardAnswer(notice(escalation, context, deps));
+    const known = await clickerOn(context, deps, escalation);
+    if (!canSee(deps, known.viewer, escalation)) {
+      return cardAnswer(
+        forHost(hiddenEscalationCard(deps, escalation, { ...known, host: hostOf(context) }), context, deps),
+      );
+    }
+    const clicker = personOf(context.activity);
+    if (!clicker.id) return cardAnswer(await cardFor(deps, escalation, known, context, unknownPersonText));
+    const refused = await changeFollowing(deps, escalation, { ...clicker, id: clicker.id }, follows);
+    return cardAnswer(await cardFor(deps, escalation, known, context, refused));
+  };
 }
 
 /** The Teams message clicked: its update goes in the click's turn (updateClickedMessage). */

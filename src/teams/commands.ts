@@ -9,6 +9,7 @@ import {
   sightFor,
   type TeamPlace,
   teamOfBinding,
+  viewerOf,
   viewerOn,
 } from '../app/access';
 import { postWaiting } from '../app/escalate';
@@ -281,11 +282,12 @@ const chatCommands = new Map<string, Command>([
     async (context, _argument, deps) => {
       const person = personOf(context.activity);
       if (!person.id) return say(context, unknownPersonText);
-      // A group chat is read by others: only what anyone may see goes there.
-      const sight = chatPlace(context) === 'groupChat' ? sightFor(deps, anyone) : undefined;
-      const mine = await deps.store.listEscalations({ involving: person.id, sight, limit: 20 });
+      // A group chat is read by others: only what anyone may see goes there. A follower may have
+      // lost sight of one they follow (moved to Security): only what they may see now.
+      const viewer = chatPlace(context) === 'groupChat' ? anyone : (await viewerOf(deps, person)).viewer;
+      const mine = await deps.store.listEscalations({ involving: person.id, sight: sightFor(deps, viewer), limit: 20 });
       if (mine.length === 0)
-        return say(context, 'You have raised or own no escalations yet. Say **new** to escalate a case.');
+        return say(context, 'You have raised, own or follow no escalations yet. Say **new** to escalate a case.');
       const lines = mine.map(
         (e) =>
           `- **${e.id}** · ${severityLabels[e.brief.severity]} · ${targetLabels[e.brief.target]} · ${statusLabels[e.status]}: ${neverALink(e.brief.summary)}`,

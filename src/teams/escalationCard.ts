@@ -6,6 +6,7 @@
 import { type AccessDeps, canSee, unsureText } from '../app/access';
 import { briefLink } from '../app/briefLinks';
 import { postedIn } from '../app/escalate';
+import { followingOf } from '../app/following';
 import { type SimilarEscalation, similarOpenEscalations } from '../app/similar';
 import { type Role, sightOf, type Viewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
@@ -48,10 +49,11 @@ const similarSeenBy = new WeakMap<object, Map<string, { at: number; similar: Sim
 
 export async function escalationCard(deps: CardDeps, escalation: Escalation, view: CardView): Promise<AdaptiveCard> {
   if (!canSee(deps, view.viewer, escalation)) return hiddenEscalationCard(deps, escalation, view);
-  const [timeline, binding, similar] = await Promise.all([
+  const [timeline, binding, similar, asked] = await Promise.all([
     deps.store.timeline(escalation.id, escalation.version),
     deps.store.channelFor(escalation.brief.target),
     similarTo(deps, escalation, view.viewer),
+    deps.store.followers(escalation.id),
   ]);
   const { viewer, ...rest } = view;
   return briefCard({
@@ -64,6 +66,7 @@ export async function escalationCard(deps: CardDeps, escalation: Escalation, vie
     threadUrl: view.host === 'outlook' ? await threadUrlOf(deps, escalation) : undefined,
     originatorId: deps.originatorId,
     swarm: { viaGraph: deps.chats !== undefined, cardLink: `${deps.publicUrl}/escalations/${escalation.id}` },
+    following: followingOf(escalation, asked, viewer.id),
     ...rest,
   });
 }

@@ -432,7 +432,10 @@ describe('Who may see and do what', () => {
   it('keeps one copy a person: ten `show`s are one copy, updated once a change', async () => {
     const { engineering } = await twoEscalations();
     for (let i = 0; i < 10; i++) await say(personas.engineer, 'show ESC-2');
-    const copies = (await app.store.postedCards('ESC-2')).filter((c) => c.place === 'personal');
+    // The requester (who escalated from Teams) has a copy of their own too: the engineer's are counted.
+    const copies = (await app.store.postedCards('ESC-2')).filter(
+      (c) => c.place === 'personal' && c.viewerId === personas.engineer.aadObjectId,
+    );
     assert.equal(copies.length, 1);
     assert.equal(copies[0]?.viewerId, personas.engineer.aadObjectId);
     await click(personas.engineer, engineering, 'escalation.setStatus', {
@@ -459,13 +462,14 @@ describe('Who may see and do what', () => {
     });
     await teams.waitFor(() => teams.requests.some((r) => r.injected));
     for (let i = 0; i < 50; i++) {
-      if ((await app.store.postedCards('ESC-2')).every((c) => c.place !== 'personal')) break;
+      if ((await app.store.postedCards('ESC-2')).every((c) => c.viewerId !== personas.engineer.aadObjectId)) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    assert.deepEqual(
-      (await app.store.postedCards('ESC-2')).map((c) => c.place),
-      ['channel'],
-    );
+    // The channel's copy and the requester's own stay; the engineer's, gone from Teams, is forgotten.
+    assert.deepEqual((await app.store.postedCards('ESC-2')).map((c) => c.viewerId ?? c.place).sort(), [
+      personas.agent.aadObjectId,
+      'channel',
+    ]);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     assert.match(metrics, /^escalation_desk_deliveries_failed 1$/m);
   });

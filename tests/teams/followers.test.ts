@@ -1,16 +1,17 @@
 // The people who care about an escalation, over HTTP with the real bot and the fake Bot
-// Connector: the requester's own live card in their chat with the bot.
+// Connector: the requester's own live card in their chat with the bot; Follow and Unfollow.
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { post, startTestApp } from '../support/app';
 import { fullForm } from '../support/briefs';
 import { cardProblems, textOf } from '../support/cardValidation';
-import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
+import { FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
 import {
   cardAction,
   channels,
   type Persona,
   personalConversationId,
+  personalMessage,
   personas,
   routeTier,
   send,
@@ -37,6 +38,7 @@ describe('The people who care about an escalation', () => {
   beforeEach(async () => {
     teams.reset();
     teams.clearFaults();
+    teams.rosters.clear();
     app = await startTestApp();
     await routeTier(app.url, teams.url, 'engineering', channels.engineering);
   });
@@ -99,6 +101,60 @@ describe('The people who care about an escalation', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(teams.pendingFaults(), 4, 'asked Teams once');
       assert.equal(cardsInChatOf(personas.agent).length, 0);
+    });
+  });
+
+  describe('Follow and Unfollow', () => {
+    const buttons = (card: any) =>
+      JSON.stringify(card)
+        .match(/"title":"(Follow|Unfollow)"/g)
+        ?.map((t) => t.slice(9, -1)) ?? [];
+    const mineSays = async (user: Persona) => {
+      await send(app.url, personalMessage({ serviceUrl: teams.url, user, text: 'mine' }));
+      return (teams.posts(personalConversationId(user)).at(-1) as PostedActivity).activity.text as string;
+    };
+
+    it('lets a tier member follow from the card, lists it in their mine, and unfollow again', async () => {
+      await escalateFromTeams();
+      await teams.waitFor(() => channelPost() !== undefined);
+      const channelCard = teams.card(channelPost().conversationId, channelPost().activityId);
+      assert.match(textOf(channelCard), /1 person follows this\./);
+      assert.deepEqual(buttons(channelCard), ['Follow']);
+      const followed = await click(personas.engineer, channelPost(), 'escalation.follow');
+      const card = followed.body.value;
+      assert.deepEqual(cardProblems(card), []);
+      assert.match(textOf(card), /2 people follow this, you among them\./);
+      assert.deepEqual(buttons(card), ['Unfollow']);
+      assert.ok(card.refresh.userIds.includes(personas.engineer.id), 'refreshed for the follower');
+      assert.match(await mineSays(personas.engineer), /ESC-1/);
+      // The requester follows as the requester: no button to stop.
+      const requesters = await click(personas.agent, channelPost(), 'escalation.refresh');
+      assert.match(textOf(requesters.body.value), /2 people follow this, you as its requester\./);
+      assert.deepEqual(buttons(requesters.body.value), []);
+      const unfollowed = await click(personas.engineer, channelPost(), 'escalation.unfollow');
+      assert.match(textOf(unfollowed.body.value), /1 person follows this\./);
+      assert.deepEqual(buttons(unfollowed.body.value), ['Follow']);
+      assert.match(await mineSays(personas.engineer), /follow no escalations/);
+    });
+
+    it('lets nobody follow a Security escalation they may not see', async () => {
+      teams.rosters.set(channels.security.id, rosterFrom([personas.security, personas.lead]));
+      await routeTier(app.url, teams.url, 'security', channels.security);
+      await escalateFromTeams(personas.agent, {
+        ...fullForm,
+        target: 'security',
+        severity: 'critical',
+        signals: 'data_exposure',
+      });
+      const elsewhere = {
+        conversationId: personalConversationId(personas.engineer),
+        activityId: '1',
+      } as PostedActivity;
+      const answer = await click(personas.engineer, elsewhere, 'escalation.follow');
+      assert.equal(answer.status, 200);
+      assert.match(textOf(answer.body.value), /You can't see this escalation\./);
+      assert.doesNotMatch(JSON.stringify(answer.body.value), /Invoices export/);
+      assert.match(await mineSays(personas.engineer), /follow no escalations/);
     });
   });
 });

@@ -1,5 +1,6 @@
 // The posted brief: what the receiving team reads and works from, kept current in place.
 import template from '../../../cards/escalation-brief.json';
+import type { Following } from '../../app/following';
 import type { Role } from '../../domain/access';
 import type { Brief } from '../../domain/brief';
 import {
@@ -21,6 +22,7 @@ import { swarmLinks } from '../../domain/swarm';
 import { type Ticket, ticketLabel } from '../../domain/tickets';
 import { targetLabels, targets } from '../../domain/tiers';
 import { type Status, severityLabels, severityTraits, slaStatusLabels, statusLabels } from '../../domain/vocabulary';
+import { type FollowModel, followModel } from './followLine';
 import { type AdaptiveCard, expand, neverALink, userTextSafe } from './render';
 
 interface Fact {
@@ -94,6 +96,8 @@ export interface BriefCardModel {
   ticketLine: string;
   /** Swarm and Meet now: through Graph (a ShowCard picking people) or as Teams deep links. */
   swarm: { shown: boolean; viaGraph: boolean; asLink: boolean; chatUrl: string; meetUrl: string };
+  /** How many follow it, and the reader's Follow or Unfollow (app/following.ts). */
+  follow: FollowModel;
 }
 
 export interface BriefCardInput {
@@ -118,6 +122,8 @@ export interface BriefCardInput {
   /** How its group chat is opened (Graph, or deep links when it is not configured), and the card's short link. */
   swarm?: { viaGraph: boolean; cardLink: string };
   message?: string;
+  /** Who follows it, and how the reader stands (none: nobody is counted, nothing offered). */
+  following?: Following;
   /** "<at>Name</at>" text of people mentioned; the entities go on the activity. */
   mentionText?: string;
   /**
@@ -180,10 +186,13 @@ export function briefCardModel(input: BriefCardInput, safe = false): BriefCardMo
     people,
     targetChoices: targets.filter((t) => t !== brief.target).map((t) => ({ title: targetLabels[t], value: t })),
     latest: timeline.slice(-3).reverse().map(latestLine),
-    refreshUserIds: [...new Set([...(input.readerIds ?? []), ...refreshUsers(escalation, timeline)])].slice(
-      0,
-      maxRefreshUsers,
-    ),
+    refreshUserIds: [
+      ...new Set([
+        ...(input.readerIds ?? []),
+        ...refreshUsers(escalation, timeline),
+        ...(input.following?.teamsIds ?? []),
+      ]),
+    ].slice(0, maxRefreshUsers),
     header: {
       line: `${escalation.id} · ${severityLabels[brief.severity]} · ${targetLabels[brief.target]}`,
       style: severityTraits[brief.severity].cardStyle,
@@ -203,6 +212,7 @@ export function briefCardModel(input: BriefCardInput, safe = false): BriefCardMo
     threadUrl: input.host === 'outlook' ? (input.threadUrl ?? '') : '',
     ticketLine: ticketLine(brief.ticket),
     swarm: swarmButtons(input),
+    follow: followModel(input.following, input.host),
   };
   if (!safe) return { ...model, ...sectionsModel(brief) };
   return { ...userTextSafe(model, ours), ...safeSections(brief) };
