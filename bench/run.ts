@@ -3,7 +3,8 @@
 // Teams' limits bind); the spread (bench/spread.ts: cards over 16 channels, ours against a bare
 // botbuilder bot, rounds alternated); the soak (bench/soak.ts: 50 clicks a second for 60 s on
 // SQLite and PostgreSQL); where the time goes (bench/spreadProfile.ts); then the clicked message
-// after a click, Outlook refreshes, and 100,000 escalations (similarity, SLA sweep, the board).
+// after a click, Outlook refreshes, and 100,000 escalations (similarity, SLA sweep, the board, the
+// search command).
 // Writes bench/results.json and docs/benchmarks.md. Exits 0 whether or not the targets are met.
 //
 // Flags: --clicks-only (the hot channel, the spread, the soak and the profile; printed, written
@@ -11,7 +12,9 @@
 // --out DIR); --spread-only (the spread and its profile, to see where a click's time goes);
 // --soak-only (the soak on both engines);
 // --profile (every process of ours in the spread under --cpu-prof, in
-// dist/bench-profiles, summarised at the end); --click-update-only, --board-only, --outlook-only.
+// dist/bench-profiles, summarised at the end); --click-update-only, --board-only, --outlook-only;
+// --search-only (the search command on both engines: printed, and put into bench/results.json and
+// docs/benchmarks.md beside the figures of the last full run).
 // Tuning: see bench/settings.ts.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ import { benchHotChannel, type HotChannelResult } from './hotChannel';
 import { benchOutlookInProcess, type OutlookRefreshResult, outlookMarkdown } from './outlookRefresh';
 import { summariseProfile } from './profileSummary';
 import { f, hotChannelMarkdown, machine, profileMarkdown, soakMarkdown, spreadMarkdown, spreadTable } from './report';
+import { benchSearch, type SearchBenchResult, searchMarkdown, searchVerdict } from './search';
 import { type Settings, settingsFrom } from './settings';
 import { benchSimilarity, type SimilarityBenchResult } from './similarity';
 import { benchSoak, type SoakResult } from './soak';
@@ -43,7 +47,12 @@ export interface BenchResults {
   whereTheTimeGoes?: SpreadProfile;
   clickUpdate?: ClickUpdateResult;
   outlook?: OutlookRefreshResult;
-  atScale?: { similarity: SimilarityBenchResult; sweep: SweepBenchResult; board: BoardBenchResult[] };
+  atScale?: {
+    similarity: SimilarityBenchResult;
+    sweep: SweepBenchResult;
+    board: BoardBenchResult[];
+    search?: SearchBenchResult[];
+  };
 }
 
 /** Where a run writes: into the repository (bench/results.json, docs/benchmarks.md), or both into one folder. */
@@ -82,9 +91,10 @@ async function main(): Promise<void> {
   if (profileDir) printProfiles(profileDir, spans);
 }
 
-/** --click-update-only, --board-only, --outlook-only: one part, printed. */
+/** --click-update-only, --board-only, --outlook-only, --search-only: one part, printed. */
 async function onePartOnly(settings: Settings): Promise<boolean> {
   if (process.argv.includes('--click-update-only')) console.log(clickUpdateMarkdown(await benchClickUpdate()));
+  else if (process.argv.includes('--search-only')) await searchOnly();
   else if (process.argv.includes('--board-only')) console.log(boardMarkdown(await boardAtScale()));
   else if (process.argv.includes('--outlook-only'))
     console.log(outlookMarkdown(await benchOutlookInProcess(settings.oursMain)));
@@ -133,7 +143,8 @@ async function otherSections(settings: Settings, results: BenchResults): Promise
       const similarity = await benchSimilarity(`sqlite:${join(scaleDir, 'similarity.db')}`, 100_000);
       const sweep = await benchSweep(`sqlite:${join(scaleDir, 'sweep.db')}`, 100_000);
       log('the board at 100,000 escalations, on SQLite and PostgreSQL…');
-      results.atScale = { similarity, sweep, board: await boardAtScale() };
+      const board = await boardAtScale();
+      results.atScale = { similarity, sweep, board, search: await searchAtScale() };
     } finally {
       rmSync(scaleDir, { recursive: true, force: true });
     }
@@ -145,7 +156,30 @@ async function boardAtScale(): Promise<BoardBenchResult[]> {
   return [await benchBoard('sqlite'), await benchBoard('postgres')];
 }
 
-function documentOf(results: BenchResults): string {
+/** The search command at 100,000 escalations on both engines. */
+async function searchAtScale(): Promise<SearchBenchResult[]> {
+  log('the search command at 100,000 escalations, on SQLite and PostgreSQL…');
+  return [await benchSearch('sqlite'), await benchSearch('postgres')];
+}
+
+/**
+ * The search alone, printed; its figures then replace those in bench/results.json (a full run's),
+ * and docs/benchmarks.md is written again from them, as a full run writes it.
+ */
+async function searchOnly(): Promise<void> {
+  const search = await searchAtScale();
+  console.log(searchMarkdown(search));
+  const out = outputsOf(root);
+  if (!existsSync(out.results)) return;
+  const results = JSON.parse(readFileSync(out.results, 'utf8')) as BenchResults;
+  if (!results.atScale) return;
+  results.atScale.search = search;
+  writeFileSync(out.results, formatJson(results));
+  writeFileSync(out.markdown, documentOf(results));
+  console.log(`Written: ${out.results}, ${out.markdown}\n${search.map(searchVerdict).join('\n')}`);
+}
+
+export function documentOf(results: BenchResults): string {
   const m = results.machine;
   const findingsPath = join(root, 'bench', 'findings.md');
   const { hotChannel, spread, soak, whereTheTimeGoes, clickUpdate, outlook, atScale } = results;
@@ -169,6 +203,7 @@ connector share the machine with the bot.
     outlook && outlookMarkdown(outlook),
     atScale && scaleMarkdown(atScale.similarity, atScale.sweep),
     atScale && boardMarkdown(atScale.board),
+    atScale?.search && searchMarkdown(atScale.search),
   ];
   return `${parts
     .filter((part): part is string => typeof part === 'string')
@@ -207,6 +242,7 @@ function consoleSummary(results: BenchResults): string {
             `(${f(100 * s.growth)} %), ${s.accepted} accepted, ${s.refused} refused, ${s.errors} failed: ${s.met ? 'met' : 'NOT met'}`,
     );
   }
+  for (const search of results.atScale?.search ?? []) lines.push(searchVerdict(search));
   return lines.join('\n');
 }
 

@@ -28,7 +28,7 @@ export interface FindFilter {
   severity?: Severity;
   /** What the person searching may see (domain/access.ts sightOf): nothing else is found. */
   sight: Sight;
-  /** The person searching (Entra object id): with no words, what they raised or own and is open comes first. */
+  /** The person searching (Entra object id): with no words, their own open ones come first. */
   personId?: string;
   /** How many of the matches to pass over (the pages already shown). */
   skip: number;
@@ -40,7 +40,8 @@ export interface EscalationSearch {
   /**
    * A page of the escalations matching every part of the filter that the sight lets the person see.
    * With words: the best match first (the engine's rank, the summary counting most). Without: the
-   * person's own open ones, then soonest due (the next SLA check), then the rest, newest first.
+   * person's own open ones ("mine": raised, owned or followed), then the rest, each soonest due (the
+   * next SLA check), those never due (resolved, closed) newest first.
    */
   findEscalations(filter: FindFilter): Promise<Escalation[]>;
 }

@@ -1,14 +1,17 @@
 // Store.findEscalations, "Find an escalation" from the message box: by id, by customer, by words,
 // by tier, status and severity, only what the person may see (sight.ts, as lists and the board),
 // a page at a time. Words are found with the look-alike search's full-text index and its way of
-// writing a query (textSearch.ts), every word required and the engine's rank first; without words
-// the person's own open escalations come first, then soonest due, as the board orders its queue.
-// Each search finds its page's ids first and only then reads their rows: never thousands of briefs sorted.
+// writing a query (textSearch.ts), every word required and the engine's rank first; customers with
+// the index of their names (migrations/0016_customer_search.ts); without words the person's own open
+// escalations ("mine": followers.ts involving) come first, then soonest due, as the board orders its
+// queue. Each search finds its page's ids first and only then reads their rows: never thousands of
+// briefs sorted.
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import { type EscalationSearch, type FindFilter, mostFoundAtOnce } from '../app/searchPorts';
 import type { Escalation } from '../domain/escalation';
 import { openStatuses } from '../domain/lifecycle';
 import { escalationFromRow } from './escalationRows';
+import { involving } from './followers';
 import { storedNumber } from './ids';
 import { literals, visible } from './sight';
 import type { Db, Engine, EscalationsTable } from './tables';
@@ -28,7 +31,7 @@ export class EscalationFinder implements EscalationSearch {
     const count = Math.min(mostFoundAtOnce, Math.floor(filter.count));
     const skip = Math.max(0, Math.floor(filter.skip));
     if (!(count > 0) || !Number.isSafeInteger(skip)) return [];
-    const where = conditions(filter, this.engine);
+    const where = conditions(filter);
     if (!where) return [];
     const page = { count, skip };
     const words = termsOf(filter);
@@ -55,7 +58,7 @@ export class EscalationFinder implements EscalationSearch {
 }
 
 /** Every part of the filter but the words, as one condition over `e`; undefined when nothing can match. */
-function conditions(filter: FindFilter, engine: Engine): RawBuilder<boolean> | undefined {
+function conditions(filter: FindFilter): RawBuilder<boolean> | undefined {
   const parts: RawBuilder<unknown>[] = [visible(filter.sight)];
   if (filter.id !== undefined) {
     const n = storedNumber(filter.id);
@@ -67,21 +70,20 @@ function conditions(filter: FindFilter, engine: Engine): RawBuilder<boolean> | u
   if (filter.open) parts.push(sql`e.status in (${literals(openStatuses)})`);
   if (filter.severity) parts.push(sql`e.severity = ${filter.severity}`);
   const customer = filter.customer?.trim();
-  if (customer) parts.push(namesCustomer(customer, engine));
+  if (customer) parts.push(namesCustomer(customer));
   return sql<boolean>`${sql.join(parts, sql` and `)}`;
 }
 
+/** Above every character: what starts with a text sorts between it and it followed by this. */
+const lastCharacter = String.fromCodePoint(0x10ffff);
+
 /**
- * A customer named in the brief (impact.customerNames) whose name begins with `customer`, in any
- * case (SQLite's LIKE folds the case of ASCII letters only; PostgreSQL's ILIKE, of every letter).
+ * A customer named in the brief whose name begins with `customer`, in any case: a range of the index
+ * of names, lowered by the engine's lower() as the index lowered them.
  */
-function namesCustomer(customer: string, engine: Engine): RawBuilder<unknown> {
-  const pattern = `${customer.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return engine === 'postgres'
-    ? sql`exists (select 1 from json_array_elements_text(e.brief::json -> 'impact' -> 'customerNames') c (name)
-        where c.name ilike ${pattern} escape '\\')`
-    : sql`exists (select 1 from json_each(e.brief, '$.impact.customerNames') c
-        where c.value like ${pattern} escape '\\')`;
+function namesCustomer(customer: string): RawBuilder<unknown> {
+  return sql`e.id in (select c.escalation_id from escalation_customers c
+    where c.name >= lower(${customer}) and c.name < lower(${customer}) || ${lastCharacter})`;
 }
 
 /** The words and errors to find, as terms; undefined when the search has no words. */
@@ -94,15 +96,28 @@ function termsOf(filter: FindFilter): Term[] | undefined {
   ]);
 }
 
-/** Without words: the person's own open ones first, then soonest due, then newest (closed ones are never due). */
+/** Soonest due first, then newest (closed ones are never due): the order of the sla_check_at index. */
+const dueOrder = sql`order by e.sla_check_at, e.id desc`;
+
+/**
+ * Without words: the person's own open ones first, then the rest, each soonest due. Two parts, each
+ * read in the index's order and cut at the page's end, rather than one order over every row.
+ */
 function soonestDue(personId: string | undefined, where: RawBuilder<boolean>, page: Page): PageQuery {
-  const own = personId
-    ? sql`case when (e.requester_id = ${personId} or e.owner_id = ${personId})
-        and e.status in (${literals(openStatuses)}) then 0 else 1 end,`
-    : sql``;
+  if (!personId) {
+    return sql`select e.id from escalations e where ${where} ${dueOrder} limit ${page.count} offset ${page.skip}`;
+  }
+  // Never unknown (a missing owner compares as null): each escalation is in exactly one part.
+  const theirsOpen = sql`coalesce(e.status in (${literals(openStatuses)}) and ${involving(personId)}, false)`;
+  const upTo = page.skip + page.count;
   return sql`
-    select e.id from escalations e where ${where}
-    order by ${own} e.sla_check_at, e.id desc limit ${page.count} offset ${page.skip}`;
+    select id from (
+      select * from (select 0 as part, e.sla_check_at, e.id from escalations e
+        where ${where} and ${theirsOpen} ${dueOrder} limit ${upTo}) theirs
+      union all
+      select * from (select 1 as part, e.sla_check_at, e.id from escalations e
+        where ${where} and not (${theirsOpen}) ${dueOrder} limit ${upTo}) others
+    ) page order by part, sla_check_at, id desc limit ${page.count} offset ${page.skip}`;
 }
 
 interface Page {

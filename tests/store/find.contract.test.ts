@@ -10,7 +10,19 @@ import { type Brief, parseBrief } from '../../src/domain/brief';
 import type { Escalation, Person } from '../../src/domain/escalation';
 import { searchTerms } from '../../src/domain/similarity';
 import type { Severity, Target } from '../../src/domain/vocabulary';
-import { at, changed, dana, type Engine, eli, freshStores, postgresEngine, sqliteEngine } from './engines';
+import { openStore } from '../../src/store/openStore';
+import {
+  at,
+  changed,
+  type Database,
+  dana,
+  type Engine,
+  eli,
+  freshStores,
+  migratedBefore,
+  postgresEngine,
+  sqliteEngine,
+} from './engines';
 
 const priya: Person = { id: 'aad-priya', name: 'Priya Product' };
 /** Someone outside Security: its escalations are hidden unless they raised or own them. */
@@ -28,7 +40,7 @@ function briefOf(story: Story): Brief {
   const parsed = parseBrief({
     severity: 'high',
     target: 'engineering',
-    customersAffected: 2,
+    customersAffected: 5,
     customerNames: 'Contoso Ltd, Fabrikam',
     workflowImpact: 'Customers cannot finish their work',
     description: 'Reported by the customer this morning.',
@@ -50,8 +62,9 @@ function findContract(engine: Engine) {
   describe(`Find an escalation in the store on ${engine.name}`, () => {
     const fresh = freshStores(engine);
     let store: Store;
+    let database: Database;
     beforeEach(() => {
-      ({ store } = fresh);
+      ({ store, database } = fresh);
     });
 
     const create = async (story: Story, requester: Person = dana, minute = 0) =>
@@ -96,6 +109,19 @@ function findContract(engine: Engine) {
       assert.deepEqual(await find({ customer: '100%' }), ['ESC-4']);
       assert.deepEqual(await find({ customer: '%' }), [], '% is a character, not a wildcard');
       assert.deepEqual(await find({ customer: '_ontoso' }), []);
+    });
+
+    it('finds customers as the brief names them now: an edited list, and nothing of a deleted escalation', async () => {
+      const checkout = await create({ summary: 'Checkout fails', customerNames: 'Contoso Ltd, Contoso ltd, Fabrikam' });
+      await create({ summary: 'Export slow', customerNames: 'Fabrikam' });
+      assert.deepEqual(await find({ customer: 'contoso ltd' }), ['ESC-1'], 'named twice, found once');
+      await save(checkout, {
+        brief: { ...checkout.brief, impact: { ...checkout.brief.impact, customerNames: ['Wingtip'] } },
+      });
+      assert.deepEqual(await find({ customer: 'contoso' }), []);
+      assert.deepEqual(await find({ customer: 'wing' }), ['ESC-1']);
+      await database.deleteEscalation(2);
+      assert.deepEqual(await find({ customer: 'fabrikam' }), []);
     });
 
     it('finds by words of the summary and the description, every word, stemmed, the word being typed as a prefix', async () => {
@@ -150,7 +176,7 @@ function findContract(engine: Engine) {
       }
     });
 
-    it('without words: the person’s own open ones first (raised or owned), then soonest due, then the closed, newest first', async () => {
+    it('without words: the person’s own open ones first (raised, owned or followed), then soonest due, then the closed, newest first', async () => {
       const raisedByOthers = await create({ summary: 'Raised by Priya, due last' }, priya);
       const mineDueLate = await create({ summary: 'Raised by Dana, due late' }, dana);
       const ownedByMe = await create({ summary: 'Raised by Priya, owned by Dana' }, priya);
@@ -177,6 +203,13 @@ function findContract(engine: Engine) {
         'ESC-6',
         'ESC-5',
       ]);
+
+      // "Mine" is what they raised, own or follow (store/followers.ts involving): a followed one comes first too.
+      await store.follow(raisedByOthers.id, { ...dana, id: 'aad-dana' }, at(45));
+      assert.deepEqual(await find({ personId: dana.id }), ['ESC-3', 'ESC-1', 'ESC-2', 'ESC-4', 'ESC-6', 'ESC-5']);
+      const paged = [];
+      for (let skip = 0; skip < 7; skip += 2) paged.push(...(await find({ personId: dana.id, skip, count: 2 })));
+      assert.deepEqual(paged, ['ESC-3', 'ESC-1', 'ESC-2', 'ESC-4', 'ESC-6', 'ESC-5'], 'page by page, across the parts');
     });
 
     it('pages with skip and count, at most 25 at a time', async () => {
@@ -194,6 +227,51 @@ function findContract(engine: Engine) {
       assert.equal(new Set(plain).size, 30);
       assert.deepEqual(await find({ count: 0 }), []);
       assert.deepEqual(await find({ skip: 30 }), []);
+    });
+  });
+
+  describe(`Customers of escalations stored before their index, on ${engine.name}`, () => {
+    let database: Database;
+    let store: Store | undefined;
+    before(async function () {
+      await engine.prepare(this);
+    });
+    after(() => engine.finish());
+    afterEach(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it('are found once the store is opened (migrated)', async () => {
+      database = await engine.fresh();
+      await migratedBefore(database, '0016', async (db) => {
+        for (const names of ['Contoso Ltd, Fabrikam', 'Northwind']) {
+          const brief = briefOf({ summary: `Checkout fails for ${names}`, customerNames: names });
+          await db
+            .insertInto('escalations')
+            .values({
+              ...{ status: 'new', severity: 'high', target: 'engineering', summary: brief.summary },
+              ...{ brief: JSON.stringify(brief), requester: JSON.stringify(dana), requester_id: dana.id },
+              ...{ version: 1, created_at: at(0), updated_at: at(0), sla_check_at: at(0) },
+            })
+            .execute();
+        }
+        // A brief some older version wrote without customer names at all.
+        const bare = { ...briefOf({ summary: 'No customers' }), impact: { customersAffected: 1, workflowImpact: 'x' } };
+        await db
+          .insertInto('escalations')
+          .values({
+            ...{ status: 'new', severity: 'high', target: 'engineering', summary: 'No customers' },
+            ...{ brief: JSON.stringify(bare), requester: JSON.stringify(dana), version: 1 },
+            ...{ created_at: at(0), updated_at: at(0), sla_check_at: at(0) },
+          })
+          .execute();
+      });
+      store = await openStore(database.url, database.options);
+      const found = async (customer: string) =>
+        (await store?.findEscalations({ customer, sight: { hidden: [] }, skip: 0, count: 25 }))?.map((e) => e.id);
+      assert.deepEqual(await found('fabrikam'), ['ESC-1']);
+      assert.deepEqual(await found('North'), ['ESC-2']);
     });
   });
 }

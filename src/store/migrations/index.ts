@@ -20,6 +20,7 @@ import { helpdesk } from './0012_helpdesk';
 import { swarmChats } from './0013_swarm_chats';
 import { savedLinks } from './0014_saved_links';
 import { followers } from './0015_followers';
+import { customerSearch } from './0016_customer_search';
 
 /** Named so they sort in the order they must run. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -39,5 +40,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0013_swarm_chats': swarmChats(engine),
     '0014_saved_links': savedLinks,
     '0015_followers': followers(engine),
+    '0016_customer_search': customerSearch(engine),
   };
 }
