@@ -60,16 +60,24 @@ export async function findEscalations(deps: FindDeps, person: Person, request: u
 }
 
 /**
- * Words typed in the search box that no escalation holds may be a customer's name (the box is all
- * the message box shows): then they are searched as one, unless a customer was asked for as well.
+ * Words typed in the search box may be a customer's name (the box is all the message box shows):
+ * that customer's escalations come first, then those whose words match, each once. Not when a
+ * customer was asked for as well.
  */
 async function search(deps: FindDeps, filter: FindFilter, asked: Asked): Promise<Escalation[]> {
   const found = await deps.store.findEscalations(filter);
-  if (found.length > 0 || !filter.words || asked.customer || !asked.query) return found;
-  const anyAtAll = filter.skip === 0 ? [] : await deps.store.findEscalations({ ...filter, skip: 0, count: 1 });
-  if (anyAtAll.length > 0) return found;
-  const { words: _words, ...rest } = filter;
-  return deps.store.findEscalations({ ...rest, customer: asked.query });
+  if (!filter.words || asked.customer || !asked.query) return found;
+  const { words: _words, skip, ...rest } = filter;
+  const customers = await deps.store.findEscalations({
+    ...rest,
+    skip: 0,
+    count: mostFoundAtOnce,
+    customer: asked.query,
+  });
+  const first = new Set(customers.map((escalation) => escalation.id));
+  const others = found.filter((escalation) => !first.has(escalation.id));
+  // Later pages are the words' alone: the customer's were all on the first.
+  return skip === 0 ? [...customers, ...others].slice(0, filter.count) : others;
 }
 
 /** The known parameters' values as text (the first given of each); anything else is left out. */

@@ -273,4 +273,15 @@ describe('Find an escalation (search command)', () => {
       assert.ok(!shown.includes(secret.summary) && !shown.includes(secret.customer), shown.slice(0, 400));
     });
   });
+
+  // Last: it raises one more escalation.
+  it('a customer’s name typed in the box finds that customer’s escalations first, and the words’ too', async () => {
+    await escalate(personas.supportL2, {
+      ...forms.vat,
+      summary: 'Northwind reports VAT rounding in exports',
+      customerNames: 'Fabrikam',
+    });
+    const found = await ids(personas.product, { parameters: { query: 'Northwind' } });
+    assert.deepEqual(found, ['ESC-3', 'ESC-5'], 'Northwind Traders’ escalation, then the one that names Northwind');
+  });
 });
