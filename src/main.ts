@@ -48,6 +48,8 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** PostgreSQL only: keep the tables in this schema (tests use one each). */
   schema?: string;
+  /** How long changes to one escalation gather into one notice (tests: short). */
+  noticeWindowMs?: number;
   /** Delivery worker tuning (tests use short intervals). */
   delivery?: Partial<
     Pick<DeliveryWorkerDeps, 'pollMs' | 'perConversationIntervalMs' | 'backoffBaseMs' | 'backoffCapMs'>
@@ -62,7 +64,11 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   await lifecycle.listen(config.port, config.host);
   let store: Store;
   try {
-    store = await openStore(config.databaseUrl, { schema: options.schema, log });
+    store = await openStore(config.databaseUrl, {
+      schema: options.schema,
+      log,
+      noticeWindowMs: options.noticeWindowMs,
+    });
   } catch (error) {
     await lifecycle.close();
     throw error;

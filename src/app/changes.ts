@@ -3,8 +3,11 @@
 // Every move, a person's or the desk's, is saved through here.
 import type { Change, Effect } from '../domain/decide';
 import type { Escalation, Person } from '../domain/escalation';
+import { madeBy, mattersToFollowers } from '../domain/notifications';
 import { changeNote } from '../domain/ticketNotes';
 import { isDeskSystem } from '../domain/tickets';
+import { followersOf } from './following';
+import type { NoticeSource } from './followPorts';
 import type { ClickedCopy, EscalationStore, SaveEffect, SaveResult } from './ports';
 
 export interface ChangeMeta {
@@ -16,8 +19,11 @@ export interface ChangeMeta {
   clicked?: ClickedCopy;
 }
 
-export function saveChange(
-  store: Pick<EscalationStore, 'saveEscalation'>,
+/** The store a change is saved in; one that knows followers (the app's) also queues their notices. */
+export type ChangeStore = Pick<EscalationStore, 'saveEscalation'> & Partial<NoticeSource>;
+
+export async function saveChange(
+  store: ChangeStore,
   escalation: Escalation,
   change: Change,
   meta: ChangeMeta,
@@ -26,9 +32,31 @@ export function saveChange(
   const effects = [
     ...change.effects.map((effect) => saveEffectOf(escalation.id, effect)),
     ...ticketNoteOf(change),
+    ...(await noticesOf(store, change, meta)),
     ...(clicked ? [clicked] : []),
   ];
   return store.saveEscalation(change.next, escalation.version, { ...change.entry, ...about }, effects);
+}
+
+/**
+ * A notice for each follower but the one who made the change, queued with the change (so none is
+ * lost) and due when the window is up. Whether they may still see it is asked when it is sent.
+ */
+async function noticesOf(store: ChangeStore, { next, entry }: Change, meta: ChangeMeta): Promise<SaveEffect[]> {
+  if (!store.followers || !store.noticeWindowMs || !mattersToFollowers(entry, next.status)) return [];
+  const notBefore = new Date(Date.parse(meta.at) + store.noticeWindowMs()).toISOString();
+  return followersOf(next, await store.followers(next.id)).flatMap((person) =>
+    person.id && person.teamsId && !madeBy({ actor: meta.actor }, person.id)
+      ? [
+          {
+            kind: 'notice' as const,
+            escalationId: next.id,
+            person: { id: person.id, teamsId: person.teamsId },
+            notBefore,
+          },
+        ]
+      : [],
+  );
 }
 
 /** The note the ticket it came from gets of this change (domain/ticketNotes.ts), sent once whoever saves it. */

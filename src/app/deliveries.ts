@@ -1,4 +1,5 @@
 // Deliveries as every use case builds them, and what each stands for.
+import { noticeKey } from './followPorts';
 import type { Delivery, PostedCard, QueuedDelivery } from './ports';
 
 /** An update of each posted copy of an escalation's card: every copy shows the change. */
@@ -26,6 +27,9 @@ export function copyKey(delivery: Delivery): string | undefined {
       return JSON.stringify(['post', delivery.escalationId, ...(delivery.target ? [delivery.target] : [])]);
     case 'update':
       return copyKeyOf(delivery);
+    // One notice waits a person and escalation: a change while it waits is in it when it is drawn.
+    case 'notice':
+      return noticeKey(delivery.escalationId, delivery.person.id);
     case 'reply':
     case 'email':
     case 'ticketNote':

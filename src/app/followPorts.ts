@@ -39,3 +39,30 @@ export interface PersonalChatReach {
 
 /** The once-only key of a person's own copy of an escalation's card. */
 export const personalCopyKey = (escalationId: string, personId: string) => `personal:${escalationId}:${personId}`;
+
+/**
+ * A notice to one follower of the changes to an escalation since the first one it was queued for
+ * (domain/notifications.ts): a short alerting message in their 1:1 chat with the bot. One waits a
+ * person and escalation (its copy key), due `notBefore` (a minute after the first change), so the
+ * changes of that minute make one notice; its text is drawn when sent from the timeline since.
+ */
+export interface NoticeDelivery {
+  kind: 'notice';
+  escalationId: string;
+  /** The follower: Entra object id (what they may see) and Teams user id (whom the chat is with). */
+  person: { id: string; teamsId: string };
+  notBefore: string;
+}
+
+/** What saving a change reads to queue its notices: who follows, and how long changes gather. */
+export interface NoticeSource {
+  followers(escalationId: string): Promise<Person[]>;
+  /** Changes to one escalation within this long make one notice. */
+  noticeWindowMs(): number;
+}
+
+/** A minute, as people count "changes at once". */
+export const defaultNoticeWindowMs = 60_000;
+
+/** The key a follower's waiting notice of an escalation is known by: one waits at a time. */
+export const noticeKey = (escalationId: string, personId: string) => JSON.stringify(['notice', escalationId, personId]);

@@ -31,7 +31,7 @@ export function laneKeyOf(delivery: QueuedDelivery): string {
   if (delivery.kind === 'post') return `posts of ${delivery.tier ?? 'a tier'}`;
   if (delivery.kind === 'email') return 'mail';
   if (delivery.kind === 'ticketNote') return `notes to ${delivery.ticket.system}`;
-  if (delivery.kind === 'personal') return `personal chat of ${delivery.person.teamsId}`;
+  if (delivery.kind === 'personal' || delivery.kind === 'notice') return `personal chat of ${delivery.person.teamsId}`;
   return laneKeyOfConversation(delivery.conversationId);
 }
 

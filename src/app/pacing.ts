@@ -35,6 +35,7 @@ export function placeOf(delivery: QueuedDelivery): Place {
     case 'ticketNote':
       return deskPlace(delivery.ticket.system);
     case 'personal':
+    case 'notice':
       return personalPlace(delivery.person.teamsId);
     case 'post':
       // A tier bound from a thread keeps that thread's conversation id: its channel is the place.

@@ -5,7 +5,13 @@ import type { EmailReason } from '../domain/emailing';
 import type { Escalation, Person, TimelineEntry } from '../domain/escalation';
 import type { SearchTerms, SimilarityMatch } from '../domain/similarity';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
-import type { FollowerStore, PersonalChatReach, PersonalCopyDelivery } from './followPorts';
+import type {
+  FollowerStore,
+  NoticeDelivery,
+  NoticeSource,
+  PersonalChatReach,
+  PersonalCopyDelivery,
+} from './followPorts';
 import type { TicketNoteDelivery, TicketStore } from './helpdeskPorts';
 import type { EscalationSearch } from './searchPorts';
 import type { SwarmStore } from './swarmPorts';
@@ -48,7 +54,8 @@ export type Delivery =
    */
   | { kind: 'email'; escalationId: string; to: string[]; reason: EmailReason; key?: string }
   | TicketNoteDelivery
-  | PersonalCopyDelivery;
+  | PersonalCopyDelivery
+  | NoticeDelivery;
 
 export type QueuedDelivery = Delivery & {
   id: number;
@@ -373,7 +380,8 @@ export interface Store
     IdempotencyStore,
     TicketStore,
     SwarmStore,
-    FollowerStore {
+    FollowerStore,
+    NoticeSource {
   /** True once the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

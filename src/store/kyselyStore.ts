@@ -3,6 +3,7 @@
 // the app is wired with is all of them in one object. The same Kysely queries run on SQLite and
 // PostgreSQL, so both engines keep the same promises.
 import { sql } from 'kysely';
+import { defaultNoticeWindowMs } from '../app/followPorts';
 import type { ChannelStore, EscalationStore, IdempotencyStore, OutboxStore, Store } from '../app/ports';
 import { Channels } from './channels';
 import { Escalations } from './escalations';
@@ -17,7 +18,8 @@ import type { Db, Engine } from './tables';
 import { Tickets } from './tickets';
 import { Timelines } from './timelines';
 
-export function kyselyStore(db: Db, engine: Engine): Store {
+/** `noticeWindowMs`: how long changes gather into one notice (tests use a short one). */
+export function kyselyStore(db: Db, engine: Engine, noticeWindowMs = defaultNoticeWindowMs): Store {
   const timelines = new Timelines(db);
   const escalations: EscalationStore = {
     ...methodsOf(new Escalations(db, engine, (n, entry) => timelines.remember(n, entry))),
@@ -40,6 +42,7 @@ export function kyselyStore(db: Db, engine: Engine): Store {
     ...outbox,
     ...idempotency,
     ...tickets,
+    noticeWindowMs: () => noticeWindowMs,
     ping: () => ping(db),
     close: () => db.destroy(),
   };

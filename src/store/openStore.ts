@@ -15,6 +15,8 @@ export interface StoreOptions {
   schema?: string;
   /** Where trouble that no caller sees is told (a dropped idle connection). */
   log?: (message: string) => void;
+  /** How long changes to one escalation gather into one notice to a follower (default a minute). */
+  noticeWindowMs?: number;
 }
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
@@ -33,7 +35,7 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
     await db.destroy();
     throw error;
   }
-  return kyselyStore(db, engine);
+  return kyselyStore(db, engine, options.noticeWindowMs);
 }
 
 function engineOf(databaseUrl: string): Engine {

@@ -10,7 +10,15 @@ import { storedNumberOf } from './ids';
 import { type Db, type EscalationDeskTables, type OutboxTable, rowsPerStatement } from './tables';
 
 /** The kinds this version sends; a row of a kind added by a newer replica is left to it. */
-export const deliveryKinds: Delivery['kind'][] = ['post', 'update', 'reply', 'email', 'ticketNote', 'personal'];
+export const deliveryKinds: Delivery['kind'][] = [
+  'post',
+  'update',
+  'reply',
+  'email',
+  'ticketNote',
+  'personal',
+  'notice',
+];
 
 export async function enqueue(db: Db, deliveries: Delivery[], at: string): Promise<void> {
   for (let start = 0; start < deliveries.length; start += rowsPerStatement) {
@@ -77,6 +85,14 @@ export function outboxRow(delivery: Delivery, at: string) {
         service_url: delivery.serviceUrl,
         text: delivery.tenantId ?? null,
         reply_key: delivery.key,
+      };
+    // Due when its minute is up; while it waits, its key keeps the changes of that minute in it.
+    case 'notice':
+      return {
+        ...row,
+        recipients: JSON.stringify(delivery.person),
+        pending_key: pendingKey(delivery),
+        next_attempt_at: delivery.notBefore,
       };
   }
 }
@@ -156,6 +172,13 @@ export function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
         serviceUrl: row.service_url ?? '',
         ...(row.text !== null && { tenantId: row.text }),
         key: row.reply_key ?? '',
+      };
+    case 'notice':
+      return {
+        kind: 'notice',
+        ...queued,
+        person: JSON.parse(row.recipients ?? '{}') as { id: string; teamsId: string },
+        notBefore: row.next_attempt_at,
       };
     default:
       throw new Error(`outbox row ${row.id} has a kind this version does not know: "${row.kind}"`);

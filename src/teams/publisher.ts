@@ -15,11 +15,12 @@ import {
 import { canSee, type KnownViewer, viewerOn } from '../app/access';
 import { updatesOf } from '../app/deliveries';
 import { postedIn } from '../app/escalate';
-import type { PersonalCopyDelivery } from '../app/followPorts';
+import type { NoticeDelivery, PersonalCopyDelivery } from '../app/followPorts';
 import { atMention } from '../app/mentions';
 import type { ChannelBinding, PostedCard, QueuedDelivery } from '../app/ports';
 import { channelViewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
+import { madeBy, mattersToFollowers, noticeText } from '../domain/notifications';
 import { type Target, tiers } from '../domain/tiers';
 import { cardActivity, copyActivity } from './copies';
 import type { CardDeps } from './escalationCard';
@@ -53,6 +54,8 @@ export class TeamsPublisher {
         return this.reply(delivery, escalation, turn);
       case 'personal':
         return this.personalCopy(escalation, delivery, turn);
+      case 'notice':
+        return this.notice(escalation, delivery, turn);
     }
   }
 
@@ -131,9 +134,51 @@ export class TeamsPublisher {
     await this.updateIfChanged(escalation, posted);
   }
 
+  /**
+   * A follower's notice of what changed since it was queued, as a short message in their 1:1 chat
+   * whose alert flag puts it in their activity feed. One who may no longer see the escalation
+   * (moved to Security, left the team) hears nothing; nor does one whose changes were all theirs.
+   */
+  private async notice(
+    escalation: Escalation,
+    delivery: NoticeDelivery & { createdAt: string },
+    turn: () => Promise<void>,
+  ) {
+    const { person } = delivery;
+    const readers = await viewerOn(this.deps, { id: person.id, name: '' }, escalation);
+    if (!canSee(this.deps, readers.viewer, escalation)) return;
+    const changes = (await this.deps.store.timeline(escalation.id)).filter(
+      (entry) => entry.at >= delivery.createdAt && mattersToFollowers(entry) && !madeBy(entry, person.id),
+    );
+    if (changes.length === 0) return;
+    const reach = await this.reachOf(escalation);
+    if (!reach) throw Object.assign(new Error(`no Teams to reach ${person.id} through`), { statusCode: 404 });
+    await turn();
+    const text = noticeText(escalation, changes);
+    await this.openPersonalChat({ person, ...reach }, (context) =>
+      context.sendActivity({
+        type: 'message',
+        text,
+        textFormat: 'markdown',
+        channelData: { notification: { alert: true } },
+      }),
+    );
+  }
+
+  /** The Teams a follower is reached through: its tier's channel's, or where a copy of its card is. */
+  private async reachOf(escalation: Escalation): Promise<{ serviceUrl: string; tenantId?: string } | undefined> {
+    const binding = await this.deps.store.channelFor(escalation.brief.target);
+    if (binding) {
+      const { serviceUrl, conversation } = binding.conversationReference;
+      return { serviceUrl, ...(conversation.tenantId && { tenantId: conversation.tenantId }) };
+    }
+    const [copy] = await this.deps.store.postedCards(escalation.id);
+    return copy && { serviceUrl: copy.serviceUrl };
+  }
+
   /** Runs `work` in the person's 1:1 chat with the bot; fails when either fails (the outbox must see it). */
   private async openPersonalChat(
-    { person, serviceUrl, tenantId }: PersonalCopyDelivery,
+    { person, serviceUrl, tenantId }: Pick<PersonalCopyDelivery, 'person' | 'serviceUrl' | 'tenantId'>,
     work: (context: TurnContext) => Promise<{ id?: string } | undefined>,
   ): Promise<{ conversationId: string; activityId?: string }> {
     let failure: unknown;

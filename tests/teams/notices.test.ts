@@ -1,0 +1,114 @@
+// Followers are told of the changes that matter to them, over HTTP with the real bot and the fake
+// Bot Connector: a short message in their chat with the bot whose alert flag puts it in their
+// activity feed (no Graph configured), once for the changes of one window, never of their own.
+import assert from 'node:assert/strict';
+import type { RunningApp } from '../../src/main';
+import { startTestApp } from '../support/app';
+import { fullForm } from '../support/briefs';
+import { FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
+import {
+  cardAction,
+  channels,
+  type Persona,
+  personalConversationId,
+  personas,
+  routeTier,
+  send,
+  submitAction,
+} from '../support/teamsActivities';
+
+/** Changes this close together make one notice (a deployment's minute, shortened). */
+const windowMs = 400;
+
+describe('Followers are told of what changes', () => {
+  let app: RunningApp;
+  let teams: FakeConnector;
+
+  before(async () => {
+    teams = await FakeConnector.start();
+  });
+  after(() => teams.close());
+  beforeEach(async () => {
+    teams.reset();
+    teams.clearFaults();
+    teams.rosters.clear();
+    app = await startTestApp({}, { noticeWindowMs: windowMs });
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
+    const answer = await send(
+      app.url,
+      submitAction({
+        serviceUrl: teams.url,
+        groupChatId: '19:support-chat@thread.v2',
+        user: personas.agent,
+        data: { ...fullForm, verb: 'escalation.submit' },
+      }),
+    );
+    assert.equal(answer.status, 200);
+    await teams.waitFor(() => channelPost() !== undefined);
+  });
+  afterEach(() => app.close());
+
+  const channelPost = () => teams.posts().find((p) => p.kind === 'create') as PostedActivity;
+  const click = (user: Persona, verb: string, data: Record<string, unknown> = {}) =>
+    send(
+      app.url,
+      cardAction({ serviceUrl: teams.url, user, card: channelPost(), verb, data: { escalationId: 'ESC-1', ...data } }),
+    );
+  const noticesTo = (user: Persona): string[] =>
+    teams
+      .posts(personalConversationId(user))
+      .filter((p) => p.activity.channelData?.notification?.alert === true)
+      .map((p) => p.activity.text as string);
+  /** Long enough for a window to close and its notices to go. */
+  const windowPasses = () => new Promise((resolve) => setTimeout(resolve, windowMs * 3));
+
+  it("tells the requester once of the owner's Acknowledge, and the owner nothing of their own", async () => {
+    assert.equal(
+      (await click(personas.engineer, 'escalation.setStatus', { status: 'acknowledged', version: 1 })).status,
+      200,
+    );
+    await teams.waitFor(() => noticesTo(personas.agent).length === 1);
+    await windowPasses();
+    const [notice] = noticesTo(personas.agent);
+    assert.match(notice ?? '', /^ESC-1 \(Engineering\): Invoices export as empty PDFs/);
+    assert.match(notice ?? '', /Eli Engineer acknowledged it/);
+    assert.equal(noticesTo(personas.agent).length, 1);
+    assert.deepEqual(noticesTo(personas.engineer), []);
+  });
+
+  it('makes three changes within the window one notice', async () => {
+    await click(personas.engineer, 'escalation.setStatus', { status: 'acknowledged', version: 1 });
+    await click(personas.engineer, 'escalation.setStatus', { status: 'fix_in_progress', version: 2 });
+    await click(personas.engineer, 'escalation.setStatus', { status: 'waiting_on_customer', version: 3 });
+    await teams.waitFor(() => noticesTo(personas.agent).length >= 1);
+    await windowPasses();
+    assert.equal(noticesTo(personas.agent).length, 1);
+    const notice = noticesTo(personas.agent)[0] ?? '';
+    assert.match(notice, /acknowledged it[\s\S]*Fix in progress[\s\S]*Waiting on customer/);
+  });
+
+  it('tells a follower added from the card of Resolve, with the resolution', async () => {
+    await click(personas.lead, 'escalation.follow');
+    await click(personas.engineer, 'escalation.setStatus', {
+      status: 'resolved',
+      resolution: 'Patched the PDF renderer',
+      version: 1,
+    });
+    await teams.waitFor(() => noticesTo(personas.lead).length === 1);
+    assert.match(noticesTo(personas.lead)[0] ?? '', /resolved it: Patched the PDF renderer/);
+  });
+
+  it('tells a follower who may no longer see it after a move to Security nothing more', async () => {
+    teams.rosters.set(channels.security.id, rosterFrom([personas.security, personas.engineer]));
+    await routeTier(app.url, teams.url, 'security', channels.security);
+    await click(personas.supportL2, 'escalation.follow');
+    await click(personas.engineer, 'escalation.retarget', { target: 'security', reason: 'Data exposure', version: 1 });
+    await windowPasses();
+    await click(personas.security, 'escalation.setStatus', { status: 'acknowledged', version: 2 });
+    await teams.waitFor(() => noticesTo(personas.agent).length >= 1);
+    await windowPasses();
+    assert.deepEqual(noticesTo(personas.supportL2), []);
+    // The requester still sees it, and hears of it.
+    assert.ok(noticesTo(personas.agent).some((text) => /Sol Security acknowledged it/.test(text)));
+  });
+});
