@@ -14,6 +14,11 @@ export interface FollowerStore {
   unfollow(escalationId: string, personId: string): Promise<void>;
   /** The people who asked to follow it, first follower first. */
   followers(escalationId: string): Promise<Person[]>;
+  /**
+   * The bot gave up on a personal copy or notice to the person (not installed for them: 403/404):
+   * recorded once by that failed delivery, so their later notices are not tried for every change.
+   */
+  unreachable(person: { id: string; teamsId: string }): Promise<boolean>;
 }
 
 /**

@@ -44,6 +44,19 @@ export class Followers implements FollowerStore {
       .execute();
     return rows.map((row) => JSON.parse(row.person) as Person);
   }
+
+  async unreachable(person: { id: string; teamsId: string }): Promise<boolean> {
+    // Personal copies and notices store their person alike (outboxRows.ts): {"id", "teamsId"}.
+    const row = await this.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('kind', 'in', ['personal', 'notice'])
+      .where('failed_at', 'is not', null)
+      .where('recipients', '=', JSON.stringify({ id: person.id, teamsId: person.teamsId }))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
 }
 
 /**

@@ -137,7 +137,8 @@ export class TeamsPublisher {
   /**
    * A follower's notice of what changed since it was queued, as a short message in their 1:1 chat
    * whose alert flag puts it in their activity feed. One who may no longer see the escalation
-   * (moved to Security, left the team) hears nothing; nor does one whose changes were all theirs.
+   * (moved to Security, left the team) hears nothing; nor does one whose changes were all theirs,
+   * nor one the bot could not reach before (each change would fail again).
    */
   private async notice(
     escalation: Escalation,
@@ -150,7 +151,7 @@ export class TeamsPublisher {
     const changes = (await this.deps.store.timeline(escalation.id)).filter(
       (entry) => entry.at >= delivery.createdAt && mattersToFollowers(entry) && !madeBy(entry, person.id),
     );
-    if (changes.length === 0) return;
+    if (changes.length === 0 || (await this.deps.store.unreachable(person))) return;
     const reach = await this.reachOf(escalation);
     if (!reach) throw Object.assign(new Error(`no Teams to reach ${person.id} through`), { statusCode: 404 });
     await turn();

@@ -52,6 +52,21 @@ function followersContract(engine: Engine) {
       assert.deepEqual(await mine(priya.id), []);
       assert.deepEqual(await myBoard(priya.id), []);
     });
+
+    it('remembers a person a notice could not reach, and waits a notice a minute, one a person', async () => {
+      const escalation = await create('Exports are empty');
+      const person = { id: priya.id, teamsId: priya.teamsId as string };
+      const notice = { kind: 'notice' as const, escalationId: escalation.id, person, notBefore: at(2) };
+      await store.enqueueDeliveries([notice, { ...notice, notBefore: at(3) }], at(1));
+      assert.deepEqual(await store.claimDeliveries('w', at(1), at(9), 10), [], 'not due before its minute is up');
+      const [claimed, ...more] = await store.claimDeliveries('w', at(2), at(9), 10);
+      assert.deepEqual(more, [], 'one waits a person and escalation');
+      assert.deepEqual(claimed && { ...claimed, id: 0 }, { ...notice, id: 0, attempts: 0, createdAt: at(1) });
+      assert.equal(await store.unreachable(person), false);
+      await store.failDelivery(claimed?.id as number, at(2), '403 Forbidden', 'w');
+      assert.equal(await store.unreachable(person), true);
+      assert.equal(await store.unreachable({ id: 'aad-eli', teamsId: '29:1eli' }), false);
+    });
   });
 }
 

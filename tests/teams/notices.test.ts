@@ -111,4 +111,28 @@ describe('Followers are told of what changes', () => {
     // The requester still sees it, and hears of it.
     assert.ok(noticesTo(personas.agent).some((text) => /Sol Security acknowledged it/.test(text)));
   });
+
+  it('tries a requester the bot cannot reach once, and not again for each change', async () => {
+    await app.close();
+    teams.reset();
+    teams.failNext(5, 403, { match: (r) => r.route === 'createConversation' && !r.body?.channelData?.channel });
+    app = await startTestApp({}, { noticeWindowMs: windowMs });
+    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
+    await send(
+      app.url,
+      submitAction({
+        serviceUrl: teams.url,
+        groupChatId: '19:support-chat@thread.v2',
+        user: personas.agent,
+        data: { ...fullForm, verb: 'escalation.submit' },
+      }),
+    );
+    await teams.waitFor(() => channelPost() !== undefined && teams.pendingFaults() === 4);
+    await click(personas.engineer, 'escalation.setStatus', { status: 'acknowledged', version: 1 });
+    await windowPasses();
+    await click(personas.engineer, 'escalation.setStatus', { status: 'fix_in_progress', version: 2 });
+    await windowPasses();
+    assert.equal(teams.pendingFaults(), 4, 'asked Teams once, for the card');
+    assert.deepEqual(noticesTo(personas.agent), []);
+  });
 });
