@@ -1,15 +1,24 @@
 // The people who follow an escalation (app/followPorts.ts FollowerStore): one row a person.
 
+import { performance } from 'node:perf_hooks';
 import { type RawBuilder, sql } from 'kysely';
 import type { FollowerStore } from '../app/followPorts';
 import type { Person } from '../domain/escalation';
 import { storedNumberOf } from './ids';
 import type { Db } from './tables';
 
+/** Followers read lately are taken as they were for this long: every click draws a card and saves a change, and both ask. */
+const followersFreshMs = 1000;
+const followersKept = 5000;
+
 export class Followers implements FollowerStore {
+  /** By escalation: its followers as read, until when. A follow or unfollow here forgets it at once; another replica's is seen within followersFreshMs. */
+  private readonly read = new Map<string, { until: number; people: Person[] }>();
+
   constructor(private readonly db: Db) {}
 
   async follow(escalationId: string, person: Person & { id: string }, at: string): Promise<void> {
+    this.read.delete(escalationId);
     await this.db
       .insertInto('followers')
       .values({
@@ -27,6 +36,7 @@ export class Followers implements FollowerStore {
   }
 
   async unfollow(escalationId: string, personId: string): Promise<void> {
+    this.read.delete(escalationId);
     await this.db
       .deleteFrom('followers')
       .where('escalation_id', '=', storedNumberOf(escalationId, 'unfollow'))
@@ -35,6 +45,9 @@ export class Followers implements FollowerStore {
   }
 
   async followers(escalationId: string): Promise<Person[]> {
+    const now = performance.now();
+    const kept = this.read.get(escalationId);
+    if (kept && kept.until > now) return kept.people;
     const rows = await this.db
       .selectFrom('followers')
       .select('person')
@@ -42,7 +55,10 @@ export class Followers implements FollowerStore {
       .orderBy('followed_at')
       .orderBy('person_id')
       .execute();
-    return rows.map((row) => JSON.parse(row.person) as Person);
+    const people = rows.map((row) => JSON.parse(row.person) as Person);
+    if (this.read.size >= followersKept) this.read.clear();
+    this.read.set(escalationId, { until: now + followersFreshMs, people });
+    return people;
   }
 
   async unreachable(person: { id: string; teamsId: string }): Promise<boolean> {
