@@ -8,13 +8,13 @@ import { isOpen } from '../domain/lifecycle';
 import { ticketLabel } from '../domain/tickets';
 import type { Target } from '../domain/vocabulary';
 import { type AccessDeps, canSee, viewerOn } from './access';
+import type { Counters } from './counters';
 import type { EscalationDeps } from './escalations';
 import type { PersonalChatReach } from './followPorts';
 import type { TicketStore } from './helpdeskPorts';
 import {
   type ChannelBinding,
   type ChannelStore,
-  type Counters,
   channelOfConversation,
   type EscalationStore,
   type OutboxStore,

@@ -394,12 +394,4 @@ export interface Clock {
   now(): Date;
 }
 
-/** What the app counts as it works, for operators (src/http/metrics.ts keeps the counts). */
-export interface Counters {
-  /** A new escalation, from any surface. */
-  escalationCreated(escalation: Escalation): void;
-  /** An invoke answered (a card's click by its verb): what it came to and how long it took. */
-  invokeAnswered(name: string, outcome: string, seconds: number): void;
-}
-
 export const systemClock: Clock = { now: () => new Date() };

@@ -3,7 +3,7 @@
 // took, deliveries by kind and result, the outbox's depth and its oldest row's age, Teams' 429s,
 // SLA reminders and raises, emails sent.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Counters } from '../app/ports';
+import type { Counters } from '../app/counters';
 import type { Escalation } from '../domain/escalation';
 
 /** What the outbox holds now, asked at each scrape. */

@@ -1,10 +1,11 @@
 // What the Teams edge needs from the rest of the app.
 import type { AccessDeps } from '../app/access';
 import type { ActDeps } from '../app/act';
+import type { Counters } from '../app/counters';
 import type { DeliveryWorker } from '../app/deliveryWorker';
 import type { PostingDeps } from '../app/escalate';
 import type { FillDeps } from '../app/fillFromTicket';
-import type { Counters, Store } from '../app/ports';
+import type { Store } from '../app/ports';
 import type { ChatMaker, PostInChat } from '../app/swarmPorts';
 
 /** FillDeps: the connected help desks, read to fill the form from a ticket and to read its Ticket field. */
