@@ -21,7 +21,7 @@ import type { TeamsDeps } from './deps';
 import { escalationCard, hiddenEscalationCard } from './escalationCard';
 import { type FormValues, fill, recommend, submit } from './formSubmission';
 import { type CardActionAnswer, cardAnswer } from './invokeResponses';
-import { personOf, reachOf, timeZoneOf, unknownPersonText } from './people';
+import { personOf, reachOf, tenantOf, timeZoneOf, unknownPersonText } from './people';
 
 /** Where a click's handler says what it came to (act()'s outcome), for the bot to count. */
 export const invokeOutcome = Symbol('invokeOutcome');
@@ -135,16 +135,26 @@ function actingWith(reader: ActionReader): VerbHandler {
   };
 }
 
-/** Swarm: open or grow the escalation's group chat (app/swarm.ts) and answer with the card and what came of it. */
-async function swarmChat(data: FormValues, context: TurnContext, deps: TeamsDeps): Promise<CardActionAnswer> {
+/** The escalation a click names and its clicker, who may see it; else the card that says why not. */
+async function seenByClicker(
+  data: FormValues,
+  context: TurnContext,
+  deps: TeamsDeps,
+): Promise<{ escalation: Escalation; known: KnownViewer } | CardActionAnswer> {
   const escalation = await escalationOf(data, deps);
   if (typeof escalation === 'string') return cardAnswer(notice(escalation, context, deps));
   const known = await clickerOn(context, deps, escalation);
-  if (!canSee(deps, known.viewer, escalation)) {
-    return cardAnswer(
-      forHost(hiddenEscalationCard(deps, escalation, { ...known, host: hostOf(context) }), context, deps),
-    );
-  }
+  if (canSee(deps, known.viewer, escalation)) return { escalation, known };
+  return cardAnswer(
+    forHost(hiddenEscalationCard(deps, escalation, { ...known, host: hostOf(context) }), context, deps),
+  );
+}
+
+/** Swarm: open or grow the escalation's group chat (app/swarm.ts) and answer with the card and what came of it. */
+async function swarmChat(data: FormValues, context: TurnContext, deps: TeamsDeps): Promise<CardActionAnswer> {
+  const seen = await seenByClicker(data, context, deps);
+  if ('statusCode' in seen) return seen;
+  const { escalation, known } = seen;
   const clicker = personOf(context.activity);
   const picked = readPeople(data);
   if (!clicker.id || typeof picked === 'string') {
@@ -159,8 +169,7 @@ async function swarmChat(data: FormValues, context: TurnContext, deps: TeamsDeps
     picked,
     candidates: bindingPeople(await deps.store.channelFor(escalation.brief.target)),
     serviceUrl: activity.serviceUrl,
-    tenantId:
-      activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id,
+    tenantId: tenantOf(activity),
   });
   const current = outcome.outcome === 'refused' ? escalation : outcome.escalation;
   return cardAnswer(await cardFor(deps, current, known, context, swarmSentence(outcome, escalation.id)));
@@ -169,14 +178,9 @@ async function swarmChat(data: FormValues, context: TurnContext, deps: TeamsDeps
 /** Follow or Unfollow: for whoever may see it (app/following.ts); the answer is their card, with their new button. */
 function followingWith(follows: boolean): VerbHandler {
   return async (data, context, deps) => {
-    const escalation = await escalationOf(data, deps);
-    if (typeof escalation === 'string') return cardAnswer(notice(escalation, context, deps));
-    const known = await clickerOn(context, deps, escalation);
-    if (!canSee(deps, known.viewer, escalation)) {
-      return cardAnswer(
-        forHost(hiddenEscalationCard(deps, escalation, { ...known, host: hostOf(context) }), context, deps),
-      );
-    }
+    const seen = await seenByClicker(data, context, deps);
+    if ('statusCode' in seen) return seen;
+    const { escalation, known } = seen;
     const clicker = personOf(context.activity);
     if (!clicker.id) return cardAnswer(await cardFor(deps, escalation, known, context, unknownPersonText));
     const refused = await changeFollowing(deps, escalation, { ...clicker, id: clicker.id }, follows);
