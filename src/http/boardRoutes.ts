@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { canSee, viewerOf, viewerOn } from '../app/access';
 import { act } from '../app/act';
 import { type Looking, readBoard, readCharts } from '../app/board';
+import { changeFollowing } from '../app/following';
 import { fieldProblems } from '../domain/brief';
 import { hasControlCharacters } from '../domain/clientText';
 import { csvOf } from '../domain/csv';
@@ -170,6 +171,14 @@ function actOnEscalation(deps: ServerDeps): Handler {
     const escalation = escalationIdPattern.test(id) ? await deps.store.getEscalation(id) : undefined;
     const known = escalation && (await viewerOn(deps, caller.person, escalation));
     if (!escalation || !known || !canSee(deps, known.viewer, escalation)) return notFound(res, req.params.id);
+    const follows = followingAsked(req.body);
+    if (follows !== undefined) {
+      // Following changes who hears of it, not the escalation: no version, and not through act().
+      const refused = await changeFollowing(deps, escalation, { ...caller.person, id: caller.person.id }, follows);
+      if (refused) return sendError(res, 400, refused);
+      const after = await detailJson(deps, escalation.id, { known });
+      return after ? res.send(200, after) : notFound(res, escalation.id);
+    }
     const asked = actionAsked(req.body, caller.person);
     if ('problem' in asked) return sendProblems(res, [asked.problem]);
     const key = req.header('idempotency-key');
@@ -197,6 +206,16 @@ function actOnEscalation(deps: ServerDeps): Handler {
   };
 }
 
+/** Every verb the board may send: its actions, and Follow and Unfollow. */
+const verbsOnBoard = [...boardVerbs, verbs.follow.name, verbs.unfollow.name];
+const verbProblem = { field: 'verb', message: `verb must be one of ${verbsOnBoard.join(', ')}` };
+
+/** Follow (true) or Unfollow (false), when that is what the body asks; else undefined. */
+function followingAsked(body: unknown): boolean | undefined {
+  const verb = typeof body === 'object' && body !== null && 'verb' in body ? body.verb : undefined;
+  return verb === verbs.follow.name ? true : verb === verbs.unfollow.name ? false : undefined;
+}
+
 type AskedAction = { action: CardAction; version: number } | { problem: { field: string; message: string } };
 
 /** The action a board's request asks for: `{verb, version, ...its data}`. */
@@ -207,9 +226,7 @@ function actionAsked(body: unknown, me: Person): AskedAction {
   }
   const data = body as Record<string, unknown>;
   const verb = typeof data.verb === 'string' ? data.verb : '';
-  if (!boardVerbs.includes(verb)) {
-    return { problem: { field: 'verb', message: `verb must be one of ${boardVerbs.join(', ')}` } };
-  }
+  if (!boardVerbs.includes(verb)) return { problem: verbProblem };
   const version = data.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     return { problem: { field: 'version', message: 'version must be the version shown, a whole number' } };
@@ -258,5 +275,5 @@ function readAction(verb: string, data: Record<string, unknown>, me: Person): Ca
     return { kind: 'assign', assignee: me };
   }
   const read = actionReaderNamed.get(verb);
-  return read ? read(data) : `verb must be one of ${boardVerbs.join(', ')}`;
+  return read ? read(data) : verbProblem.message;
 }

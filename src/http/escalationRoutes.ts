@@ -10,6 +10,7 @@ import { readDetail } from '../app/board';
 import { checkBriefLink } from '../app/briefLinks';
 import { escalate, ticketTakenProblemFor } from '../app/escalate';
 import { listEscalations, parseRequester } from '../app/escalations';
+import { followingOf } from '../app/following';
 import { anyone, channelViewer, seesEverything, type Viewer } from '../domain/access';
 import { fieldProblems, parseBrief } from '../domain/brief';
 import { briefSections } from '../domain/briefSections';
@@ -227,12 +228,16 @@ function links(deps: ServerDeps, escalation: Escalation) {
 
 /**
  * One escalation in full, as the caller may see it: its brief, SLA clocks, timeline, the linked
- * escalations they may see, what they may do, and the link to its thread in Teams.
+ * escalations they may see, what they may do, how many follow it and whether the reader does,
+ * and the link to its thread in Teams.
  */
 export async function detailJson(deps: ServerDeps, id: string, looking: Parameters<typeof readDetail>[2]) {
   const detail = await readDetail(deps, id, looking);
   if (!detail) return undefined;
   const { escalation, sla, timeline, linked, moves, offers } = detail;
+  // An integration is nobody: it follows nothing, so it has no standing.
+  const readerId = looking === 'integration' ? undefined : looking.known.viewer.id;
+  const following = followingOf(escalation, await deps.store.followers(escalation.id), readerId);
   return {
     ...summaryJson(escalation),
     brief: escalation.brief,
@@ -242,6 +247,7 @@ export async function detailJson(deps: ServerDeps, id: string, looking: Paramete
     linked: linked.map((other) => ({ id: other.id, summary: other.brief.summary, status: other.status })),
     moves,
     offers: offers ?? null,
+    following: { count: following.count, you: following.reader ?? null },
     teamsLink: (await threadUrlOf(deps, escalation)) ?? null,
     // Swarm and Meet now as Teams deep links (the board's buttons), while it is open.
     swarm: isOpen(escalation.status)

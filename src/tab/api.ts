@@ -1,11 +1,12 @@
 // The board's JSON routes (src/http/boardRoutes.ts; an escalation's detail, src/http/escalationRoutes.ts),
 // as the page calls them: every request says who is looking (a Teams token, or in local mode the
 // person picked), and every refusal becomes an ApiError carrying the server's sentence.
+import type { ReaderFollows } from '../app/following';
 import type { BoardCharts, BoardQueue } from '../app/ports';
 import type { BriefSection } from '../domain/briefSections';
 import type { Offers } from '../domain/offers';
 import type { SlaState } from '../domain/sla';
-import type { VerbKey, verbs } from '../domain/verbs';
+import { type VerbKey, verbs } from '../domain/verbs';
 import type { Severity, SlaStatus, Status, Target } from '../domain/vocabulary';
 
 /** What the page starts from: the server's mode and how people sign in (served in the page). */
@@ -83,6 +84,8 @@ export interface Detail extends Summary {
   teamsLink: string | null;
   /** Swarm and Meet now as Teams deep links while it is open (domain/swarm.ts swarmLinks). */
   swarm: { chat: string; meeting: string } | null;
+  /** How many follow it, and how the reader does (null when no person is looking). */
+  following: { count: number; you: ReaderFollows | null };
 }
 
 /** The verbs the board may send: those the verb table marks `onBoard`. */
@@ -150,6 +153,15 @@ export class BoardApi {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
       body: JSON.stringify({ verb: verb.name, version, ...data }),
+    });
+  }
+
+  /** Follow (true) or Unfollow (false): no version, as following is no change of the escalation. */
+  follow(id: string, follows: boolean): Promise<Detail> {
+    return this.json<Detail>(`/api/escalations/${encodeURIComponent(id)}/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ verb: (follows ? verbs.follow : verbs.unfollow).name }),
     });
   }
 }

@@ -1,8 +1,8 @@
 // One escalation in full, in a dialog over the board: the brief in its sections, the SLA clocks,
 // linked escalations, the timeline, the help-desk ticket it came from, a link to its card's
-// thread in Teams, and the actions the person may take. An action goes to the server as a card's
-// click does; if someone changed the escalation meanwhile (409), the dialog shows the current
-// version and says so.
+// thread in Teams, the actions the person may take, and who follows it (Follow, Unfollow). An
+// action goes to the server as a card's click does; if someone changed the escalation meanwhile
+// (409), the dialog shows the current version and says so.
 import { teamsMessageLink } from '../domain/savedMessage';
 import { clockLabels } from '../domain/sla';
 import { statusLabels, targetLabels } from '../domain/vocabulary';
@@ -12,6 +12,7 @@ import { severityBadge, slaBadge } from './badges';
 import type { BoardContext } from './board';
 import { briefView, section } from './brief';
 import { h, replaceChildren, when } from './dom';
+import { type Follow, followingView } from './following';
 import { ticketLink } from './ticketLink';
 
 let dialog: HTMLDialogElement | undefined;
@@ -50,6 +51,7 @@ function draw(view: HTMLDialogElement, board: BoardContext, detail: Detail, chan
     header(board, detail, () => view.close()),
     message,
     actionsView(detail.offers, acting(board, detail, message, redraw)),
+    followingView(detail.following, following(board, detail, message, redraw)),
     clocksView(detail),
     ...briefView(detail.sections),
     linkedView(board, detail, changed),
@@ -83,6 +85,27 @@ function acting(
         );
         return;
       }
+      message.textContent = error instanceof ApiError ? error.message : 'That did not work; try again.';
+    }
+  };
+}
+
+/** Following it or no longer: the escalation is shown as the person now follows it. */
+function following(
+  board: BoardContext,
+  detail: Detail,
+  message: HTMLElement,
+  redraw: (after: Detail, saying: string) => void,
+): Follow {
+  return async (follows) => {
+    message.textContent = 'Saving…';
+    try {
+      const after = await board.api.follow(detail.id, follows);
+      redraw(
+        after,
+        follows ? `You follow ${detail.id}: you will be told of its changes.` : `You no longer follow ${detail.id}.`,
+      );
+    } catch (error) {
       message.textContent = error instanceof ApiError ? error.message : 'That did not work; try again.';
     }
   };

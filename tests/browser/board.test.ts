@@ -393,4 +393,28 @@ describe('The Escalation Board in a browser (local mode)', function () {
     assert.ok(await detail.locator('#close-escalation').isVisible(), 'a resolved one may be closed');
     assert.equal(await detail.locator('#reopen-form').count(), 1, 'or reopened');
   });
+
+  it('follows an escalation from its detail and unfollows it; its requester follows it as such', async () => {
+    const shown = await fetch(`${app.url}/api/escalations/${ids.invoices}`, { headers: as(personas.product) });
+    const { count } = (await json(shown)).following;
+    const follow = (n: number) => (n === 1 ? '1 person follows this' : `${n} people follow this`);
+    await openBoard(personas.product);
+    await page.click(`#queue tr[data-id="${ids.invoices}"] button`);
+    const detail = page.locator('dialog#detail');
+    const followers = detail.locator('#follower-count');
+    assert.equal(await followers.innerText(), follow(count));
+    await detail.locator('#follow').click();
+    await detail.locator('#unfollow').waitFor();
+    assert.equal(await followers.innerText(), follow(count + 1));
+    assert.match(await detail.locator('#detail-message').innerText(), /You follow/);
+    await detail.locator('#unfollow').click();
+    await detail.locator('#follow').waitFor();
+    assert.equal(await followers.innerText(), follow(count));
+
+    await openBoard(personas.agent);
+    await page.click(`#queue tr[data-id="${ids.invoices}"] button`);
+    const theirs = page.locator('dialog#detail .following');
+    await theirs.filter({ hasText: 'You follow it as its requester.' }).waitFor();
+    assert.equal(await theirs.locator('#follow, #unfollow').count(), 0);
+  });
 });

@@ -227,6 +227,63 @@ describe('The Escalation Board’s routes', () => {
     assert.equal((await json(await get(`/api/escalations/${invoices}`, personas.lead))).version, 5, 'nothing changed');
   });
 
+  it('follows and unfollows from the board, for anyone who may see it: its requester follows it already, an outsider of Security finds nothing', async () => {
+    const invoices = await raise(fullForm);
+    const leak = await raise({
+      ...minimalForm,
+      summary: 'Customer data visible to another tenant',
+      target: 'security',
+    });
+    const posted = await teams.waitFor((fake) => fake.cardsIn(channels.engineering.id)[0]);
+    const detail = async (id: string, person?: Persona) =>
+      (await json(await get(`/api/escalations/${id}`, person))).following;
+    assert.deepEqual(await detail(invoices, personas.product), { count: 1, you: 'not' });
+    assert.equal((await board('?mine=true', personas.product)).total, 0);
+
+    // No version needed: following is no change of the escalation.
+    const followed = await actOn(invoices, personas.product, { verb: 'escalation.follow' });
+    assert.equal(followed.status, 200, await followed.clone().text());
+    const after = await json(followed);
+    assert.deepEqual(after.following, { count: 2, you: 'asked' });
+    assert.equal(after.version, 1);
+    assert.deepEqual(
+      (await board('?mine=true', personas.product)).items.map((i: any) => i.id),
+      [invoices],
+      'My escalations: what they follow too',
+    );
+    const redrawn = await teams.waitFor((fake) =>
+      fake
+        .updates(posted.conversationId, posted.activityId)
+        .find((u) => /2 people follow this/.test(JSON.stringify(u))),
+    );
+    assert.ok(redrawn, 'the posted card counts them');
+    const again = await actOn(invoices, personas.product, { verb: 'escalation.follow', version: 1 });
+    assert.deepEqual((await json(again)).following, { count: 2, you: 'asked' }, 'following twice is following once');
+    assert.deepEqual(await detail(invoices, personas.agent), { count: 2, you: 'requester' });
+    assert.deepEqual(await detail(invoices), { count: 2, you: null }, 'an integration is nobody');
+
+    const unfollowed = await actOn(invoices, personas.product, { verb: 'escalation.unfollow' });
+    assert.equal(unfollowed.status, 200);
+    assert.deepEqual((await json(unfollowed)).following, { count: 1, you: 'not' });
+    assert.equal((await board('?mine=true', personas.product)).total, 0);
+
+    const requester = await actOn(invoices, personas.agent, { verb: 'escalation.unfollow' });
+    assert.equal(requester.status, 400);
+    const refusal = await json(requester);
+    assert.equal(refusal.error, 'invalid_request');
+    assert.match(refusal.message, new RegExp(`You follow ${invoices} as its requester`));
+
+    const hidden = await actOn(leak, personas.product, { verb: 'escalation.follow' });
+    assert.equal(hidden.status, 404);
+    assert.match((await json(hidden)).message, /No escalation/);
+    assert.deepEqual(await detail(leak, personas.security), { count: 1, you: 'not' }, 'nobody followed it');
+    assert.equal((await board('?mine=true', personas.product)).total, 0);
+
+    const badVerb = await actOn(invoices, personas.product, { verb: 'escalation.swarm' });
+    assert.equal(badVerb.status, 400);
+    assert.match((await json(badVerb)).message, /verb must be one of .*escalation\.follow, escalation\.unfollow/);
+  });
+
   it('answers hostile requests with 400, 403 or 404 naming what to fix, and never shows what is hidden', async () => {
     const invoices = await raise(fullForm);
     const leak = await raise({

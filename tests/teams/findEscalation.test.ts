@@ -252,6 +252,38 @@ describe('Find an escalation (search command)', () => {
       assert.ok(updated, 'the channel’s copy shows it acknowledged');
     });
 
+    it('offers Follow to a reader who does not follow it, and its click makes them a follower', async () => {
+      const { extension } = await search(personas.product, { parameters: { query: 'ESC-3' } });
+      const card = extension.attachments[0].content;
+      const verbsOffered = () => actionsOf(card).map((a: any) => a.verb);
+      assert.match(textOf(card), /1 person follows this\./);
+      const follow = actionsOf(card).find((a: any) => a.verb === 'escalation.follow');
+      assert.ok(follow, JSON.stringify(verbsOffered()));
+      assert.ok(!verbsOffered().includes('escalation.unfollow'));
+      const clicked = await send(
+        app.url,
+        cardAction({
+          serviceUrl: teams.url,
+          user: personas.product,
+          card: { conversationId: huddle, activityId: '1765000000003' },
+          verb: follow.verb,
+          data: follow.data,
+        }),
+      );
+      assert.equal(clicked.status, 200);
+      assert.equal(clicked.body.statusCode, 200);
+      assert.deepEqual(
+        (await app.store.followers('ESC-3')).map((person) => person.id),
+        [personas.product.aadObjectId],
+      );
+      const answer = actionsOf(clicked.body.value).map((a: any) => a.verb);
+      assert.ok(
+        answer.includes('escalation.unfollow') && !answer.includes('escalation.follow'),
+        JSON.stringify(answer),
+      );
+      assert.match(textOf(clicked.body.value), /2 people follow this, you among them\./);
+    });
+
     it('shows an outsider who refreshes a Security escalation’s inserted card nothing of it', async () => {
       const { extension } = await search(personas.agent, { parameters: { query: 'ESC-1' } });
       const card = extension.attachments[0].content;
