@@ -45,6 +45,11 @@ export interface Config {
    * in it (TEAMS_APP_ID), or (no Graph) a Teams deep link that opens it as a draft for the person.
    */
   swarm: { kind: 'graph'; teamsAppId: string } | { kind: 'deepLinks' };
+  /**
+   * Where followers' notices go: the Teams activity feed through Microsoft Graph (TEAMS_APP_ID and
+   * an identity), or (no Graph) an alerting message in their chat with the bot.
+   */
+  notices: { kind: 'activityFeed'; teamsAppId: string } | { kind: 'chat' };
 }
 
 export interface GraphSettings {
@@ -301,6 +306,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
       : {}),
     helpdesk,
     swarm: chatsViaGraph ? { kind: 'graph', teamsAppId: e.TEAMS_APP_ID as string } : { kind: 'deepLinks' },
+    notices: graph && e.TEAMS_APP_ID ? { kind: 'activityFeed', teamsAppId: e.TEAMS_APP_ID } : { kind: 'chat' },
   };
 }
 

@@ -9,6 +9,7 @@ import type { CloudAdapter } from 'botbuilder';
 import { type DeliverySender, DeliveryWorker, type DeliveryWorkerDeps } from './app/deliveryWorker';
 import { type Clock, type Store, systemClock } from './app/ports';
 import { type Config, ConfigError, loadConfig } from './config';
+import { ActivityFeed } from './graph/activityFeed';
 import { GraphChats } from './graph/chats';
 import { GraphClient } from './graph/client';
 import { desksFrom } from './helpdesk/desks';
@@ -88,6 +89,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     store,
     clock: base.clock,
     sender: senderOf(config, base, adapter, graph),
+    noticesToFeed: config.notices.kind === 'activityFeed',
     log,
     onResult: (kind, result, throttled) => {
       metrics.deliveries.inc({ kind, result });
@@ -167,7 +169,12 @@ function senderOf(
   adapter: CloudAdapter,
   graph: GraphClient | undefined,
 ): DeliverySender {
-  const teams = new TeamsPublisher({ ...base, adapter });
+  // Followers' notices to their activity feed when the app is known and Graph is called.
+  const feed =
+    config.notices.kind === 'activityFeed' && graph
+      ? { sender: new ActivityFeed(graph, config.notices.teamsAppId), teamsAppId: config.notices.teamsAppId }
+      : undefined;
+  const teams = new TeamsPublisher({ ...base, adapter, feed });
   const mailer =
     config.mail.kind === 'graph' && graph
       ? new GraphMailer(graph, config.mail.sender)

@@ -206,6 +206,15 @@ describe('configuration', () => {
     );
   });
 
+  it("sends followers' notices to the activity feed when TEAMS_APP_ID and a Graph identity are set, else to their chat", () => {
+    const app = '00000000-0000-4000-8000-00000000e5c1';
+    assert.deepEqual(loadConfig({}).notices, { kind: 'chat' });
+    assert.deepEqual(loadConfig({ TEAMS_APP_ID: app }).notices, { kind: 'chat' });
+    const identity = { GRAPH_CLIENT_ID: 'app', GRAPH_CLIENT_SECRET: 'secret', GRAPH_TENANT_ID: 'tenant' };
+    assert.deepEqual(loadConfig({ ...identity, MAIL_SENDER: 'desk@contoso.com' }).notices, { kind: 'chat' });
+    assert.deepEqual(loadConfig({ ...identity, TEAMS_APP_ID: app }).notices, { kind: 'activityFeed', teamsAppId: app });
+  });
+
   it('connects the help desks whose four variables are set, and none by default', () => {
     assert.deepEqual(loadConfig({}).helpdesk, { desks: [] });
     const { helpdesk } = loadConfig({ ...zendesk, ...serviceNow });

@@ -28,8 +28,9 @@ export function copyKey(delivery: Delivery): string | undefined {
     case 'update':
       return copyKeyOf(delivery);
     // One notice waits a person and escalation: a change while it waits is in it when it is drawn.
+    // A clock's notice is once-only by its own key instead (followPorts.ts clockNoticeKey).
     case 'notice':
-      return noticeKey(delivery.escalationId, delivery.person.id);
+      return delivery.clock ? undefined : noticeKey(delivery.escalationId, delivery.person.id);
     case 'reply':
     case 'email':
     case 'ticketNote':

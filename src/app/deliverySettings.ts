@@ -40,6 +40,8 @@ export interface DeliveryWorkerDeps {
   pollMs?: number;
   /** At most so many sends to one chat or channel in so long (default: Teams' published per-thread limits). */
   conversationLimits?: readonly SendLimit[];
+  /** Followers' notices go to the Teams activity feed through Graph, paced as Graph counts them. */
+  noticesToFeed?: boolean;
   /** At most so many emails from the mailbox in so long (default: Exchange's 30 a minute). */
   mailboxLimits?: readonly SendLimit[];
   /** At most so many sends in all, per app and tenant (default: Teams' 50 a second). */
@@ -90,6 +92,7 @@ export function settingsOf(deps: DeliveryWorkerDeps): DeliverySettings {
       place: [...(deps.conversationLimits ?? perConversationLimits), ...spacing],
       mailbox: deps.mailboxLimits,
       tenant: deps.tenantLimits,
+      noticesToFeed: deps.noticesToFeed,
     },
   };
 }

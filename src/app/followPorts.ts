@@ -2,6 +2,7 @@
 // requester's own live copy of its card, sent to their personal chat with the bot by the delivery
 // worker (src/teams/publisher.ts).
 import type { Person } from '../domain/escalation';
+import type { ClockNotice, FeedNotice } from '../domain/notifications';
 
 /**
  * The people who asked to follow an escalation. Its requester and owner follow it by being them
@@ -57,6 +58,11 @@ export interface NoticeDelivery {
   /** The follower: Entra object id (what they may see) and Teams user id (whom the chat is with). */
   person: { id: string; teamsId: string };
   notBefore: string;
+  /**
+   * An SLA clock coming due or breached (app/watchClocks.ts) rather than changes: sent once (its
+   * key, clockNoticeKey), and only while the clock still says so.
+   */
+  clock?: ClockNotice;
 }
 
 /** What saving a change reads to queue its notices: who follows, and how long changes gather. */
@@ -71,3 +77,13 @@ export const defaultNoticeWindowMs = 60_000;
 
 /** The key a follower's waiting notice of an escalation is known by: one waits at a time. */
 export const noticeKey = (escalationId: string, personId: string) => JSON.stringify(['notice', escalationId, personId]);
+
+/** The once-only key of a follower's notice of one SLA clock's state (a restarted clock is another). */
+export const clockNoticeKey = (escalationId: string, personId: string, clock: ClockNotice) =>
+  `sla-notice:${escalationId}:${personId}:${clock.clock}:${clock.status}:${clock.dueAt}`;
+
+/** Sends a notice to a person's Teams activity feed (src/graph/activityFeed.ts). */
+export interface FeedSender {
+  /** `personId`: their Entra object id; `webUrl`: the Teams deep link the notification opens. */
+  notify(personId: string, notice: FeedNotice, webUrl: string): Promise<void>;
+}

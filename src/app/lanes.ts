@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { immediateTargets } from '../domain/tiers';
 import { copyKey } from './deliveries';
-import { type Pacer, type Place, placeOf } from './pacing';
+import type { Pacer, Place } from './pacing';
 import type { QueuedDelivery } from './ports';
 
 export interface Claimed {
@@ -56,7 +56,14 @@ export class Lanes {
     if (!lane) {
       const urgent =
         delivery.kind === 'post' && delivery.tier !== undefined && immediateTargets.includes(delivery.tier);
-      lane = { key, place: placeOf(delivery), waiting: [], sending: false, notBefore: 0, priority: urgent ? 0 : 1 };
+      lane = {
+        key,
+        place: this.pacer.placeOf(delivery),
+        waiting: [],
+        sending: false,
+        notBefore: 0,
+        priority: urgent ? 0 : 1,
+      };
       this.lanes.set(key, lane);
     }
     return lane;

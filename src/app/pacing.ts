@@ -10,6 +10,7 @@ import { channelOfConversation, type QueuedDelivery } from './ports';
 import {
   perConversationLimits,
   perDeskLimits,
+  perFeedLimits,
   perMailboxLimits,
   perTenantLimits,
   SendBudget,
@@ -24,6 +25,9 @@ export const mailbox: Place = 'mailbox';
 /** A help desk's API: notes to its tickets are counted there, not in Teams. */
 export const deskPlace = (system: string): Place => `desk ${system}`;
 const isDesk = (place: Place) => place.startsWith('desk ');
+
+/** The Teams activity feed through Graph: followers' notices when Graph sends them, counted together. */
+export const activityFeed: Place = 'activity feed';
 
 /** A person's 1:1 chat with the bot, before its conversation id is known (the send opens it). */
 export const personalPlace = (teamsId: string): Place => `personal chat of ${teamsId}`;
@@ -54,6 +58,8 @@ export interface PaceLimits {
   desk?: readonly SendLimit[];
   /** Per app in the tenant, all of Teams together (default: 50 a second). */
   tenant?: readonly SendLimit[];
+  /** Followers' notices go to the activity feed through Graph (its own limits), not to their chats. */
+  noticesToFeed?: boolean;
 }
 
 /** Past this many places' budgets, the idle ones are forgotten. */
@@ -65,12 +71,19 @@ export class Pacer {
   private readonly placeLimits: readonly SendLimit[];
   private readonly mailboxLimits: readonly SendLimit[];
   private readonly deskLimits: readonly SendLimit[];
+  private readonly noticesToFeed: boolean;
 
   constructor(limits: PaceLimits = {}) {
+    this.noticesToFeed = limits.noticesToFeed === true;
     this.placeLimits = limits.place ?? perConversationLimits;
     this.mailboxLimits = limits.mailbox ?? perMailboxLimits;
     this.deskLimits = limits.desk ?? perDeskLimits;
     this.tenant = new SendBudget(limits.tenant ?? perTenantLimits);
+  }
+
+  /** Where the delivery is counted (placeOf), the activity feed for notices when Graph sends them. */
+  placeOf(delivery: QueuedDelivery): Place {
+    return delivery.kind === 'notice' && this.noticesToFeed ? activityFeed : placeOf(delivery);
   }
 
   /** The earliest moment (performance.now() ms, at or after `now`) a send to `place` keeps within every limit. */
@@ -90,7 +103,13 @@ export class Pacer {
     let budget = this.budgets.get(place);
     if (!budget) {
       budget = new SendBudget(
-        place === mailbox ? this.mailboxLimits : isDesk(place) ? this.deskLimits : this.placeLimits,
+        place === mailbox
+          ? this.mailboxLimits
+          : isDesk(place)
+            ? this.deskLimits
+            : place === activityFeed
+              ? perFeedLimits
+              : this.placeLimits,
       );
       this.budgets.set(place, budget);
     }
@@ -103,7 +122,7 @@ export class Pacer {
   }
 }
 
-/** Sends Teams does not count: emails, notes to a desk. */
+/** Sends the bot's Teams budget does not count: emails, notes to a desk, Graph's activity feed. */
 function outsideTeams(place: Place): boolean {
-  return place === mailbox || isDesk(place);
+  return place === mailbox || isDesk(place) || place === activityFeed;
 }

@@ -38,6 +38,9 @@ export const perDeskLimits: readonly SendLimit[] = [
   { ms: 60_000, max: 100 },
 ];
 
+/** Graph's sendActivityNotification to users: 5 requests a second per app per tenant (Graph's Teams service limits). */
+export const perFeedLimits: readonly SendLimit[] = [{ ms: 1_000, max: 5 }];
+
 /** Per app per tenant, across conversations; the window `wayToTeamsMs` longer, as Teams counts on arrival. */
 export const perTenantLimits: readonly SendLimit[] = [{ ms: 1_000 + wayToTeamsMs, max: 50 }];
 

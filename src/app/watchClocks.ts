@@ -1,8 +1,9 @@
 // One sweep of the SLA clocks of every open escalation: cards updated when their SLA
 // status changes, one reminder per clock coming due and per clock breached (in the card's
 // thread, naming the owner or asking the channel), and escalations raised to Leadership
-// when their SLA is breached. Safe to run from several replicas: reminders are keyed,
-// SLA status changes and raises are claimed in the store.
+// when their SLA is breached; each follower told of each clock coming due or breached. Safe to
+// run from several replicas: reminders and notices are keyed, SLA status changes and raises are
+// claimed in the store.
 import type { AccessPolicy } from '../domain/access';
 import { raiseToLeadership as raise } from '../domain/decide';
 import { type Escalation, type Person, type TimelineEntry, timelineKinds } from '../domain/escalation';
@@ -14,13 +15,16 @@ import { saveChange } from './changes';
 import { updatesOf } from './deliveries';
 import { postedIn } from './escalate';
 import type { EscalationDeps } from './escalations';
+import { followersOf } from './following';
+import type { NoticeSource } from './followPorts';
 import { atMention } from './mentions';
 import type { ChannelStore, Delivery, EscalationStore, OutboxStore } from './ports';
 
 export interface WatchDeps extends EscalationDeps {
   store: EscalationStore &
     Pick<ChannelStore, 'listChannels' | 'postedCards' | 'emailLists'> &
-    Pick<OutboxStore, 'enqueueDeliveries'>;
+    Pick<OutboxStore, 'enqueueDeliveries'> &
+    NoticeSource;
   access: AccessPolicy;
   deliverSoon: () => void;
   log: (message: string) => void;
@@ -74,6 +78,7 @@ export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>(
     // Reminders are read in the card's thread in its tier's channel.
     const binding = bindings.get(escalation.brief.target);
     const thread = due.length > 0 && binding ? await postedIn(deps, escalation, binding) : undefined;
+    if (due.length > 0) replies.push(...(await clockNotices(deps, escalation, due, now)));
     for (const { state, key } of due) {
       if (!thread) break;
       replies.push({
@@ -92,9 +97,41 @@ export async function sweepClocks(deps: WatchDeps, remembered = new Set<string>(
   if (replies.length > 0) await deps.store.enqueueDeliveries(replies, now.toISOString());
   // Keys of long-gone clocks need not be remembered forever: the store still refuses them.
   if (remembered.size > 100_000) remembered.clear();
-  report.reminders = replies.length;
+  report.reminders = replies.filter((r) => r.kind === 'reply').length;
   if (replies.length > 0 || report.cardsUpdated > 0 || report.raised > 0) deps.deliverSoon();
   return report;
+}
+
+/**
+ * Each follower's notice of the clocks coming due or breached (domain/notifications.ts), sent once
+ * each (their keys). The customer update is the requester's to give: they hear of it at once, the
+ * others a notice window later, and only if it is still due then (teams/publisher.ts asks).
+ */
+async function clockNotices(
+  deps: WatchDeps,
+  escalation: Escalation,
+  due: { state: ClockState }[],
+  now: Date,
+): Promise<Delivery[]> {
+  const followers = followersOf(escalation, await deps.store.followers(escalation.id));
+  const later = new Date(now.getTime() + deps.store.noticeWindowMs()).toISOString();
+  return due.flatMap(({ state }) => {
+    if (state.status === 'within') return [];
+    const clock = { clock: state.clock, status: state.status, dueAt: state.dueAt };
+    return followers.flatMap((person) => {
+      if (!person.id || !person.teamsId) return [];
+      const first = state.clock !== 'customerUpdate' || person.id === escalation.requester.id;
+      return [
+        {
+          kind: 'notice' as const,
+          escalationId: escalation.id,
+          person: { id: person.id, teamsId: person.teamsId },
+          notBefore: first ? now.toISOString() : later,
+          clock,
+        },
+      ];
+    });
+  });
 }
 
 /** Once per due moment of a clock and phase: a clock that restarts (a new customer update) reminds again. */

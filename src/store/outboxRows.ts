@@ -2,8 +2,10 @@
 // are claimed, and how they read back. The queries that use them are in outbox.ts.
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { copyKey } from '../app/deliveries';
+import { clockNoticeKey } from '../app/followPorts';
 import type { Delivery, DeliveryRecord, DeliveryState, EmailReason, QueuedDelivery } from '../app/ports';
 import { escalationId } from '../domain/escalation';
+import type { ClockNotice } from '../domain/notifications';
 import type { Ticket } from '../domain/tickets';
 import type { Target } from '../domain/vocabulary';
 import { storedNumberOf } from './ids';
@@ -87,12 +89,17 @@ export function outboxRow(delivery: Delivery, at: string) {
         reply_key: delivery.key,
       };
     // Due when its minute is up; while it waits, its key keeps the changes of that minute in it.
+    // A clock's notice keeps its clock, and is once-only by its key.
     case 'notice':
       return {
         ...row,
         recipients: JSON.stringify(delivery.person),
         pending_key: pendingKey(delivery),
         next_attempt_at: delivery.notBefore,
+        ...(delivery.clock && {
+          text: JSON.stringify(delivery.clock),
+          reply_key: clockNoticeKey(delivery.escalationId, delivery.person.id, delivery.clock),
+        }),
       };
   }
 }
@@ -179,6 +186,7 @@ export function deliveryFromRow(row: Selectable<OutboxTable>): QueuedDelivery {
         ...queued,
         person: JSON.parse(row.recipients ?? '{}') as { id: string; teamsId: string },
         notBefore: row.next_attempt_at,
+        ...(row.text !== null && { clock: JSON.parse(row.text) as ClockNotice }),
       };
     default:
       throw new Error(`outbox row ${row.id} has a kind this version does not know: "${row.kind}"`);

@@ -15,15 +15,25 @@ import {
 import { canSee, type KnownViewer, viewerOn } from '../app/access';
 import { updatesOf } from '../app/deliveries';
 import { postedIn } from '../app/escalate';
-import type { NoticeDelivery, PersonalCopyDelivery } from '../app/followPorts';
+import type { FeedSender, NoticeDelivery, PersonalCopyDelivery } from '../app/followPorts';
 import { atMention } from '../app/mentions';
 import type { ChannelBinding, PostedCard, QueuedDelivery } from '../app/ports';
 import { channelViewer } from '../domain/access';
 import type { Escalation } from '../domain/escalation';
-import { madeBy, mattersToFollowers, noticeText } from '../domain/notifications';
+import {
+  clockNoticeText,
+  type FeedNotice,
+  feedClockNoticeOf,
+  feedNoticeOf,
+  madeBy,
+  mattersToFollowers,
+  noticeText,
+  stillSo,
+} from '../domain/notifications';
+import { slaState } from '../domain/sla';
 import { type Target, tiers } from '../domain/tiers';
 import { cardActivity, copyActivity } from './copies';
-import type { CardDeps } from './escalationCard';
+import { type CardDeps, threadUrlOf } from './escalationCard';
 
 /** People mentioned on a Security escalation, at most: beyond that, Teams cards get unwieldy. */
 export const maxMentions = 20;
@@ -33,6 +43,8 @@ export interface PublisherDeps extends CardDeps {
   /** '' in local mode. */
   appId: string;
   log: (message: string) => void;
+  /** Followers' notices go to their Teams activity feed through Graph (else an alerting chat message). */
+  feed?: { sender: FeedSender; teamsAppId: string };
 }
 
 export class TeamsPublisher {
@@ -135,10 +147,11 @@ export class TeamsPublisher {
   }
 
   /**
-   * A follower's notice of what changed since it was queued, as a short message in their 1:1 chat
-   * whose alert flag puts it in their activity feed. One who may no longer see the escalation
-   * (moved to Security, left the team) hears nothing; nor does one whose changes were all theirs,
-   * nor one the bot could not reach before (each change would fail again).
+   * A follower's notice of what changed since it was queued, or of an SLA clock: in their Teams
+   * activity feed through Graph when configured, else a short message in their 1:1 chat whose
+   * alert flag puts it in their feed. One who may no longer see the escalation (moved to Security,
+   * left the team) hears nothing; nor does one whose changes were all theirs, one whose clock has
+   * since been met or restarted, or one the bot could not reach before (each would fail again).
    */
   private async notice(
     escalation: Escalation,
@@ -148,21 +161,62 @@ export class TeamsPublisher {
     const { person } = delivery;
     const readers = await viewerOn(this.deps, { id: person.id, name: '' }, escalation);
     if (!canSee(this.deps, readers.viewer, escalation)) return;
-    const changes = (await this.deps.store.timeline(escalation.id)).filter(
-      (entry) => entry.at >= delivery.createdAt && mattersToFollowers(entry) && !madeBy(entry, person.id),
-    );
-    if (changes.length === 0 || (await this.deps.store.unreachable(person))) return;
+    const said = await this.noticeOf(escalation, delivery);
+    if (!said || (await this.deps.store.unreachable(person))) return;
+    if (this.deps.feed) {
+      const webUrl = await this.feedOpens(escalation, person.id, this.deps.feed.teamsAppId);
+      await turn();
+      return this.deps.feed.sender.notify(person.id, said.feed, webUrl);
+    }
     const reach = await this.reachOf(escalation);
     if (!reach) throw Object.assign(new Error(`no Teams to reach ${person.id} through`), { statusCode: 404 });
     await turn();
-    const text = noticeText(escalation, changes);
     await this.openPersonalChat({ person, ...reach }, (context) =>
       context.sendActivity({
         type: 'message',
-        text,
+        text: said.text,
         textFormat: 'markdown',
         channelData: { notification: { alert: true } },
       }),
+    );
+  }
+
+  /** What a notice says, as a chat message and as a feed notification; nothing when nothing is left to say. */
+  private async noticeOf(
+    escalation: Escalation,
+    { person, clock, createdAt }: NoticeDelivery & { createdAt: string },
+  ): Promise<{ text: string; feed: FeedNotice } | undefined> {
+    const timeline = await this.deps.store.timeline(escalation.id);
+    if (clock) {
+      const sla = slaState(escalation, timeline, this.deps.clock.now(), this.deps.slaPolicy);
+      const state = sla.clocks.find((c) => c.clock === clock.clock);
+      if (!state || !stillSo(clock, sla)) return undefined;
+      const toRequester = escalation.requester.id === person.id;
+      return {
+        text: clockNoticeText(escalation, state, toRequester),
+        feed: feedClockNoticeOf(escalation, state, toRequester),
+      };
+    }
+    const changes = timeline.filter(
+      (entry) => entry.at >= createdAt && mattersToFollowers(entry) && !madeBy(entry, person.id),
+    );
+    return changes.length === 0
+      ? undefined
+      : { text: noticeText(escalation, changes), feed: feedNoticeOf(escalation, changes) };
+  }
+
+  /**
+   * Where a feed notification opens: the person's own copy of the card (their chat with the bot),
+   * else the card's thread in its tier's channel, else their My escalations tab.
+   */
+  private async feedOpens(escalation: Escalation, personId: string, teamsAppId: string): Promise<string> {
+    const copies = await this.deps.store.postedCards(escalation.id);
+    if (this.deps.appId && copies.some((copy) => copy.place === 'personal' && copy.viewerId === personId)) {
+      return `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(`28:${this.deps.appId}`)}`;
+    }
+    return (
+      (await threadUrlOf(this.deps, escalation)) ??
+      `https://teams.microsoft.com/l/entity/${encodeURIComponent(teamsAppId)}/myEscalations`
     );
   }
 

@@ -1,6 +1,6 @@
 // Where Teams counts a send: a channel with all its threads, whichever way its id was learnt.
 import assert from 'node:assert/strict';
-import { placeOf } from '../../src/app/pacing';
+import { activityFeed, Pacer, placeOf } from '../../src/app/pacing';
 import type { QueuedDelivery } from '../../src/app/ports';
 
 const queued = { id: 1, attempts: 0, createdAt: '2026-12-07T10:00:00.000Z', escalationId: 'ESC-1' };
@@ -37,5 +37,24 @@ describe('Pacing places', () => {
       placeOf({ ...queued, kind: 'email', to: ['a@example.com'], reason: 'shared' } as QueuedDelivery),
       'mailbox',
     );
+  });
+
+  it("counts followers' notices in their chats, or all in Graph's activity feed at 5 a second (outside the bot's Teams budget)", () => {
+    const notice = (teamsId: string): QueuedDelivery => ({
+      ...queued,
+      kind: 'notice',
+      person: { id: teamsId, teamsId: `29:${teamsId}` },
+      notBefore: queued.createdAt,
+    });
+    assert.equal(new Pacer().placeOf(notice('a')), 'personal chat of 29:a');
+    const feed = new Pacer({ noticesToFeed: true, tenant: [{ ms: 1_000, max: 1 }] });
+    assert.equal(feed.placeOf(notice('a')), activityFeed);
+    assert.equal(feed.placeOf(notice('b')), activityFeed);
+    for (let i = 0; i < 5; i++) {
+      assert.equal(feed.nextAt(activityFeed, 0), 0);
+      feed.take(activityFeed, 0);
+    }
+    assert.equal(feed.nextAt(activityFeed, 0), 1_000, 'the sixth waits a second');
+    assert.equal(feed.nextAt('19:abc@unq.gbl.spaces', 0), 0, "the bot's own sends are not held up");
   });
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { type AppManifest, AppManifestUtils, type TeamsManifestLatest } from '@microsoft/app-manifest';
+import { feedActivities } from '../../src/domain/notifications';
 
 // Compiled to dist/tests/appPackage/, so the repository root is three levels up.
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -304,6 +305,18 @@ describe('Teams app package (npm run package)', () => {
     assert.equal(manifest.webApplicationInfo?.id, botId);
     // The server's SSO_APP_ID_URI defaults to api://<PUBLIC_URL host>/<client id> (src/config.ts).
     assert.equal(manifest.webApplicationInfo?.resource, `api://localhost/${botId}`);
+  });
+
+  it('declares the activity feed types the notices are sent as, with the parameters each fills in', () => {
+    const declared = manifest.activities?.activityTypes ?? [];
+    for (const activity of Object.values(feedActivities)) {
+      const type = declared.find((t) => t.type === activity.type);
+      assert.ok(type, `${activity.type} is declared`);
+      const placeholders = [...(type.templateText.match(/\{(\w+)\}/g) ?? [])].map((p) => p.slice(1, -1));
+      assert.deepEqual(placeholders.sort(), [...activity.parameters].sort(), `${activity.type}'s template parameters`);
+      assert.ok(type.description.length > 0);
+    }
+    assert.equal(declared.length, Object.keys(feedActivities).length);
   });
 
   it('works in private and shared channels, reading their members with the team’s consent (RSC)', () => {

@@ -67,6 +67,25 @@ function followersContract(engine: Engine) {
       assert.equal(await store.unreachable(person), true);
       assert.equal(await store.unreachable({ id: 'aad-eli', teamsId: '29:1eli' }), false);
     });
+
+    it("sends a notice of an SLA clock's state once, beside a waiting notice of changes, and a restarted clock's again", async () => {
+      const escalation = await create('Exports are empty');
+      const person = { id: priya.id, teamsId: priya.teamsId as string };
+      const clock = { clock: 'customerUpdate' as const, status: 'at_risk' as const, dueAt: at(30) };
+      const notice = { kind: 'notice' as const, escalationId: escalation.id, person, notBefore: at(1) };
+      await store.enqueueDeliveries([notice, { ...notice, clock }, { ...notice, clock }], at(1));
+      await store.enqueueDeliveries([{ ...notice, clock }], at(2));
+      const claimed = await store.claimDeliveries('w', at(2), at(9), 10);
+      assert.deepEqual(
+        claimed.map((d) => (d.kind === 'notice' ? (d.clock ?? null) : d.kind)),
+        [null, clock],
+      );
+      for (const d of claimed) await store.completeDelivery(d.id, at(2), 'w');
+      await store.enqueueDeliveries([{ ...notice, clock }], at(3));
+      assert.deepEqual(await store.claimDeliveries('w', at(3), at(9), 10), [], 'told once, also after it was sent');
+      await store.enqueueDeliveries([{ ...notice, clock: { ...clock, dueAt: at(60) } }], at(4));
+      assert.equal((await store.claimDeliveries('w', at(4), at(9), 10)).length, 1, 'a restarted clock is told again');
+    });
   });
 }
 

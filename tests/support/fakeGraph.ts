@@ -36,6 +36,31 @@ export interface FakeChat {
   apps: string[];
 }
 
+/** An activity feed notification Graph took (POST /v1.0/users/{id}/teamwork/sendActivityNotification). */
+export interface FeedNotification {
+  userId: string;
+  activityType: string;
+  topic: { source: string; value: string; webUrl: string };
+  previewText: string;
+  templateParameters: Record<string, string>;
+  teamsAppId?: string;
+  time: Date;
+}
+
+/** The activity types the app's manifest declares, with their template's parameters: what Teams checks a notification against. */
+const manifestPath = path.resolve(__dirname, '../../../appPackage/manifest.json');
+function declaredActivities(): Map<string, string[]> {
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    activities?: { activityTypes?: { type: string; templateText: string }[] };
+  };
+  return new Map(
+    (manifest.activities?.activityTypes ?? []).map((t) => [
+      t.type,
+      [...t.templateText.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
+    ]),
+  );
+}
+
 /** A token Entra gave out: to which app, and how it proved who it is. */
 export interface TokenGiven {
   tenant: string;
@@ -65,6 +90,12 @@ export class FakeGraph {
   private faults: { remaining: number; status: number; retryAfterSeconds?: number }[] = [];
   /** Group chats made (POST /v1.0/chats), with their members' ids and the apps installed. */
   readonly chats: FakeChat[] = [];
+  /** Activity feed notifications taken, in order. */
+  readonly feed: FeedNotification[] = [];
+  /** People the app is not installed for: Graph answers 404 to a notification for them. */
+  readonly notInstalled = new Set<string>();
+  private feedFaults: { remaining: number; status: number; retryAfterSeconds?: number }[] = [];
+  private readonly activityTypes = declaredActivities();
 
   private constructor(
     private readonly servers: Server[],
@@ -160,8 +191,57 @@ export class FakeGraph {
     this.faults.push({ remaining: count, status, retryAfterSeconds });
   }
 
+  /** The next `count` activity feed notifications answer `status` (429 with Retry-After...). */
+  failNextNotifications(count: number, status: number, retryAfterSeconds?: number): void {
+    this.feedFaults.push({ remaining: count, status, retryAfterSeconds });
+  }
+
   clearFaults(): void {
     this.faults = [];
+    this.feedFaults = [];
+  }
+
+  /**
+   * sendActivityNotification as Teams checks it: an activity type the manifest declares with each
+   * of its template's parameters, a text topic opening a Teams deep link, and the app installed for
+   * the person (else 404).
+   */
+  private notification(userId: string, body: any): [number, object] {
+    const fault = this.feedFaults.find((f) => f.remaining > 0);
+    if (fault) {
+      fault.remaining -= 1;
+      return [fault.status, { error: { code: faultCodes.get(fault.status) ?? 'ServiceUnavailable' } }];
+    }
+    const bad = (message: string): [number, object] => [400, { error: { code: 'BadRequest', message } }];
+    const parameters = this.activityTypes.get(body?.activityType);
+    if (!parameters) return bad(`activityType "${body?.activityType}" is not declared in the app's manifest`);
+    const given = Object.fromEntries(
+      (Array.isArray(body.templateParameters) ? body.templateParameters : []).map((p: any) => [p?.name, p?.value]),
+    ) as Record<string, string>;
+    const missing = parameters.filter((name) => typeof given[name] !== 'string');
+    if (missing.length > 0) return bad(`templateParameters lack ${missing.join(', ')}`);
+    const topic = body.topic ?? {};
+    if (
+      topic.source !== 'text' ||
+      typeof topic.value !== 'string' ||
+      !/^https:\/\/teams\.microsoft\.com\/l\//.test(topic.webUrl ?? '')
+    ) {
+      return bad('a text topic needs a value and a webUrl that is a Teams deep link');
+    }
+    if (typeof body.previewText?.content !== 'string') return bad('previewText.content is required');
+    if (this.notInstalled.has(userId)) {
+      return [404, { error: { code: 'NotFound', message: 'The app is not installed for the recipient' } }];
+    }
+    this.feed.push({
+      userId,
+      activityType: body.activityType,
+      topic,
+      previewText: body.previewText.content,
+      templateParameters: given,
+      teamsAppId: body.teamsAppId,
+      time: new Date(),
+    });
+    return [204, {}];
   }
 
   async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
@@ -258,6 +338,20 @@ export class FakeGraph {
         return answer(401, { error: { code: 'InvalidAuthenticationToken' } });
       const [status, json] = this.chatRequest(path, JSON.parse(body || '{}'));
       return answer(status, json);
+    }
+    const activity = /^\/v1\.0\/users\/([^/]+)\/teamwork\/sendActivityNotification$/.exec(path);
+    if (activity && req.method === 'POST') {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer || !this.tokens.includes(bearer))
+        return answer(401, { error: { code: 'InvalidAuthenticationToken' } });
+      const fault = this.feedFaults.find((f) => f.remaining > 0);
+      const [status, json] = this.notification(decodeURIComponent(activity[1] ?? ''), JSON.parse(body || '{}'));
+      const wait = fault?.retryAfterSeconds;
+      return answer(
+        status,
+        status === 204 ? undefined : json,
+        wait !== undefined ? { 'retry-after': String(wait) } : {},
+      );
     }
     const send = /^\/v1\.0\/users\/([^/]+)\/sendMail$/.exec(path);
     if (send && req.method === 'POST') {
