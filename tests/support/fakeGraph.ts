@@ -1,9 +1,10 @@
-// Microsoft Graph and Microsoft Entra ID on loopback: the far side of sending mail, and the only
-// thing faked. Entra, over https as the real one (Microsoft's credential library refuses any
+// Microsoft Graph and Microsoft Entra ID on loopback: the far side of sending mail, swarm chats and
+// activity feed notifications, and the only thing faked. Entra, over https as the real one (Microsoft's credential library refuses any
 // other), answers the OpenID configuration the library reads first and hands out
 // client-credentials tokens for this Graph to an app proving itself with a secret or a client
 // certificate (a signed client assertion, checked against the app's certificate). Graph records
-// each sendMail as it takes it (POST /v1.0/users/{sender}/sendMail, 202), or answers a fault.
+// each sendMail as it takes it (POST /v1.0/users/{sender}/sendMail, 202), or answers a fault; the
+// chats it makes; and each activity feed notification, checked against the app's manifest.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
