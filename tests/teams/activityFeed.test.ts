@@ -5,19 +5,10 @@
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { startTestApp } from '../support/app';
-import { fullForm } from '../support/briefs';
-import { FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
+import { FakeConnector, rosterFrom } from '../support/fakeConnector';
 import { FakeGraph } from '../support/fakeGraph';
-import {
-  cardAction,
-  channels,
-  type Persona,
-  personalConversationId,
-  personas,
-  routeTier,
-  send,
-  submitAction,
-} from '../support/teamsActivities';
+import { alertsTo, clickOnCard, escalatedToEngineering } from '../support/followedEscalation';
+import { channels, type Persona, personas, routeTier } from '../support/teamsActivities';
 
 const teamsAppId = '00000000-0000-4000-8000-00000000e5c1';
 const windowMs = 400;
@@ -58,29 +49,12 @@ describe('Followers told in the Teams activity feed (Graph configured)', () => {
       },
       { noticeWindowMs: windowMs, delivery: { pollMs: 100, backoffBaseMs: 50 } },
     );
-    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
-    const answer = await send(
-      app.url,
-      submitAction({
-        serviceUrl: teams.url,
-        groupChatId: '19:support-chat@thread.v2',
-        user: personas.agent,
-        data: { ...fullForm, verb: 'escalation.submit' },
-      }),
-    );
-    assert.equal(answer.status, 200);
-    await teams.waitFor(() => channelPost() !== undefined);
+    await escalatedToEngineering(app.url, teams);
   };
-  const channelPost = () => teams.posts().find((p) => p.kind === 'create') as PostedActivity;
   const click = (user: Persona, verb: string, data: Record<string, unknown> = {}) =>
-    send(
-      app.url,
-      cardAction({ serviceUrl: teams.url, user, card: channelPost(), verb, data: { escalationId: 'ESC-1', ...data } }),
-    );
+    clickOnCard(app.url, teams, user, verb, data);
   const feedOf = (user: Persona) => graph.feed.filter((n) => n.userId === user.aadObjectId);
   const asked = (user: Persona) => graph.requests.filter((r) => r.path === feedPath(user));
-  const alertsTo = (user: Persona) =>
-    teams.posts(personalConversationId(user)).filter((p) => p.activity.channelData?.notification?.alert === true);
   const windowPasses = () => new Promise((resolve) => setTimeout(resolve, windowMs * 3));
 
   it("tells the requester of the owner's Acknowledge in their feed, once, opening the card; nothing to the owner, no chat message", async () => {
@@ -100,7 +74,7 @@ describe('Followers told in the Teams activity feed (Graph configured)', () => {
     );
     assert.equal(told?.teamsAppId, teamsAppId);
     assert.deepEqual(feedOf(personas.engineer), []);
-    assert.deepEqual(alertsTo(personas.agent), [], 'the feed, not an alerting chat message');
+    assert.deepEqual(alertsTo(teams, personas.agent), [], 'the feed, not an alerting chat message');
   });
 
   it('makes three changes within the window one notification', async () => {

@@ -8,18 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningApp } from '../../src/main';
 import { startTestApp } from '../support/app';
-import { fullForm } from '../support/briefs';
-import { FakeConnector, type PostedActivity } from '../support/fakeConnector';
-import {
-  cardAction,
-  channels,
-  type Persona,
-  personalConversationId,
-  personas,
-  routeTier,
-  send,
-  submitAction,
-} from '../support/teamsActivities';
+import { FakeConnector } from '../support/fakeConnector';
+import { alertsTo, clickOnCard, escalatedToEngineering } from '../support/followedEscalation';
+import { type Persona, personas } from '../support/teamsActivities';
 
 /** Others hear of a due customer update this long after the requester. */
 const windowMs = 1_500;
@@ -42,33 +33,15 @@ describe('Followers are told of SLA clocks', () => {
       { SLA_POLICY: policy, SLA_CHECK_INTERVAL: 'PT0.2S' },
       { noticeWindowMs: windowMs, delivery: { pollMs: 100 } },
     );
-    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
-    const answer = await send(
-      app.url,
-      submitAction({
-        serviceUrl: teams.url,
-        groupChatId: '19:support-chat@thread.v2',
-        user: personas.agent,
-        data: { ...fullForm, verb: 'escalation.submit' },
-      }),
-    );
-    assert.equal(answer.status, 200);
-    await teams.waitFor(() => channelPost() !== undefined);
+    await escalatedToEngineering(app.url, teams);
     assert.equal((await click(personas.lead, 'escalation.follow')).status, 200);
   });
   afterEach(() => app.close());
 
-  const channelPost = () => teams.posts().find((p) => p.kind === 'create') as PostedActivity;
   const click = (user: Persona, verb: string, data: Record<string, unknown> = {}) =>
-    send(
-      app.url,
-      cardAction({ serviceUrl: teams.url, user, card: channelPost(), verb, data: { escalationId: 'ESC-1', ...data } }),
-    );
+    clickOnCard(app.url, teams, user, verb, data);
   const noticesTo = (user: Persona) =>
-    teams
-      .posts(personalConversationId(user))
-      .filter((p) => p.activity.channelData?.notification?.alert === true)
-      .map((p) => ({ text: p.activity.text as string, time: p.time }));
+    alertsTo(teams, user).map((p) => ({ text: p.activity.text as string, time: p.time }));
 
   it('tells the requester of the customer update first, the other followers later, and each once', async function () {
     this.timeout(20_000);

@@ -4,18 +4,9 @@
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../../src/main';
 import { startTestApp } from '../support/app';
-import { fullForm } from '../support/briefs';
-import { FakeConnector, type PostedActivity, rosterFrom } from '../support/fakeConnector';
-import {
-  cardAction,
-  channels,
-  type Persona,
-  personalConversationId,
-  personas,
-  routeTier,
-  send,
-  submitAction,
-} from '../support/teamsActivities';
+import { FakeConnector, rosterFrom } from '../support/fakeConnector';
+import { alertsTo, clickOnCard, escalatedToEngineering } from '../support/followedEscalation';
+import { channels, type Persona, personas, routeTier } from '../support/teamsActivities';
 
 /** Changes this close together make one notice (a deployment's minute, shortened). */
 const windowMs = 400;
@@ -33,32 +24,13 @@ describe('Followers are told of what changes', () => {
     teams.clearFaults();
     teams.rosters.clear();
     app = await startTestApp({}, { noticeWindowMs: windowMs });
-    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
-    const answer = await send(
-      app.url,
-      submitAction({
-        serviceUrl: teams.url,
-        groupChatId: '19:support-chat@thread.v2',
-        user: personas.agent,
-        data: { ...fullForm, verb: 'escalation.submit' },
-      }),
-    );
-    assert.equal(answer.status, 200);
-    await teams.waitFor(() => channelPost() !== undefined);
+    await escalatedToEngineering(app.url, teams);
   });
   afterEach(() => app.close());
 
-  const channelPost = () => teams.posts().find((p) => p.kind === 'create') as PostedActivity;
   const click = (user: Persona, verb: string, data: Record<string, unknown> = {}) =>
-    send(
-      app.url,
-      cardAction({ serviceUrl: teams.url, user, card: channelPost(), verb, data: { escalationId: 'ESC-1', ...data } }),
-    );
-  const noticesTo = (user: Persona): string[] =>
-    teams
-      .posts(personalConversationId(user))
-      .filter((p) => p.activity.channelData?.notification?.alert === true)
-      .map((p) => p.activity.text as string);
+    clickOnCard(app.url, teams, user, verb, data);
+  const noticesTo = (user: Persona): string[] => alertsTo(teams, user).map((p) => p.activity.text as string);
   /** Long enough for a window to close and its notices to go. */
   const windowPasses = () => new Promise((resolve) => setTimeout(resolve, windowMs * 3));
 
@@ -117,17 +89,8 @@ describe('Followers are told of what changes', () => {
     teams.reset();
     teams.failNext(5, 403, { match: (r) => r.route === 'createConversation' && !r.body?.channelData?.channel });
     app = await startTestApp({}, { noticeWindowMs: windowMs });
-    await routeTier(app.url, teams.url, 'engineering', channels.engineering);
-    await send(
-      app.url,
-      submitAction({
-        serviceUrl: teams.url,
-        groupChatId: '19:support-chat@thread.v2',
-        user: personas.agent,
-        data: { ...fullForm, verb: 'escalation.submit' },
-      }),
-    );
-    await teams.waitFor(() => channelPost() !== undefined && teams.pendingFaults() === 4);
+    await escalatedToEngineering(app.url, teams);
+    await teams.waitFor(() => teams.pendingFaults() === 4);
     await click(personas.engineer, 'escalation.setStatus', { status: 'acknowledged', version: 1 });
     await windowPasses();
     await click(personas.engineer, 'escalation.setStatus', { status: 'fix_in_progress', version: 2 });
