@@ -84,6 +84,9 @@ export const clockNoticeKey = (escalationId: string, personId: string, clock: Cl
 
 /** Sends a notice to a person's Teams activity feed (src/graph/activityFeed.ts). */
 export interface FeedSender {
-  /** `personId`: their Entra object id; `webUrl`: the Teams deep link the notification opens. */
-  notify(personId: string, notice: FeedNotice, webUrl: string): Promise<void>;
+  /**
+   * `personId`: their Entra object id; `webUrl`: the Teams deep link the notification opens.
+   * 'notPermitted' when the app may not send to activity feeds (not granted TeamsActivity.Send).
+   */
+  notify(personId: string, notice: FeedNotice, webUrl: string): Promise<'sent' | 'notPermitted'>;
 }

@@ -163,14 +163,19 @@ export class TeamsPublisher {
     if (!canSee(this.deps, readers.viewer, escalation)) return;
     const said = await this.noticeOf(escalation, delivery);
     if (!said || (await this.deps.store.unreachable(person))) return;
+    let paced = false;
     if (this.deps.feed) {
       const webUrl = await this.feedOpens(escalation, person.id, this.deps.feed.teamsAppId);
       await turn();
-      return this.deps.feed.sender.notify(person.id, said.feed, webUrl);
+      if ((await this.deps.feed.sender.notify(person.id, said.feed, webUrl)) === 'sent') return;
+      paced = true;
+      this.deps.log(
+        `${escalation.id}: sent a notice to ${person.id} as a chat message: the app may not send to activity feeds (grant it the Microsoft Graph application permission TeamsActivity.Send)`,
+      );
     }
     const reach = await this.reachOf(escalation);
     if (!reach) throw Object.assign(new Error(`no Teams to reach ${person.id} through`), { statusCode: 404 });
-    await turn();
+    if (!paced) await turn();
     await this.openPersonalChat({ person, ...reach }, (context) =>
       context.sendActivity({
         type: 'message',

@@ -95,6 +95,8 @@ export class FakeGraph {
   readonly feed: FeedNotification[] = [];
   /** People the app is not installed for: Graph answers 404 to a notification for them. */
   readonly notInstalled = new Set<string>();
+  /** The app was not granted TeamsActivity.Send: Graph answers every notification 403. */
+  feedNotGranted = false;
   private feedFaults: { remaining: number; status: number; retryAfterSeconds?: number }[] = [];
   private readonly activityTypes = declaredActivities();
 
@@ -212,6 +214,11 @@ export class FakeGraph {
     if (fault) {
       fault.remaining -= 1;
       return [fault.status, { error: { code: faultCodes.get(fault.status) ?? 'ServiceUnavailable' } }];
+    }
+    if (this.feedNotGranted) {
+      const message =
+        "Missing role permissions on the request. API requires one of 'TeamsActivity.Send, TeamsActivity.Send.User'. Roles on the request 'Mail.Send'.";
+      return [403, { error: { code: 'Forbidden', message } }];
     }
     const bad = (message: string): [number, object] => [400, { error: { code: 'BadRequest', message } }];
     const parameters = this.activityTypes.get(body?.activityType);

@@ -3,6 +3,9 @@
 // notification against the manifest's activity types: once per window, never for one's own
 // changes, a 429 waited out and sent once, a person the app is not installed for asked once.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunningApp } from '../../src/main';
 import { startTestApp } from '../support/app';
 import { FakeConnector, rosterFrom } from '../support/fakeConnector';
@@ -34,12 +37,14 @@ describe('Followers told in the Teams activity feed (Graph configured)', () => {
     graph.feed.length = 0;
     graph.requests.length = 0;
     graph.notInstalled.clear();
+    graph.feedNotGranted = false;
   });
   afterEach(() => app.close());
 
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     app = await startTestApp(
       {
+        ...env,
         TEAMS_APP_ID: teamsAppId,
         GRAPH_CLIENT_ID: 'app-id',
         GRAPH_CLIENT_SECRET: 'app-secret',
@@ -113,6 +118,30 @@ describe('Followers told in the Teams activity feed (Graph configured)', () => {
       asked(personas.agent).map((r) => r.status),
       [404],
     );
+  });
+
+  it('tells followers in their chat while the app may not send to activity feeds (TeamsActivity.Send not granted), and holds nothing against them', async () => {
+    graph.feedNotGranted = true;
+    await start();
+    await click(personas.engineer, 'escalation.setStatus', { status: 'acknowledged', version: 1 });
+    await teams.waitFor(() => alertsTo(teams, personas.agent).length === 1);
+    assert.match(alertsTo(teams, personas.agent)[0]?.activity.text ?? '', /Eli Engineer acknowledged it/);
+    graph.feedNotGranted = false;
+    await windowPasses();
+    await click(personas.engineer, 'escalation.setStatus', { status: 'fix_in_progress', version: 2 });
+    await graph.waitFor(() => feedOf(personas.agent).length === 1);
+    assert.equal(alertsTo(teams, personas.agent).length, 1);
+  });
+
+  it('tells the requester of a customer update coming due as an SLA clock notification', async function () {
+    this.timeout(15_000);
+    const policy = join(mkdtempSync(join(tmpdir(), 'feed-clock-')), 'sla.json');
+    writeFileSync(policy, JSON.stringify({ high: { acknowledge: 'PT1H', customerUpdate: 'PT4S', resolve: 'PT1H' } }));
+    await start({ SLA_POLICY: policy, SLA_CHECK_INTERVAL: 'PT0.2S' });
+    const told = await graph.waitFor(() => feedOf(personas.agent).find((n) => n.activityType === 'slaClock'), 8_000);
+    assert.equal(told.templateParameters.escalation, 'ESC-1');
+    assert.match(told.templateParameters.clock ?? '', /^customer update due in \d+ s$/);
+    assert.match(told.previewText, /you talk to the customer, update them/);
   });
 
   it('tells a follower who may no longer see it after a move to Security nothing more', async () => {
