@@ -39,6 +39,22 @@ export function followingOf(escalation: Escalation, asked: Person[], readerId?: 
   };
 }
 
+/** How a card or the board says it: "2 people follow this", the reader's part, and what they may do. */
+export function followingSaid(count: number, reader: ReaderFollows | undefined) {
+  return {
+    many: count === 1 ? '1 person follows this' : `${count} people follow this`,
+    /** Their part in it: ", you as its owner", ", you among them" or nothing. */
+    you:
+      reader === 'requester' || reader === 'owner'
+        ? `, you as its ${reader}`
+        : reader === 'asked'
+          ? ', you among them'
+          : '',
+    canFollow: reader === 'not',
+    canUnfollow: reader === 'asked',
+  };
+}
+
 function standingOf(escalation: Escalation, asked: Person[], readerId: string): ReaderFollows {
   if (escalation.requester.id === readerId) return 'requester';
   if (escalation.owner?.id === readerId) return 'owner';

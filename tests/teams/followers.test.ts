@@ -71,7 +71,10 @@ describe('The people who care about an escalation', () => {
   describe("the requester's live card", () => {
     it('puts the card in their own chat with the bot, says so, and the owner’s Acknowledge updates it', async () => {
       const confirmation = await escalateFromTeams();
-      assert.match(textOf(confirmation), /Its card is also in your chat with Escalation Desk/);
+      assert.match(
+        textOf(confirmation),
+        /Its card is also in your chat with Escalation Desk, kept current; you follow it and are told of each change that matters\./,
+      );
       await teams.waitFor(() => cardsInChatOf(personas.agent).length === 1);
       const mine = cardsInChatOf(personas.agent)[0] as PostedActivity;
       const card = teams.card(mine.conversationId, mine.activityId);

@@ -66,11 +66,10 @@ export function confirmationCardModel(input: ConfirmationInput): ConfirmationCar
 
 /** What the person is told of their own copy of the card. */
 export const personalCopyText =
-  'Its card is also in your chat with Escalation Desk, where status, owner and customer updates are kept current.';
+  'Its card is also in your chat with Escalation Desk, kept current; you follow it and are told of each change that matters.';
 
 function whereText(input: ConfirmationInput, posted: boolean, where: string): string {
-  if (posted)
-    return `Posted in ${where}. Follow it there: status, owner and customer updates are kept current on the card.`;
+  if (posted) return `Posted in ${where}. Its card there shows status, owner and customer updates as they change.`;
   return input.channelBound
     ? `Saved, and on its way to ${where}: it appears there in a moment.`
     : 'Saved, not posted yet.';
