@@ -194,6 +194,8 @@ function hostileRestRequest(random: Random): RawRequest {
             'escalation.assign',
             'escalation.addNote',
             'escalation.logCustomerUpdate',
+            'escalation.follow',
+            'escalation.unfollow',
             'constructor',
           ]),
           version: hostileValue(random),
