@@ -71,11 +71,7 @@ describe('The brief as an actionable email', () => {
   const env = () => ({
     DATABASE_URL: `sqlite:${join(dir, 'escalations.db')}`,
     MAIL_SENDER: 'escalations@contoso.example',
-    GRAPH_CLIENT_ID: 'app-id',
-    GRAPH_CLIENT_SECRET: 'app-secret',
-    GRAPH_TENANT_ID: 'contoso-tenant',
-    GRAPH_URL: graph.url,
-    ENTRA_AUTHORITY_HOST: graph.authorityUrl,
+    ...graph.appEnv(),
     OUTLOOK_ORIGINATOR_ID: originator,
   });
   const startApp = () => startTestApp(env(), { delivery: { pollMs: 50, backoffBaseMs: 50 } });
@@ -469,11 +465,7 @@ describe('A raise to Leadership by email', () => {
       {
         DATABASE_URL: `sqlite:${join(dir, 'escalations.db')}`,
         MAIL_SENDER: 'escalations@contoso.example',
-        GRAPH_CLIENT_ID: 'app-id',
-        GRAPH_CLIENT_SECRET: 'app-secret',
-        GRAPH_TENANT_ID: 'contoso-tenant',
-        GRAPH_URL: graph.url,
-        ENTRA_AUTHORITY_HOST: graph.authorityUrl,
+        ...graph.appEnv(),
         SLA_POLICY: join(dir, 'sla.json'),
         SLA_CHECK_INTERVAL: 'PT0.2S',
         LEADERSHIP_SEES_SECURITY: String(leadershipSeesSecurity),

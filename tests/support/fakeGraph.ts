@@ -182,6 +182,17 @@ export class FakeGraph {
     return [201, { id: `member-${user}` }];
   }
 
+  /** The environment of an app that calls this Graph as an app with a secret (GRAPH_CLIENT_ID...). */
+  appEnv(): Record<string, string> {
+    return {
+      GRAPH_CLIENT_ID: 'app-id',
+      GRAPH_CLIENT_SECRET: 'app-secret',
+      GRAPH_TENANT_ID: 'contoso-tenant',
+      GRAPH_URL: this.url,
+      ENTRA_AUTHORITY_HOST: this.authorityUrl,
+    };
+  }
+
   /** A token this Graph will accept, as Entra or a managed identity's endpoint hands it out. */
   issueToken(): string {
     const value = `token-${this.tokens.length + 1}`;

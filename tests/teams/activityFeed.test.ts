@@ -46,11 +46,7 @@ describe('Followers told in the Teams activity feed (Graph configured)', () => {
       {
         ...env,
         TEAMS_APP_ID: teamsAppId,
-        GRAPH_CLIENT_ID: 'app-id',
-        GRAPH_CLIENT_SECRET: 'app-secret',
-        GRAPH_TENANT_ID: 'contoso-tenant',
-        GRAPH_URL: graph.url,
-        ENTRA_AUTHORITY_HOST: graph.authorityUrl,
+        ...graph.appEnv(),
       },
       { noticeWindowMs: windowMs, delivery: { pollMs: 100, backoffBaseMs: 50 } },
     );

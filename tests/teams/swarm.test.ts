@@ -39,11 +39,7 @@ describe('Swarm and Meet now from the card', () => {
   const startWithGraph = async () => {
     app = await startTestApp({
       TEAMS_APP_ID: teamsAppId,
-      GRAPH_CLIENT_ID: 'app-id',
-      GRAPH_CLIENT_SECRET: 'app-secret',
-      GRAPH_TENANT_ID: 'contoso-tenant',
-      GRAPH_URL: graph.url,
-      ENTRA_AUTHORITY_HOST: graph.authorityUrl,
+      ...graph.appEnv(),
     });
   };
   const raise = async (form: object, by: Persona = personas.agent) => {
